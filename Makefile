@@ -1,0 +1,46 @@
+# Two commands: `make run` and `make test`. Both create .venv when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+export HELPDESK_DATA_DIR ?= $(CURDIR)/instance
+
+.PHONY: run test install install-test lint eval bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	HELPDESK_DEV=1 $(FLASK) setup
+	HELPDESK_DEV=1 $(FLASK) demo
+	HELPDESK_DEV=1 HELPDESK_OUTBOX_THREAD=1 $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install-test
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+
+eval: install
+	$(BIN)/python bench/eval_triage.py
+
+bench: install-test
+	$(BIN)/python bench/faq_search.py
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/inbox.py
+
+clean:
+	rm -rf $(VENV) instance build *.egg-info

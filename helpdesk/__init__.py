@@ -1,0 +1,74 @@
+"""The web application: `create_app` builds and wires it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import config as config_module
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Application factory: defaults, then HELPDESK_* environment variables, then `test_config`."""
+    app = Flask(__name__, static_folder=str(ROOT / "static"), static_url_path="/static")
+    settings = config_module.defaults()
+    if not (test_config or {}).get("IGNORE_ENVIRONMENT"):
+        settings.update(config_module.from_environment())
+    settings.update(test_config or {})
+    testing = bool(settings.get("TESTING"))
+    debug = app.debug or config_module.debug_requested()
+    config_module.finalize(settings, debug=debug, testing=testing)
+    app.config.update(settings)
+    Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from .web import init_web
+
+    init_web(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in om deze pagina te bekijken."
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    babel.init_app(app)
+    limiter.init_app(app)
+
+    from .models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .core.views import bp as core_bp
+    from .dashboard.views import bp as dashboard_bp
+    from .editor.views import bp as editor_bp
+    from .faq.views import bp as faq_bp
+    from .tickets.views import bp as tickets_bp
+
+    for bp in (core_bp, auth_bp, admin_bp, tickets_bp, faq_bp, editor_bp, dashboard_bp):
+        app.register_blueprint(bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from .cli import register_cli
+
+    register_cli(app)

@@ -1,0 +1,71 @@
+"""Top-level commands: setup and users. Feature packages register their own commands here too."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from .extensions import db
+from .users import UserError, create_user
+
+users_cli = AppGroup("users", help="Staff accounts.")
+
+
+@click.command("setup")
+def setup_command() -> None:
+    """Create or upgrade the schema, load missing bundled articles and build the search index."""
+    from .setup_ops import run_setup
+
+    report = run_setup(upgrade_schema=upgrade)
+    for line in report:
+        click.echo(line)
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["agent", "editor", "admin"]), default="agent", show_default=True)
+@click.option("--name", default="", help="Display name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(email: str, role: str, name: str, password_stdin: bool) -> None:
+    """Create a staff account; the password comes from --password-stdin or a prompt."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(email, password, role, name=name)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Account aangemaakt: {user.email} ({user.role})")
+
+
+@users_cli.command("list")
+def users_list() -> None:
+    """List staff accounts."""
+    from sqlalchemy import select
+
+    from .models import User
+
+    for user in db.session.scalars(select(User).order_by(User.email)):
+        click.echo(f"{user.email}\t{user.role}\t{'actief' if user.active else 'gedeactiveerd'}")
+
+
+def register_cli(app: Flask) -> None:
+    """Attach all commands to the app; feature packages expose `register(app)` in their own cli.py."""
+    app.cli.add_command(setup_command)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Prepare a demo: one account per role (only in an empty database), demo mails, and print how to log in."""
+    from .demo import prepare_demo
+
+    for line in prepare_demo():
+        click.echo(line)

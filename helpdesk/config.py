@@ -1,0 +1,155 @@
+"""Configuration: defaults, then HELPDESK_* environment variables, then the test dict. The only place that reads
+the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "HELPDESK_"
+
+# Environment variables that are read, with the config key they set and a converter.
+_INT = int
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "ja", "on"}
+
+
+ENV_KEYS: dict[str, tuple[str, Any]] = {
+    "DATA_DIR": ("DATA_DIR", str),
+    "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "SECRET_KEY": ("SECRET_KEY", str),
+    "DEV": ("DEV_MODE", _bool),
+    "IMAP_HOST": ("IMAP_HOST", str),
+    "IMAP_PORT": ("IMAP_PORT", _INT),
+    "IMAP_USER": ("IMAP_USER", str),
+    "IMAP_PASSWORD": ("IMAP_PASSWORD", str),
+    "IMAP_FOLDER": ("IMAP_FOLDER", str),
+    "IMAP_SSL": ("IMAP_SSL", _bool),
+    "IMAP_STARTTLS": ("IMAP_STARTTLS", _bool),
+    "IMAP_PROCESSED_FOLDER": ("IMAP_PROCESSED_FOLDER", str),
+    "SMTP_HOST": ("SMTP_HOST", str),
+    "SMTP_PORT": ("SMTP_PORT", _INT),
+    "SMTP_USER": ("SMTP_USER", str),
+    "SMTP_PASSWORD": ("SMTP_PASSWORD", str),
+    "SMTP_FROM": ("SMTP_FROM", str),
+    "SMTP_STARTTLS": ("SMTP_STARTTLS", _bool),
+    "SMTP_SSL": ("SMTP_SSL", _bool),
+    "PUBLIC_URL": ("PUBLIC_URL", str),
+    "TRIAGE_THRESHOLD": ("TRIAGE_THRESHOLD", float),
+    "MAX_ATTACHMENT_BYTES": ("MAX_ATTACHMENT_BYTES", _INT),
+    "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
+    "TOTP_REQUIRED_FOR_ADMINS": ("TOTP_REQUIRED_FOR_ADMINS", _bool),
+    "OUTBOX_THREAD": ("OUTBOX_THREAD", _bool),
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration is incomplete or inconsistent."""
+
+
+def defaults() -> dict[str, Any]:
+    """The built-in defaults; paths are filled in by `finalize`."""
+    return {
+        "DATA_DIR": "instance",
+        "SQLALCHEMY_DATABASE_URI": None,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SECRET_KEY": None,
+        "DEV_MODE": False,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": None,  # None: secure unless debug/dev/testing
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "LOGIN_LIMIT_PER_ADDRESS": "20 per 10 minutes",
+        "LOGIN_LIMIT_PER_ACCOUNT": "5 per 5 minutes",
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+        "IMAP_HOST": None,
+        "IMAP_PORT": None,
+        "IMAP_USER": None,
+        "IMAP_PASSWORD": None,
+        "IMAP_FOLDER": "INBOX",
+        "IMAP_SSL": True,
+        "IMAP_STARTTLS": False,
+        "IMAP_PROCESSED_FOLDER": "Verwerkt",
+        "SMTP_HOST": None,
+        "SMTP_PORT": 25,
+        "SMTP_USER": None,
+        "SMTP_PASSWORD": None,
+        "SMTP_FROM": "Helpdesk IPO <ipo@duo.nl>",
+        "SMTP_STARTTLS": False,
+        "SMTP_SSL": False,
+        "PUBLIC_URL": "http://127.0.0.1:5000",
+        "MESSAGE_ID_DOMAIN": "ipo-helpdesk.duo.nl",
+        "OWN_ADDRESSES": ["ipo@duo.nl"],
+        "TRIAGE_THRESHOLD": 0.55,
+        "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
+        "MAX_MAIL_BYTES": 30 * 1024 * 1024,
+        "FLOOD_MAX_PER_HOUR": 20,
+        "TOTP_REQUIRED_FOR_ADMINS": False,
+        "OUTBOX_THREAD": False,
+    }
+
+
+def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Read the HELPDESK_* variables that are set; a bad value is a ConfigError naming the variable."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for suffix, (key, convert) in ENV_KEYS.items():
+        raw = environ.get(ENV_PREFIX + suffix)
+        if raw is None or raw == "":
+            continue
+        try:
+            values[key] = convert(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{ENV_PREFIX}{suffix} heeft een ongeldige waarde: {raw!r}") from exc
+    return values
+
+
+def finalize(config: dict[str, Any], *, debug: bool, testing: bool) -> None:
+    """Derive paths and the secret key; raise ConfigError when production lacks a secret key."""
+    data_dir = Path(config["DATA_DIR"]).resolve()
+    config["DATA_DIR"] = str(data_dir)
+    config.setdefault("INDEX_DIR", str(data_dir / "index"))
+    config.setdefault("ATTACHMENT_DIR", str(data_dir / "attachments"))
+    config.setdefault("RAW_MAIL_DIR", str(data_dir / "raw"))
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{data_dir / 'helpdesk.sqlite3'}"
+    relaxed = debug or testing or config.get("DEV_MODE")
+    if config.get("SESSION_COOKIE_SECURE") is None:
+        config["SESSION_COOKIE_SECURE"] = not relaxed
+        config["REMEMBER_COOKIE_SECURE"] = not relaxed
+    if not config.get("SECRET_KEY"):
+        if not relaxed:
+            raise ConfigError(
+                "HELPDESK_SECRET_KEY ontbreekt. Zet een lange geheime sleutel in de omgeving "
+                "(of start in ontwikkelmodus met HELPDESK_DEV=1 of --debug)."
+            )
+        config["SECRET_KEY"] = _dev_secret_key(data_dir)
+
+
+def _dev_secret_key(data_dir: Path) -> str:
+    """Generate a key once into the data dir, so sessions survive restarts in development."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def debug_requested() -> bool:
+    """Whether Flask's debug mode was asked for through the environment (`flask --debug` sets FLASK_DEBUG)."""
+    return _bool(os.environ.get("FLASK_DEBUG", "0"))

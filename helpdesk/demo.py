@@ -1,0 +1,41 @@
+"""`make run` demo data: accounts for each role and the bundled demo mails, only into an empty database."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from .extensions import db
+from .models import User
+from .users import create_user
+
+DEMO_ACCOUNTS = (("admin", "beheer@demo.ipo"), ("agent", "medewerker@demo.ipo"), ("editor", "redactie@demo.ipo"))
+
+# Later rooms add their demo loaders (e.g. the demo mail importer): each returns lines for the operator.
+DEMO_STEPS: list[Callable[[], list[str]]] = []
+
+
+def prepare_demo() -> list[str]:
+    """Create demo accounts once (password kept in the data dir, never in the repo) and run demo steps."""
+    lines: list[str] = []
+    secret_file = Path(current_app.config["DATA_DIR"]) / "demo-login.txt"
+    if db.session.scalar(select(func.count(User.id))) == 0:
+        password = secrets.token_urlsafe(12)
+        for role, email in DEMO_ACCOUNTS:
+            create_user(email, password, role, name=f"Demo {role}")
+        db.session.commit()
+        secret_file.write_text(password)
+        secret_file.chmod(0o600)
+    for step in DEMO_STEPS:
+        lines.extend(step())
+    lines.append("")
+    lines.append("Helpdesk IPO draait op http://127.0.0.1:5000")
+    if secret_file.exists():
+        password = secret_file.read_text().strip()
+        for role, email in DEMO_ACCOUNTS:
+            lines.append(f"  {role:<6} {email}  wachtwoord: {password}")
+    return lines

@@ -1,0 +1,26 @@
+"""The data model for the whole product."""
+
+from ._base import utcnow
+from .audit import AuditEvent, record_event
+from .kb import ARTICLE_STATUSES, Article, ArticleFeedback, ArticleRevision, SearchLog
+from .mail import MailboxState, OutboxMail, QuarantinedMail
+from .tickets import (
+    CATEGORY_LABELS,
+    KINDS,
+    STATUS_LABELS,
+    STATUSES,
+    Attachment,
+    CannedReply,
+    Ticket,
+    TicketMessage,
+    TicketView,
+    TriageFeedback,
+)
+from .users import ROLE_LABELS, ROLES, Requester, User
+
+__all__ = [
+    "ARTICLE_STATUSES", "CATEGORY_LABELS", "KINDS", "ROLES", "ROLE_LABELS", "STATUSES", "STATUS_LABELS",
+    "Article", "ArticleFeedback", "ArticleRevision", "Attachment", "AuditEvent", "CannedReply",
+    "MailboxState", "OutboxMail", "QuarantinedMail", "Requester", "SearchLog", "Ticket", "TicketMessage",
+    "TicketView", "TriageFeedback", "User", "record_event", "utcnow",
+]

@@ -1,0 +1,168 @@
+"""Tickets, their messages and attachments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._base import utcnow
+from .users import Requester, User
+
+STATUSES = ("new", "open", "pending", "solved", "closed")
+STATUS_LABELS = {
+    "new": "Nieuw",
+    "open": "Open",
+    "pending": "Wacht op aanvrager",
+    "solved": "Opgelost",
+    "closed": "Gesloten",
+}
+CATEGORY_LABELS = {
+    "cost": "Kosten",
+    "supplier": "Leverancierskeuze",
+    "upgrade": "Upgrade naar niveau 3",
+    "deadline": "Termijnen en deadline",
+    "other": "Overig",
+}
+# What a mail turned out to be; only questions reach the agents' queue.
+KINDS = ("question", "autoreply", "bounce", "bulk", "held")
+
+
+class Ticket(db.Model):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_queue", "kind", "status", "waiting_since"),
+        Index("ix_tickets_category_status", "category", "status"),
+        Index("ix_tickets_assignee_status", "assignee_id", "status"),
+        Index("ix_tickets_created", "created_at"),
+        Index("ix_tickets_top_article", "top_article_slug", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(500), default="")
+    requester_id: Mapped[int] = mapped_column(ForeignKey("requesters.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    kind: Mapped[str] = mapped_column(String(20), default="question")
+    category: Mapped[str | None] = mapped_column(String(20))
+    category_confidence: Mapped[float | None] = mapped_column(Float)
+    category_reason: Mapped[str | None] = mapped_column(Text)
+    category_source: Mapped[str | None] = mapped_column(String(20))  # "triage" or "agent"
+    category_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    suggestions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    top_article_slug: Mapped[str | None] = mapped_column(String(200))
+    used_article_slug: Mapped[str | None] = mapped_column(String(200))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    cc: Mapped[str | None] = mapped_column(Text)  # addresses on CC of the opening mail, comma separated
+    version: Mapped[int] = mapped_column(Integer, default=1)  # bumped on every change: collision detection
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    waiting_since: Mapped[datetime | None] = mapped_column(DateTime)  # oldest unanswered incoming mail
+    last_message_at: Mapped[datetime | None] = mapped_column(DateTime)
+    first_response_at: Mapped[datetime | None] = mapped_column(DateTime)
+    solved_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    requester: Mapped[Requester] = relationship(lazy="joined")
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    category_set_by: Mapped[User | None] = relationship(foreign_keys=[category_set_by_id])
+    messages: Mapped[list[TicketMessage]] = relationship(
+        back_populates="ticket", order_by="TicketMessage.created_at, TicketMessage.id"
+    )
+
+    @property
+    def number(self) -> str:
+        return f"IPO-{self.id}"
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def category_label(self) -> str:
+        return CATEGORY_LABELS.get(self.category or "", "Onbekend")
+
+
+class TicketMessage(db.Model):
+    __tablename__ = "ticket_messages"
+    __table_args__ = (Index("ix_ticket_messages_ticket_created", "ticket_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    direction: Mapped[str] = mapped_column(String(10))  # "in", "out" or "note"
+    kind: Mapped[str] = mapped_column(String(20), default="question")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    from_email: Mapped[str] = mapped_column(String(254), default="")
+    from_name: Mapped[str] = mapped_column(String(200), default="")
+    to_addrs: Mapped[str] = mapped_column(Text, default="")
+    cc_addrs: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(String(500), default="")
+    message_id: Mapped[str | None] = mapped_column(String(500), unique=True)
+    in_reply_to: Mapped[str | None] = mapped_column(String(500))
+    references_header: Mapped[str | None] = mapped_column(Text)
+    raw_path: Mapped[str | None] = mapped_column(String(500))  # relative to the data dir
+    text: Mapped[str] = mapped_column(Text, default="")  # the whole text as received or written
+    clean_text: Mapped[str | None] = mapped_column(Text)  # new text without quotes and signature
+    html: Mapped[str | None] = mapped_column(Text)  # sanitised (nh3) HTML for display
+    article_slug: Mapped[str | None] = mapped_column(String(200))  # article a reply was based on
+    imap_uidvalidity: Mapped[int | None] = mapped_column(db.BigInteger)
+    imap_uid: Mapped[int | None] = mapped_column(db.BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="messages")
+    author: Mapped[User | None] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="message", order_by="Attachment.id")
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("ticket_messages.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(200), default="application/octet-stream")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    storage_path: Mapped[str] = mapped_column(String(500))  # relative to the attachment dir
+    content_id: Mapped[str | None] = mapped_column(String(500))
+    inline: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    message: Mapped[TicketMessage] = relationship(back_populates="attachments")
+
+
+class CannedReply(db.Model):
+    __tablename__ = "canned_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # None: shared
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class TicketView(db.Model):
+    """Who has a ticket open right now: for the 'another agent is working on this' warning."""
+
+    __tablename__ = "ticket_views"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class TriageFeedback(db.Model):
+    """Agent corrections that teach triage: a changed category or the article used for a reply."""
+
+    __tablename__ = "triage_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "category" or "article"
+    subject: Mapped[str] = mapped_column(String(500), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str | None] = mapped_column(String(20))
+    article_slug: Mapped[str | None] = mapped_column(String(200))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

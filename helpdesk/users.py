@@ -1,0 +1,37 @@
+"""Operations on staff accounts, shared by the admin pages and the CLI."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from .extensions import db
+from .models import ROLES, User, record_event
+
+
+class UserError(ValueError):
+    """A staff account cannot be created or changed as asked."""
+
+
+def create_user(email: str, password: str, role: str, *, name: str = "", actor: User | None = None) -> User:
+    """Add a staff account (the caller commits)."""
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise UserError("Dit is geen geldig e-mailadres.")
+    if role not in ROLES:
+        raise UserError(f"Onbekende rol {role!r}; kies uit {', '.join(ROLES)}.")
+    if len(password) < 12:
+        raise UserError("Het wachtwoord moet minstens 12 tekens lang zijn.")
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+        raise UserError("Er bestaat al een account met dit e-mailadres.")
+    user = User(email=email, name=name.strip(), role=role, active=True)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    record_event("user_created", user=actor, target=email, role=role)
+    return user
+
+
+def set_user_active(user: User, active: bool, *, actor: User | None = None) -> None:
+    """Activate or deactivate an account; a deactivated user loses access at the next request."""
+    user.active = active
+    record_event("user_activated" if active else "user_deactivated", user=actor, target=user.email)

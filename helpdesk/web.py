@@ -1,0 +1,91 @@
+"""Cross-cutting web concerns: security headers, error pages, template helpers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import format_datetime
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from .models import CATEGORY_LABELS, STATUS_LABELS
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+    "form-action 'self'; base-uri 'self'"
+)
+
+ERROR_TEXTS = {
+    400: ("Ongeldig verzoek", "Het verzoek kon niet worden verwerkt. Controleer wat u hebt ingevuld."),
+    403: ("Geen toegang", "U hebt geen toegang tot deze pagina met uw rol."),
+    404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres."),
+    405: ("Niet toegestaan", "Deze handeling is op deze pagina niet mogelijk."),
+    410: ("Pagina verwijderd", "Deze pagina is niet meer beschikbaar."),
+    413: ("Bestand te groot", "Wat u wilt versturen is te groot. Probeer een kleiner bestand."),
+    429: ("Te veel pogingen", "U hebt het te vaak geprobeerd. Wacht een paar minuten en probeer het opnieuw."),
+    500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Probeer het later opnieuw."),
+    503: ("Tijdelijk niet beschikbaar", "De dienst is tijdelijk niet beschikbaar. Probeer het later opnieuw."),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def render_error(code: int, message: str | None = None) -> tuple[Response | str, int]:
+    title, default_text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    text = message or default_text
+    if _wants_json():
+        return jsonify({"error": title, "message": text, "status": code}), code
+    return render_template("errors/error.html", code=code, title=title, text=text), code
+
+
+def init_web(app: Flask) -> None:
+    """Register headers, error handlers and template helpers."""
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if current_user.is_authenticated and not request.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[Response | str, int]:
+        return render_error(400, "Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het "
+                                 "nog eens; er is niets opgeslagen.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
+        if error.code is None or error.code < 400:
+            return error
+        # 410 pages may carry their own explanation (an archived article points to the overview)
+        message = error.description if getattr(error, "dutch", False) else None
+        return render_error(error.code, message)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> tuple[Response | str, int]:
+        app.logger.exception("Onverwachte fout bij %s %s", request.method, request.path)
+        return render_error(500)
+
+    @app.template_filter("datum")
+    def datum(value: datetime | None, fmt: str = "d MMMM yyyy HH:mm") -> str:
+        if value is None:
+            return "—"
+        if isinstance(value, datetime) and value.tzinfo is None:
+            from datetime import UTC
+
+            value = value.replace(tzinfo=UTC)
+        return format_datetime(value, fmt)
+
+    @app.context_processor
+    def labels() -> dict[str, object]:
+        return {"CATEGORY_LABELS": CATEGORY_LABELS, "STATUS_LABELS": STATUS_LABELS}

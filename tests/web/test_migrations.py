@@ -1,0 +1,62 @@
+"""Migrations build the schema from empty on SQLite and PostgreSQL, matching the models; setup is idempotent."""
+
+import os
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+
+from helpdesk.extensions import db
+from tests.conftest import migrate_database
+
+PG_ADMIN_URL = os.environ.get("HELPDESK_TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://root@127.0.0.1:5432/test")
+
+
+def _schema_diff(url: str) -> list:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+    engine.dispose()
+    return diff
+
+
+def test_migrations_from_empty_sqlite_match_the_models(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    migrate_database(url, tmp_path)
+    tables = set(inspect(create_engine(url)).get_table_names())
+    assert {"users", "tickets", "ticket_messages", "articles", "article_revisions", "outbox_mails"} <= tables
+    assert _schema_diff(url) == []
+
+
+@pytest.fixture
+def empty_postgres_database():
+    """A brand-new PostgreSQL database, dropped afterwards."""
+    psycopg = pytest.importorskip("psycopg")
+    name = f"helpdesk_migr_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # no server on this machine
+        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc.__class__.__name__}")
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+    del psycopg
+
+
+def test_migrations_from_empty_postgresql_match_the_models(empty_postgres_database, tmp_path):
+    migrate_database(empty_postgres_database, tmp_path)
+    assert _schema_diff(empty_postgres_database) == []
+
+
+def test_setup_is_idempotent(app, runner):
+    first = runner.invoke(args=["setup"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(args=["setup"])
+    assert second.exit_code == 0, second.output
+    assert "schema is bijgewerkt" in second.output
