@@ -60,6 +60,14 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(setup_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    from .ingest import cli as ingest_cli
+    from .kb import cli as kb_cli
+    from .outbox import cli as outbox_cli
+    from .tickets import cli as tickets_cli
+    from .triage import cli as triage_cli
+
+    for module in (kb_cli, ingest_cli, triage_cli, tickets_cli, outbox_cli):
+        module.register(app)
 
 
 @click.command("demo")

@@ -1,0 +1,1 @@
+"""Mail ingestion inside the app: the store step and its commands."""

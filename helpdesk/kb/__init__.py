@@ -1,0 +1,1 @@
+"""Knowledge base inside the app: articles with revisions in the database, and the search index."""

@@ -1,0 +1,1 @@
+"""Outgoing mail: the database outbox and the SMTP sender."""

@@ -1,0 +1,1 @@
+"""Triage inside the app: categorise and suggest, learning from agent corrections."""
