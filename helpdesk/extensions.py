@@ -8,7 +8,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so migrations work the same on SQLite and PostgreSQL.
@@ -36,3 +37,17 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 def login_account_key() -> str:
     """Rate-limit key for login attempts per account (the submitted e-mail address)."""
     return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ANN001 - DBAPI objects
+    """SQLite: WAL so the web app reads while ingest writes, a busy timeout instead of 'database is locked',
+    enforced foreign keys, and NORMAL sync (safe with WAL: a crash loses no committed transaction's integrity)."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

@@ -1,7 +1,124 @@
-"""Commands of this feature package."""
+"""Commands: ingest, import-mail, mail status, mail reprocess, tickets export."""
 
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+import threading
+
+import click
 from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from mail_ingest.fetch import MailboxClient
+from mail_ingest.loop import drain, run_forever
+from mail_ingest.sources import iter_messages
+
+from ..extensions import db
+from ..models import MailboxState, QuarantinedMail, Ticket, TicketMessage
+from .mailbox import MailboxNotConfigured, MailboxStore, mailbox_config
+from .operations import ingest_raw, reprocess_quarantined
+
+mail_cli = AppGroup("mail", help="Mailbox status and quarantine.")
+tickets_cli = AppGroup("tickets", help="Tickets.")
+
+
+@click.command("ingest")
+@click.option("--once", is_flag=True, help="Drain the mailbox once and exit.")
+def ingest_command(once: bool) -> None:
+    """Fetch new mail from the configured IMAP mailbox into tickets (waits with IDLE unless --once)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        config = mailbox_config()
+    except MailboxNotConfigured as exc:
+        raise click.ClickException(str(exc)) from exc
+    store = MailboxStore(config)
+    if once:
+        with MailboxClient(config) as client:
+            result = drain(client, store.get_state, store.handle, store.set_state)
+        click.echo(json.dumps({"fetched": result.fetched, "processed": result.processed, "failed": result.failed,
+                               "uidvalidity_changed": result.uidvalidity_changed, **store.outcomes}))
+        return
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    click.echo(f"Wacht op nieuwe mail in {config.folder} op {config.host}:{config.port} (stoppen: Ctrl+C)")
+    run_forever(config, store.get_state, store.handle, store.set_state, stop=stop)
+
+
+@click.command("import-mail")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+def import_mail_command(paths: tuple[str, ...]) -> None:
+    """Import .eml files, an mbox file or a Maildir through the same pipeline as ingest."""
+    counts: dict[str, int] = {}
+    messages = [item for path in paths for item in iter_messages(path)]
+    with click.progressbar(messages, label="Mail importeren", file=sys.stderr) as bar:
+        for source, raw in bar:
+            outcome = ingest_raw(raw, source=source)
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    click.echo(json.dumps({"read": len(messages), **counts}))
+
+
+@mail_cli.command("status")
+def mail_status() -> None:
+    """Print JSON: mailbox, uidvalidity, last uid and counts."""
+    states = db.session.scalars(select(MailboxState).order_by(MailboxState.id)).all()
+    state = states[0] if states else None
+    count = lambda stmt: db.session.scalar(stmt) or 0  # noqa: E731
+    click.echo(json.dumps({
+        "mailbox": state.mailbox if state else None,
+        "uidvalidity": state.uidvalidity if state else None,
+        "last_uid": state.last_uid if state else None,
+        "last_error": state.last_error if state else None,
+        "tickets": count(select(func.count(Ticket.id)).where(Ticket.kind == "question")),
+        "messages": count(select(func.count(TicketMessage.id))),
+        "autoreplies": count(select(func.count(TicketMessage.id)).where(
+            TicketMessage.kind.in_(("autoreply", "bounce", "bulk")))),
+        "held": count(select(func.count(Ticket.id)).where(Ticket.kind == "held")),
+        "quarantined": count(select(func.count(QuarantinedMail.id)).where(QuarantinedMail.status == "held")),
+    }))
+
+
+@mail_cli.command("reprocess")
+@click.argument("item_id", required=False, type=int)
+@click.option("--all", "all_items", is_flag=True, help="Reprocess every quarantined mail.")
+def mail_reprocess(item_id: int | None, all_items: bool) -> None:
+    """Run quarantined mails (ID or --all) through the pipeline again."""
+    if (item_id is None) == (not all_items):
+        raise click.UsageError("Geef een ID of --all.")
+    query = select(QuarantinedMail).where(QuarantinedMail.status == "held")
+    if item_id is not None:
+        query = query.where(QuarantinedMail.id == item_id)
+    items = db.session.scalars(query.order_by(QuarantinedMail.id)).all()
+    if item_id is not None and not items:
+        raise click.ClickException(f"Geen mail in quarantaine met ID {item_id}.")
+    for item in items:
+        outcome = reprocess_quarantined(item)
+        click.echo(json.dumps({"id": item.id, "status": outcome.status, "ticket": outcome.ticket_id,
+                               "detail": outcome.detail}))
+
+
+@tickets_cli.command("export")
+def tickets_export() -> None:
+    """Print one JSON object a line per ticket, with its messages."""
+    stmt = select(Ticket).order_by(Ticket.id).execution_options(yield_per=500)
+    for ticket in db.session.scalars(stmt):
+        click.echo(json.dumps({
+            "number": ticket.number,
+            "subject": ticket.subject,
+            "status": ticket.status,
+            "kind": ticket.kind,
+            "category": ticket.category,
+            "requester": ticket.requester.email,
+            "messages": [{"direction": m.direction, "message_id": m.message_id, "from": m.from_email,
+                          "kind": m.kind} for m in ticket.messages],
+        }, ensure_ascii=False))
 
 
 def register(app: Flask) -> None:
     """Attach this package's commands to the app."""
+    for command in (ingest_command, import_mail_command, mail_cli, tickets_cli):
+        app.cli.add_command(command)

@@ -1,0 +1,245 @@
+"""Parse raw RFC 822 bytes into a ParsedMail: headers, best text body, safe HTML, attachments."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from email.message import Message
+from email.utils import getaddresses, parsedate_to_datetime
+
+from mail_ingest.charset import decode_header_value
+from mail_ingest.html_text import html_to_text, sanitize_html
+from mail_ingest.ids import normalize_message_id, parse_id_list
+from mail_ingest.mime import ParsedAttachment, ParseLimits, WalkResult, _safe, walk
+
+__all__ = ["MailParseError", "ParsedAttachment", "ParseLimits", "ParsedMail", "parse_message"]
+
+log = logging.getLogger(__name__)
+
+GENERATED_ID_DOMAIN = "ipo-helpdesk.invalid"
+
+# Headers the filters and the store step look at; everything else stays in the raw bytes.
+FILTER_HEADERS = (
+    "auto-submitted",
+    "x-autoreply",
+    "x-autorespond",
+    "x-auto-response-suppress",
+    "precedence",
+    "list-id",
+    "list-unsubscribe",
+    "list-post",
+    "x-ipo-helpdesk",
+    "return-path",
+    "sender",
+    "x-failed-recipients",
+    "x-loop",
+    "x-mailer",
+    "user-agent",
+    "content-type",
+    "x-spam-flag",
+    "feedback-id",
+    "x-ms-exchange-generated-message-source",
+    "delivered-to",
+)
+
+# A mail must carry at least one of these; otherwise it is not a mail but some other file.
+_MAIL_HEADERS = {
+    "from",
+    "to",
+    "cc",
+    "subject",
+    "date",
+    "message-id",
+    "received",
+    "return-path",
+    "mime-version",
+    "content-type",
+    "sender",
+    "reply-to",
+    "delivered-to",
+    "in-reply-to",
+    "references",
+}
+
+
+class MailParseError(ValueError):
+    """Raised when bytes cannot be read as a mail at all; `code` says why, the message says it in Dutch."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class ParsedMail:
+    """A normalised mail: everything the filters and the store step need."""
+
+    message_id: str  # without angle brackets; generated as "<sha256>@ipo-helpdesk.invalid" when absent
+    message_id_generated: bool
+    in_reply_to: str | None
+    references: list[str]
+    subject: str
+    from_name: str
+    from_email: str  # lowercased; "" when the mail has no usable From
+    to: list[str]
+    cc: list[str]
+    reply_to: str | None
+    date: datetime | None
+    headers: dict[str, str]
+    text: str
+    html: str | None
+    attachments: list[ParsedAttachment] = field(default_factory=list)
+    is_multipart_report: bool = False
+    report_type: str | None = None
+    defects: list[str] = field(default_factory=list)
+    dropped_attachments: list[str] = field(default_factory=list)
+    raw_size: int = 0
+
+
+def _fold(text: str) -> str:
+    """Collapse whitespace runs (folded headers, tabs) to single spaces."""
+    return " ".join(text.split())
+
+
+def _raw_headers(msg: Message) -> dict[str, list[str]]:
+    """Header values as raw strings (non-ASCII bytes as surrogates), keyed by lowercase name."""
+    found: dict[str, list[str]] = {}
+    for name, value in _safe(msg.raw_items, []):
+        found.setdefault(str(name).strip().lower(), []).append(str(value))
+    return found
+
+
+def _addresses(values: list[str]) -> list[tuple[str, str]]:
+    """Parse address headers into (decoded name, lowercased email) pairs; skips entries without '@'."""
+    pairs: list[tuple[str, str]] = []
+    try:
+        parsed = getaddresses(values)
+    except Exception:  # noqa: BLE001 - stdlib address parser on garbage
+        parsed = []
+    for name, addr in parsed:
+        email = decode_header_value(addr).strip().strip("<>").lower()
+        if "@" in email and " " not in email:
+            pairs.append((_fold(decode_header_value(name)).strip('"').strip(), email))
+    return pairs
+
+
+def _parse_date(value: str | None, defects: list[str]) -> datetime | None:
+    """Parse a Date header into an aware datetime (UTC when the zone is unknown), or None."""
+    if not value:
+        return None
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        defects.append(f"ongeldige Date-header: {value[:60]!r}")
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def parse_message(raw: bytes, *, limits: ParseLimits | None = None) -> ParsedMail:
+    """Parse raw mail bytes; raises MailParseError only for input that is not a mail at all."""
+    limits = limits or ParseLimits()
+    raw = bytes(raw)
+    if len(raw) > limits.max_raw_bytes:
+        raise MailParseError(
+            "too_large",
+            f"Mail is te groot: {len(raw) / 1_048_576:.1f} MB "
+            f"(maximum {limits.max_raw_bytes / 1_048_576:.0f} MB)",
+        )
+    if not raw.strip():
+        raise MailParseError("empty", "Mail is leeg")
+    try:
+        msg = message_from_bytes(raw, policy=policy.default)
+    except RecursionError as exc:
+        raise MailParseError("too_deep", "Mail is te diep genest om te lezen") from exc
+    except Exception as exc:  # noqa: BLE001 - the feed parser is lenient; this is a last resort
+        raise MailParseError("unreadable", f"Mail kon niet gelezen worden: {exc}") from exc
+    headers = _raw_headers(msg)
+    if not _MAIL_HEADERS & headers.keys():
+        raise MailParseError("no_headers", "Geen e-mailheaders gevonden: dit lijkt geen e-mailbericht")
+    try:
+        return _build(msg, raw, headers, limits)
+    except MailParseError:
+        raise
+    except RecursionError as exc:
+        raise MailParseError("too_deep", "Mail is te diep genest om te lezen") from exc
+    except Exception as exc:  # noqa: BLE001 - never let a parser bug lose a mail: the caller quarantines it
+        log.exception("internal error while parsing mail")
+        raise MailParseError("internal", f"Interne fout bij het lezen van de mail: {exc!r}") from exc
+
+
+def _first(headers: dict[str, list[str]], name: str) -> str | None:
+    """First value of a header, decoded and whitespace-folded, or None."""
+    values = headers.get(name)
+    return _fold(decode_header_value(values[0])) if values else None
+
+
+def _build(msg: Message, raw: bytes, headers: dict[str, list[str]], limits: ParseLimits) -> ParsedMail:
+    """Assemble the ParsedMail from the parsed tree."""
+    defects: list[str] = []
+    message_id = normalize_message_id(_first(headers, "message-id"))
+    generated = message_id is None
+    if message_id is None:
+        # Stable across re-imports of the same bytes, so dedupe still works without a Message-ID.
+        message_id = f"{hashlib.sha256(raw).hexdigest()}@{GENERATED_ID_DOMAIN}"
+        defects.append("geen Message-ID; afgeleid van de inhoud")
+    senders = _addresses(headers.get("from", [])) or _addresses(headers.get("sender", []))
+    from_name, from_email = senders[0] if senders else ("", "")
+    reply_to = _addresses(headers.get("reply-to", []))
+    in_reply_to = parse_id_list(_first(headers, "in-reply-to"))
+    result = WalkResult()
+    walk(msg, limits, result)
+    ctype = _safe(msg.get_content_type, "text/plain")
+    text, html = _bodies(result)
+    return ParsedMail(
+        message_id=message_id,
+        message_id_generated=generated,
+        in_reply_to=in_reply_to[0] if in_reply_to else None,
+        references=parse_id_list(" ".join(decode_header_value(v) for v in headers.get("references", []))),
+        subject=_first(headers, "subject") or "",
+        from_name=from_name,
+        from_email=from_email,
+        to=[email for _, email in _addresses(headers.get("to", []))],
+        cc=[email for _, email in _addresses(headers.get("cc", []))],
+        reply_to=reply_to[0][1] if reply_to else None,
+        date=_parse_date(_first(headers, "date"), defects),
+        headers={name: _first(headers, name) or "" for name in FILTER_HEADERS if name in headers},
+        text=text,
+        html=html,
+        attachments=result.attachments,
+        is_multipart_report=ctype == "multipart/report",
+        report_type=(str(_safe(lambda: msg.get_param("report-type"), "") or "").lower() or None)
+        if ctype == "multipart/report"
+        else None,
+        defects=defects + result.defects,
+        dropped_attachments=result.dropped,
+        raw_size=len(raw),
+    )
+
+
+def _bodies(result: WalkResult) -> tuple[str, str | None]:
+    """Pick the best plain text and the sanitised HTML from the walk result."""
+    html_source = "\n".join(result.html)
+    html = sanitize_html(html_source) if html_source.strip() else None
+    text = "\n\n".join(part.strip("\n") for part in result.plain if part.strip()).strip()
+    if not text and html_source.strip():
+        text = html_to_text(html_source)
+    if not text and result.nested:
+        text = _forwarded_text(result.nested[0])
+    return text, html
+
+
+def _forwarded_text(inner: Message) -> str:
+    """Render an attached message/rfc822 as a forwarded block, so its content can become the question."""
+    sub = WalkResult()
+    walk(inner, ParseLimits(max_attachment_bytes=0), sub)
+    body, _ = _bodies(sub)
+    heads = _raw_headers(inner)
+    lines = ["---------- Doorgestuurd bericht ----------"]
+    for label, name in (("Van", "from"), ("Datum", "date"), ("Onderwerp", "subject"), ("Aan", "to")):
+        value = _first(heads, name)
+        if value:
+            lines.append(f"{label}: {value}")
+    return "\n".join(lines) + "\n\n" + body

@@ -1,0 +1,139 @@
+"""classify_mail: questions stay questions; auto-replies, bounces, bulk and our own mail are recognised."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mail_ingest.filters import FloodGuard, classify_mail
+from mail_ingest.parse import parse_message
+from tests.mail_ingest.conftest_helpers import sample
+
+OWN = {"own_message_id_domain": "duo.nl", "own_addresses": ["ipo@duo.nl"]}
+
+
+def mail(headers: str, body: str = "Wat kost eHerkenning niveau 3?") -> bytes:
+    base = "From: Jan <jan@school.nl>\r\nTo: ipo@duo.nl\r\nMessage-ID: <x1@school.nl>\r\n"
+    return (base + headers.replace("\n", "\r\n") + "\r\n\r\n" + body.replace("\n", "\r\n")).encode()
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("autoreply-exchange-headers.eml", "autoreply"),
+        ("autoreply-no-headers-en.eml", "autoreply"),
+        ("dsn-exchange-nl.eml", "bounce"),
+        ("mailing-list.eml", "bulk"),
+        ("own-outgoing.eml", "own"),
+        ("question-mentions-away.eml", "question"),
+        ("gmail-reply-nl-alternative.eml", "question"),
+        ("latin1-qp-outlook.eml", "question"),
+        ("nested-rfc822-forward.eml", "question"),
+    ],
+)
+def test_samples(name, kind):
+    result = classify_mail(sample(name), **OWN)
+    assert result.kind == kind, result
+    assert result.reason
+
+
+@pytest.mark.parametrize(
+    ("headers", "kind"),
+    [
+        ("Subject: vraag\nAuto-Submitted: auto-replied", "autoreply"),
+        ("Subject: vraag\nAuto-Submitted: auto-generated; owner-email=x@y.nl", "autoreply"),
+        ("Subject: vraag\nAuto-Submitted: no", "question"),
+        ("Subject: vraag\nX-Autoreply: yes", "autoreply"),
+        ("Subject: vraag\nX-Autorespond: Out of office", "autoreply"),
+        ("Subject: vraag\nPrecedence: auto_reply", "autoreply"),
+        ("Subject: vraag\nPrecedence: bulk", "bulk"),
+        ("Subject: vraag\nPrecedence: junk", "bulk"),
+        ("Subject: vraag\nPrecedence: list", "bulk"),
+        ("Subject: vraag\nList-Unsubscribe: <mailto:u@x.nl>", "bulk"),
+        ("Subject: vraag\nX-Auto-Response-Suppress: All", "question"),  # supporting signal only
+        ("Subject: Automatisch antwoord: vraag", "autoreply"),
+        ("Subject: Automatische reactie: Uw bericht", "autoreply"),
+        ("Subject: Afwezig: Re: eHerkenning", "autoreply"),
+        ("Subject: Out of Office: eHerkenning", "autoreply"),
+        ("Subject: Autoreply: eHerkenning", "autoreply"),
+        ("Subject: Afwezigheid van onze directeur: wie mag machtigen?", "question"),
+        ("Subject: Undeliverable: [IPO-3] antwoord", "bounce"),
+        ("Subject: Onbestelbaar: [IPO-3] antwoord", "bounce"),
+        ("Subject: Niet bezorgd: [IPO-3] antwoord", "bounce"),
+        ("Subject: Delivery Status Notification (Failure)", "bounce"),
+        ("Subject: Mail delivery failed: returning message to sender", "bounce"),
+        ("Subject: vraag\nX-IPO-Helpdesk: ticket=3", "own"),
+    ],
+)
+def test_header_and_subject_rules(headers, kind):
+    assert classify_mail(parse_message(mail(headers)), **OWN).kind == kind
+
+
+def test_mailer_daemon_sender_is_a_bounce():
+    raw = mail("Subject: Warning").replace(b"From: Jan <jan@school.nl>", b"From: MAILER-DAEMON@mx.school.nl")
+    assert classify_mail(parse_message(raw)).kind == "bounce"
+
+
+def test_our_own_message_id_domain_and_address_are_own():
+    by_id = mail("Subject: x").replace(b"<x1@school.nl>", b"<123.abc@DUO.nl>")
+    assert classify_mail(parse_message(by_id), own_message_id_domain="duo.nl").kind == "own"
+    assert classify_mail(parse_message(by_id)).kind == "question"  # without configuration nothing is ours
+    by_from = mail("Subject: x").replace(b"jan@school.nl", b"IPO@duo.nl")
+    assert classify_mail(parse_message(by_from), own_addresses=["ipo@duo.nl"]).kind == "own"
+
+
+AWAY_NL = (
+    "Goedendag,\n\nIk ben afwezig tot en met 20 november. Uw e-mail wordt niet doorgestuurd.\n"
+    "Voor dringende zaken kunt u contact opnemen met mijn collega.\n\nMet vriendelijke groet,\nBert"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        (AWAY_NL, "autoreply"),
+        ("I am out of the office until Monday with no access to email. Please contact office@x.nl.", "autoreply"),
+        ("Dit is een automatisch antwoord. Ik ben met vakantie tot 1 december.", "autoreply"),
+        # A real question that mentions being away stays a question.
+        ("Ik ben afwezig tot 1 december. Kan mijn collega dan inloggen met eHerkenning?", "question"),
+        ("Ik ben afwezig geweest en zie nu uw brief. Wat moeten wij regelen?", "question"),
+        ("Onze beheerder is afwezig tot januari; wie kan de machtiging regelen", "question"),
+        ("Wat kost eHerkenning als ik van 1 tot 3 december met verlof ben", "question"),
+    ],
+)
+def test_body_cues_need_strong_combinations(body, kind):
+    assert classify_mail(parse_message(mail("Subject: Re: eHerkenning", body))).kind == kind
+
+
+def test_quoted_history_does_not_trigger_body_cues():
+    body = "Wanneer wordt het verplicht\n\nOp 3 nov. schreef Piet:\n> Ik ben afwezig tot 5 november.\n> Dringende zaken"
+    assert classify_mail(parse_message(mail("Subject: Re: x", body))).kind == "question"
+
+
+def test_demo_mails_are_classified_as_labelled():
+    from mail_ingest.demo import demo_mail_paths
+
+    kinds = {p.name: classify_mail(parse_message(p.read_bytes()), **OWN).kind for p in demo_mail_paths()}
+    assert kinds["13-autoreply-rfc3834.eml"] == "autoreply"
+    assert kinds["14-autoreply-zonder-headers.eml"] == "autoreply"
+    assert kinds["15-bounce-dsn.eml"] == "bounce"
+    assert sum(kind == "question" for kind in kinds.values()) == 22
+
+
+def test_flood_guard_window():
+    guard = FloodGuard(max_per_window=3, window_seconds=3600)
+    start = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    results = [guard.allow("Jan@School.nl", start + timedelta(minutes=i)) for i in range(5)]
+    assert results == [True, True, True, False, False]
+    assert guard.allow("other@school.nl", start)  # per sender
+    assert guard.allow("jan@school.nl", start + timedelta(hours=2))  # window has passed
+
+
+def test_flood_guard_seeded_from_database_counts():
+    guard = FloodGuard(max_per_window=2, window_seconds=600)
+    now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    guard.seed("jan@school.nl", [now - timedelta(minutes=5), now - timedelta(minutes=1)])
+    assert guard.count("jan@school.nl", now) == 2
+    assert guard.allow("jan@school.nl", now) is False
+    assert guard.count("jan@school.nl", now + timedelta(minutes=30)) == 0
