@@ -1,0 +1,302 @@
+"""Question classifier for helpdesk mail: category, calibrated confidence and a readable reason.
+
+A weighted multinomial Naive Bayes over Dutch/English word, bigram, compound-part, cue and character
+features (see `classify_text`). It trains in one pass of counting, so rebuilding it with agent corrections
+is cheap; a temperature fitted by cross-validation on the seed examples calibrates its probabilities.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from knowledge.classify_text import Extracted, extract, word_features
+
+CATEGORIES: tuple[str, ...] = ("cost", "supplier", "upgrade", "deadline", "other")  # logits() assumes five
+LABELS_NL: dict[str, str] = {
+    "cost": "Kosten",
+    "supplier": "Leverancierskeuze",
+    "upgrade": "Upgrade naar niveau 3",
+    "deadline": "Termijnen en deadline",
+    "other": "Overig",
+}
+SEED_PATH = Path(__file__).with_name("training") / "seed_examples.jsonl"
+CORRECTION_WEIGHT = 5.0  # an agent's correction outweighs one seed example
+ALPHA = 0.5  # additive smoothing per feature (chosen by seed cross-validation)
+LENGTH_CAP = 4.0  # long mails are scaled down to this L2 evidence mass, so length alone adds no confidence
+_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled mail: cleaned body text, subject and its category key."""
+
+    text: str
+    subject: str
+    category: str
+    weight: float = 1.0
+
+
+@dataclass
+class Classification:
+    """Result of classifying one mail; `scores` holds a probability per category (summing to 1)."""
+
+    category: str
+    confidence: float
+    reason: str
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+def load_examples(path: Path | str = SEED_PATH) -> list[Example]:
+    """Read `{"text", "subject", "category"}` lines; raise ValueError naming the bad line."""
+    examples: list[Example] = []
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                ex = Example(str(row.get("text", "")), str(row.get("subject", "")), str(row["category"]),
+                             float(row.get("weight", 1.0)))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{lineno}: ongeldige regel ({exc})") from exc
+            if ex.category not in CATEGORIES:
+                raise ValueError(f"{path}:{lineno}: onbekende categorie {ex.category!r}")
+            examples.append(ex)
+    return examples
+
+
+def vectorise(text: str, subject: str = "") -> Extracted:
+    """Features with sublinear counts (log1p), as Naive Bayes on raw counts over-trusts repeated words."""
+    ex = extract(text or "", subject or "")
+    return Extracted({k: math.log1p(v) for k, v in ex.feats.items()}, ex.shown, ex.words)
+
+
+_DISPLAY = {"mijnduo": "Mijn DUO", "eherkenning": "eHerkenning", "zlogin": "Z-login", "email": "e-mail"}
+
+
+def _display(words: str) -> str:
+    """Undo the spelling normalisation for people (2plus -> 2+, mijnduo -> Mijn DUO)."""
+    return " ".join(_DISPLAY.get(w, re.sub(r"^([1-4])plus$", r"\1+", w)) for w in words.split(" "))
+
+
+def _softmax(logits: list[float]) -> list[float]:
+    top = max(logits)
+    exps = [math.exp(v - top) for v in logits]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+class Classifier:
+    """Naive Bayes category model; train, classify, add corrections, serialise."""
+
+    _default: Classifier | None = None
+    _default_lock = threading.Lock()
+
+    def __init__(self, temperature: float = 1.0, smoothing: float = 0.0) -> None:
+        self.temperature = temperature
+        self.smoothing = smoothing
+        self._counts: dict[str, list[float]] = {}  # feature -> weighted count per category
+        self._totals = [0.0] * len(CATEGORIES)
+        self._docs = [0.0] * len(CATEGORIES)
+        self._table: dict[str, tuple[float, ...]] | None = None  # feature -> log P(f|c), built lazily
+        self._prior: list[float] = []
+        self._word_gain: dict[tuple[str, bool, int], float] = {}  # reason cache, valid for the current table
+
+    # -- training ---------------------------------------------------------------------------------------
+    @classmethod
+    def default(cls) -> Classifier:
+        """The model trained on the bundled seed examples, calibrated; built once per process."""
+        with cls._default_lock:
+            if cls._default is None:
+                from knowledge.classify_calibrate import fit_temperature
+
+                examples = load_examples()
+                model = cls()
+                model.train(examples)
+                model.temperature, model.smoothing = fit_temperature(examples)
+                model._build()  # build now, so threads sharing the default never race on the lazy build
+                cls._default = model
+            return cls._default
+
+    def train(self, examples: Iterable[Example]) -> None:
+        """Add examples to the model (counting is additive, so this also extends a trained model)."""
+        for ex in examples:
+            self.learn(ex)
+
+    def learn(self, example: Example) -> None:
+        """Add one example incrementally (e.g. one agent correction)."""
+        if example.category not in CATEGORIES:
+            raise ValueError(f"onbekende categorie {example.category!r}; kies uit {', '.join(CATEGORIES)}")
+        if example.weight <= 0:
+            return
+        feats = vectorise(example.text, example.subject).feats
+        self.learn_vector(feats, CATEGORIES.index(example.category), example.weight)
+
+    def learn_vector(self, feats: dict[str, float], cat: int, weight: float = 1.0) -> None:
+        """Add one already vectorised example for category index `cat`."""
+        n = len(CATEGORIES)
+        for key, value in feats.items():
+            row = self._counts.get(key)
+            if row is None:
+                row = self._counts[key] = [0.0] * n
+            row[cat] += value * weight
+            self._totals[cat] += value * weight
+        self._docs[cat] += weight
+        self._table = None
+        self._word_gain.clear()
+
+    def with_corrections(self, corrections: Iterable[Example]) -> Classifier:
+        """A new model: this model's knowledge plus agent corrections, weighted higher; self is unchanged.
+
+        Corrections naming a category that no longer exists are skipped, so one stale row cannot block the rest.
+        """
+        model = self.copy()
+        for ex in corrections:
+            if ex.category not in CATEGORIES:
+                continue
+            model.learn(Example(ex.text, ex.subject, ex.category, ex.weight * CORRECTION_WEIGHT))
+        return model
+
+    def copy(self) -> Classifier:
+        """An independent copy (counts duplicated, so learning on it leaves this model alone)."""
+        model = Classifier(self.temperature, self.smoothing)
+        model._counts = {k: list(v) for k, v in self._counts.items()}
+        model._totals = list(self._totals)
+        model._docs = list(self._docs)
+        return model
+
+    def _build(self) -> dict[str, tuple[float, ...]]:
+        vocab = len(self._counts) or 1
+        denoms = [t + ALPHA * vocab for t in self._totals]
+        self._table = {
+            k: tuple(math.log((row[c] + ALPHA) / denoms[c]) for c in range(len(CATEGORIES)))
+            for k, row in self._counts.items()
+        }
+        # Smoothed class prior: balanced seeds give a near-uniform start; corrections may shift it a little.
+        total_docs = sum(self._docs) + len(CATEGORIES)
+        self._prior = [math.log((d + 1) / total_docs) for d in self._docs]
+        return self._table
+
+    # -- prediction -------------------------------------------------------------------------------------
+    def logits(self, feats: dict[str, float], raw: bool = False) -> tuple[list[float], dict[str, float]]:
+        """Uncalibrated class scores for a vector, plus its known features with their (unscaled) weights.
+
+        `raw=True` takes plain counts from `extract` and applies the log1p of `vectorise` on the fly.
+        """
+        table = self._table if self._table is not None else self._build()
+        known: dict[str, float] = {}
+        sumsq = s0 = s1 = s2 = s3 = s4 = 0.0
+        log1p = math.log1p
+        # One pass, unrolled over the five categories: this loop is the hot path of classify.
+        for key, value in feats.items():
+            row = table.get(key)
+            if row is None:
+                continue
+            if raw:
+                value = log1p(value)
+            known[key] = value
+            sumsq += value * value
+            r0, r1, r2, r3, r4 = row
+            s0 += value * r0
+            s1 += value * r1
+            s2 += value * r2
+            s3 += value * r3
+            s4 += value * r4
+        norm = math.sqrt(sumsq)
+        scale = LENGTH_CAP / norm if norm > LENGTH_CAP else 1.0
+        p = self._prior
+        return [p[0] + scale * s0, p[1] + scale * s1, p[2] + scale * s2, p[3] + scale * s3, p[4] + scale * s4], known
+
+    def probabilities(self, feats: dict[str, float]) -> list[float]:
+        """Calibrated probabilities per category (order of CATEGORIES)."""
+        return self._calibrated(self.logits(feats)[0])
+
+    def classify(self, text: str, subject: str = "") -> Classification:
+        """Classify one mail (cleaned body text plus subject); never raises on odd text."""
+        vec = extract(text if isinstance(text, str) else "", subject if isinstance(subject, str) else "")
+        scores, known = self.logits(vec.feats, raw=True)
+        probs = self._calibrated(scores)
+        best = max(range(len(CATEGORIES)), key=lambda c: (probs[c], -c))
+        return Classification(
+            category=CATEGORIES[best],
+            confidence=probs[best],
+            reason=self._reason(best, known, vec),
+            scores={c: p for c, p in zip(CATEGORIES, probs, strict=True)},
+        )
+
+    def _calibrated(self, scores: list[float]) -> list[float]:
+        """Temperature-scaled softmax, mixed with a little uniform mass for what the seeds never show."""
+        probs = _softmax([s / self.temperature for s in scores])
+        eps = self.smoothing
+        return [(1 - eps) * p + eps / len(probs) for p in probs]
+
+    def _reason(self, best: int, known: dict[str, float], vec: Extracted, top: int = 4) -> str:
+        """Dutch text naming the input words that pushed most towards the chosen category."""
+        table = self._table or self._build()
+
+        def margin(key: str) -> float:
+            row = table.get(key)
+            if row is None:
+                return 0.0
+            return row[best] - max(row[:best] + row[best + 1 :])
+
+        gains: dict[str, float] = {}
+        cache = self._word_gain
+        for (word, english), count in vec.words.items():
+            unit = cache.get((word, english, best))
+            if unit is None:
+                if len(cache) > 200_000:  # bounded: a long-running worker sees an open-ended vocabulary
+                    cache.clear()
+                unit = cache[(word, english, best)] = sum(w * margin(k) for k, w in word_features(word, english)[1])
+            gain = count * unit
+            if gain > 0:
+                gains[word] = gains.get(word, 0.0) + gain
+        for key, text in vec.shown.items():
+            if key in known and text:
+                gain = known[key] * margin(key)
+                if gain > 0:
+                    gains[text] = gains.get(text, 0.0) + gain
+        picked: list[str] = []
+        for w in sorted(gains, key=lambda w: (-gains[w], w)):
+            # A bigram already names its words; skip single words it contains, and vice versa.
+            if any(set(w.split()) & set(p.split()) for p in picked):
+                continue
+            picked.append(w)
+            if len(picked) == top:
+                break
+        label = LABELS_NL[CATEGORIES[best]]
+        if "c:geen_eherkenning" in known and margin("c:geen_eherkenning") > 0:
+            picked.append("(eHerkenning wordt niet genoemd)")
+        if not picked:
+            return f"{label}: geen duidelijke aanwijzingen in de tekst"
+        return f"{label}. Woorden: " + ", ".join(_display(w) for w in picked)
+
+    # -- persistence ------------------------------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        """Serialise the trained counts and temperature (compressed JSON, no pickle)."""
+        payload = {"format": _FORMAT, "categories": list(CATEGORIES), "temperature": self.temperature,
+                   "smoothing": self.smoothing,
+                   "totals": self._totals, "docs": self._docs, "counts": self._counts}
+        return zlib.compress(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8"))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Classifier:
+        """Load a model written by `to_bytes`; raise ValueError on anything else."""
+        try:
+            payload = json.loads(zlib.decompress(data).decode("utf-8"))
+            if payload.get("format") != _FORMAT or payload.get("categories") != list(CATEGORIES):
+                raise ValueError("onbekend modelformaat")
+            model = cls(float(payload["temperature"]), float(payload["smoothing"]))
+            model._totals = [float(v) for v in payload["totals"]]
+            model._docs = [float(v) for v in payload["docs"]]
+            model._counts = {str(k): [float(x) for x in v] for k, v in payload["counts"].items()}
+        except (zlib.error, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"ongeldig classificatiemodel: {exc}") from exc
+        return model

@@ -1,0 +1,220 @@
+"""Turn a mail (subject + cleaned body) into weighted features for the question classifier."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import NamedTuple
+
+from whoosh.lang.porter import stem as _porter_stem
+from whoosh.lang.snowball.dutch import DutchStemmer
+
+from knowledge.classify_lexicon import COMPOUND_PARTS, CUE_PATTERNS, EN_STOP, NL_STOP, PHRASES
+
+_NL_STEMMER = DutchStemmer()
+
+# Feature weights per kind; char n-grams are many and correlated, so each counts little.
+W_WORD = 1.0
+W_PART = 0.4
+W_BIGRAM = 0.5
+W_CUE = 1.6
+W_GRAM = 0.08
+W_OFF_TOPIC = 4.0  # "no eHerkenning word at all" is strong evidence for a general question
+OFF_TOPIC_WORDS = 12.0  # content words at which that evidence counts in full
+SUBJECT_WEIGHT = 1.5
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+
+
+def _precheck(pattern: str) -> re.Pattern[str]:
+    """A looser pattern that must match whenever `pattern` does, used as a cheap first test."""
+    # Without the leading \b, re can scan for the literal start: several times faster on long mails.
+    loose = pattern.removeprefix(r"\b").replace("(?:betrouwbaarheids)?", "")
+    return re.compile(loose)
+
+
+_PHRASE_RES = [(_precheck(p), re.compile(p), r) for p, r in PHRASES]
+
+
+def _split_alternatives(pattern: str) -> list[str]:
+    """Top-level alternatives of a `\\b(?:a|b|c)\\b` cue pattern (nested groups kept whole)."""
+    body = pattern[len(r"\b(?:") : -len(r")\b")]
+    parts, depth, cur = [], 0, []
+    for ch in body:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "|" and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return parts
+
+
+def _compile_cues() -> tuple[list[tuple[str, re.Pattern[str]]], list[tuple[str, re.Pattern[str], re.Pattern[str]]]]:
+    """Split cue patterns into one-word cues (checked once per distinct word) and multi-word phrases."""
+    words, phrases = [], []
+    for name, pattern in CUE_PATTERNS:
+        alts = _split_alternatives(pattern)
+        single = [a for a in alts if "\\s" not in a and "'" not in a]
+        multi = [a for a in alts if a not in single]
+        if single:
+            words.append((name, re.compile("(?:" + "|".join(single) + ")")))
+        if multi:
+            full = r"\b(?:" + "|".join(multi) + r")\b"
+            phrases.append((name, _precheck(full), re.compile(full)))
+    return words, phrases
+
+
+_CUE_WORD_RES, _CUE_PHRASE_RES = _compile_cues()
+# Header lines of a forwarded or quoted mail ("Datum: di 14 dec.") say nothing about the question asked.
+_HEADER_RE = re.compile(
+    r"^[ \t>]*(?:van|aan|datum|onderwerp|cc|bcc|verzonden|from|to|sent|date|subject)\s*:.*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A mail that never mentions eHerkenning or logging in is almost always a general DUO question ("other").
+_TOPIC_RE = re.compile(
+    r"eherkenning|niveau|level|token|login|inlog|ingelogd|aanbieder|leverancier|supplier|provider|middel"
+    r"|upgrade|machtig|pincode|sms|digid|\beh\b"
+)
+# Only the first part of a long mail matters for its category; capping keeps classify fast on huge input.
+MAX_CHARS = 6000
+
+
+def normalise(text: str) -> str:
+    """Lowercase, strip accents and rewrite domain spellings (e-Herkenning, EH3, niveau2+) to one form."""
+    text = text[:MAX_CHARS]
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
+    for quick, rx, repl in _PHRASE_RES:
+        if quick.search(text):
+            text = rx.sub(repl, text)
+    return text
+
+
+def _number_token(tok: str) -> str:
+    """Keep small numbers (levels 1-4), fold years and other numbers into classes."""
+    if len(tok) <= 1:
+        return tok
+    if len(tok) == 4 and tok.startswith("20"):
+        return "jaartal"
+    return "getal"
+
+
+def is_english(tokens: list[str]) -> bool:
+    """Guess the language from function words; mails are Dutch unless English clearly dominates."""
+    en = sum(1 for t in tokens if t in EN_STOP)
+    nl = sum(1 for t in tokens if t in NL_STOP)
+    return en > nl + 1
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str, english: bool = False) -> str:
+    """Stem one normalised word (Dutch snowball, or Porter for English mails)."""
+    if word.isdigit():
+        return _number_token(word)
+    if english:
+        return _porter_stem(word)
+    return _NL_STEMMER.stem(word)
+
+
+@lru_cache(maxsize=50_000)
+def split_compound(word: str) -> tuple[str, ...]:
+    """Split a long word on known domain parts (eherkenningsmiddel -> eherkenning, middel)."""
+    if len(word) < 8:
+        return ()
+    parts: list[str] = []
+    for part in COMPOUND_PARTS:
+        if word == part or len(word) - len(part) < 3:
+            continue
+        if word.endswith(part):
+            head = word[: -len(part)]
+            parts.append(part)
+            if head.endswith("s") and len(head) > 4:
+                head = head[:-1]
+            if len(head) >= 4:
+                parts.append(head)
+        elif word.startswith(part):
+            tail = word[len(part) :]
+            if tail.startswith("s") and len(tail) > 4:
+                tail = tail[1:]
+            parts.append(part)
+            if len(tail) >= 4:
+                parts.append(tail)
+    return tuple(dict.fromkeys(parts))
+
+
+@lru_cache(maxsize=50_000)
+def word_features(word: str, english: bool) -> tuple[str, tuple[tuple[str, float], ...]]:
+    """Stem plus (feature, weight) pairs of one word: stem, compound parts, one-word cues, 4-grams."""
+    s = stem(word, english)
+    pairs = [("w:" + s, W_WORD)]
+    pairs += [("w:" + stem(part, english), W_PART) for part in split_compound(word)]
+    pairs += [("c:" + name, W_CUE) for name, rx in _CUE_WORD_RES if rx.fullmatch(word)]
+    if len(word) >= 5 and not word.isdigit():
+        padded = f"<{word}>"
+        pairs += [("g:" + padded[i : i + 4], W_GRAM) for i in range(len(padded) - 3)]
+    return s, tuple(pairs)
+
+
+def _add(feats: dict[str, float], key: str, weight: float) -> None:
+    feats[key] = feats.get(key, 0.0) + weight
+
+
+class Extracted(NamedTuple):
+    """Features of one mail, plus what the reason needs: display text per bigram/cue and the words used."""
+
+    feats: dict[str, float]
+    shown: dict[str, str]  # bigram/cue feature -> the input text that produced it
+    words: dict[tuple[str, bool], float]  # (word, english) -> field-weighted occurrence count
+
+
+def _field_features(text: str, scale: float, out: Extracted) -> bool:
+    """Add the features of one field (subject or body) with a field weight; True if it names the topic."""
+    norm = normalise(_HEADER_RE.sub(" ", text))
+    words = _TOKEN_RE.findall(norm)
+    english = is_english(words)
+    feats, shown = out.feats, out.shown
+    content: list[tuple[str, str]] = []  # (stem, surface) of non-stopwords, for bigrams
+    counts: dict[str, int] = {}
+    for w in words:
+        if w in NL_STOP or w in EN_STOP:
+            continue
+        counts[w] = counts.get(w, 0) + 1
+        content.append((word_features(w, english)[0], w))
+    for w, n in counts.items():
+        factor = scale * n
+        for key, weight in word_features(w, english)[1]:
+            feats[key] = feats.get(key, 0.0) + weight * factor
+        out.words[(w, english)] = out.words.get((w, english), 0.0) + scale * n
+    for (s1, w1), (s2, w2) in zip(content, content[1:], strict=False):
+        key = f"b:{s1}_{s2}"
+        _add(feats, key, W_BIGRAM * scale)
+        shown.setdefault(key, f"{w1} {w2}")
+    for name, quick, rx in _CUE_PHRASE_RES:
+        if not quick.search(norm):
+            continue
+        for m in rx.finditer(norm):
+            _add(feats, "c:" + name, W_CUE * scale)
+            shown.setdefault("c:" + name, m.group(0).strip())
+    return _TOPIC_RE.search(norm) is not None
+
+
+def extract(text: str, subject: str = "") -> Extracted:
+    """Features of a mail (subject weighted higher than body) with the words that produced them."""
+    out = Extracted({}, {}, {})
+    on_topic = False
+    if subject:
+        on_topic |= _field_features(subject, SUBJECT_WEIGHT, out)
+    if text:
+        on_topic |= _field_features(text, 1.0, out)
+    if out.feats and not on_topic:
+        # Scaled by length: a long mail without the topic is telling, a two-word one is not.
+        content = sum(out.words.values())
+        if content >= OFF_TOPIC_WORDS / 2:
+            _add(out.feats, "c:geen_eherkenning", W_OFF_TOPIC * min(1.0, content / OFF_TOPIC_WORDS))
+    return out

@@ -1,0 +1,159 @@
+"""Turns user text into a Whoosh query (plain words, never syntax), with typo tolerance and suggestions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh.analysis import Analyzer
+from whoosh.query import Or, Query, Term
+from whoosh.reading import IndexReader
+
+from knowledge.analysis import STOP_WORDS, WORD_RE, exact_terms, fold, stem
+
+FIELD_BOOSTS = (("title", 3.0), ("keywords", 2.0), ("body", 1.0))
+STEMMED_FIELDS = tuple(name for name, _ in FIELD_BOOSTS)
+EXACT_BOOST = 0.7  # an unstemmed match on top of the stemmed one ranks exact word forms higher
+FUZZY_BOOST = 0.5
+MAX_TERMS = 80
+COMMON_TERMS_FROM = 6  # queries with more terms than this drop the very common ones from scoring
+COMMON_SHARE = 0.5
+MAX_SCORED_TERMS = 24
+MAX_FUZZY_WORDS = 6
+MAX_FUZZY_CANDIDATES = 4
+COVERAGE_WEIGHT = 0.9  # how strongly covering more of the query's words lifts an article (see coverage())
+
+
+@dataclass
+class QueryPlan:
+    """The query to run plus what the snippet should highlight and which words looked misspelt."""
+
+    query: Query | None
+    highlight_terms: set[str] = field(default_factory=set)
+    weights: dict[str, float] = field(default_factory=dict)  # stemmed query term -> weight, for coverage
+    unknown: list[tuple[str, list[str]]] = field(default_factory=list)  # (word, corrections best first)
+    fuzzy: bool = False
+
+
+def _in_index(reader: IndexReader, term: str) -> bool:
+    return any(reader.doc_frequency(f, term) for f in STEMMED_FIELDS)
+
+
+def _term_clauses(term: str, boost: float) -> list[Query]:
+    return [Term(f, term, boost=b * boost) for f, b in FIELD_BOOSTS]
+
+
+def _corrections(reader: IndexReader, word: str) -> list[str]:
+    # Closest words of the exact vocabulary, nearest first, then the most common.
+    maxdist = 1 if len(word) <= 5 else 2
+    found = []
+    for cand in reader.terms_within("exact", word, maxdist, prefix=1):
+        cand = cand.decode("utf-8") if isinstance(cand, bytes) else cand
+        found.append((_distance(word, cand), -reader.doc_frequency("exact", cand), cand))
+    return [c for _d, _f, c in sorted(found)[:MAX_FUZZY_CANDIDATES]]
+
+
+def _distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def plan_query(text: str, analyzer: Analyzer, reader: IndexReader) -> QueryPlan:
+    """Builds an OR query over title, keywords, body and exact words, with fuzzy terms for unknown words."""
+    spans, weights = [], {}
+    for t in analyzer(text, chars=True, mode="query"):
+        spans.append((t.text, t.startchar, t.endchar))
+        weights[t.text] = max(weights.get(t.text, 0.0), t.boost)
+    terms = [t for t in weights if _in_index(reader, t)][:MAX_TERMS]
+    kept_for_coverage = {t: weights[t] for t in terms}
+    known_spans = [(s, e) for term, s, e in spans if term in kept_for_coverage]
+    long_query = len(terms) > COMMON_TERMS_FROM
+    if long_query:
+        # In long queries (mails) words found in most articles barely change BM25 but cost the most
+        # postings; the rarest words carry the meaning. All of them still count for coverage.
+        limit = COMMON_SHARE * max(reader.doc_count(), 1)
+        dfs = {t: max(reader.doc_frequency(f, t) for f in STEMMED_FIELDS) for t in terms}
+        terms = sorted((t for t in terms if dfs[t] <= limit), key=lambda t: dfs[t])[:MAX_SCORED_TERMS]
+    plan = QueryPlan(query=None, highlight_terms=set(kept_for_coverage), weights=kept_for_coverage)
+    clauses: list[Query] = [c for t in terms for c in _term_clauses(t, weights[t])]
+    if not long_query:
+        words = list(dict.fromkeys(exact_terms(text)))
+        clauses += [
+            Term("exact", w, boost=EXACT_BOOST) for w in words[:MAX_TERMS] if reader.doc_frequency("exact", w)
+        ]
+
+    # A word is unknown when neither it nor anything the analyzer made of it (stem, compound part,
+    # synonym) occurs in the index: those get fuzzy alternatives and feed "Bedoelde u …?".
+    for word, start, end in _word_offsets(text):
+        if len(plan.unknown) >= MAX_FUZZY_WORDS:
+            break
+        if len(word) < 4 or not word.isalpha() or word in STOP_WORDS or reader.doc_frequency("exact", word):
+            continue
+        covered = any(s < end and e > start for s, e in known_spans)
+        if covered and len(word) < 6:
+            continue
+        fixes = _corrections(reader, word)
+        if covered:
+            # Understood through a stem or compound part: only a close spelling fix is worth suggesting.
+            fixes = [f for f in fixes if _distance(word, f) <= (1 if len(word) < 8 else 2)][:1]
+            plan.unknown.append((word, fixes))
+            continue
+        plan.unknown.append((word, fixes))
+        for fix in fixes:
+            plan.fuzzy = True
+            clauses.append(Term("exact", fix, boost=FUZZY_BOOST))
+            stemmed = stem(fix)
+            if _in_index(reader, stemmed):
+                clauses.extend(_term_clauses(stemmed, FUZZY_BOOST))
+                plan.weights.setdefault(stemmed, FUZZY_BOOST)
+                plan.highlight_terms.add(stemmed)
+    if clauses:
+        # One flat OR, scored through Whoosh's array matcher: its cost grows with the postings read, not
+        # with clauses x documents as nested unions and Whoosh's own coordination matcher do.
+        plan.query = Or(clauses)
+        plan.query.matcher_type = Or.ARRAY_MATCHER
+    return plan
+
+
+def coverage(plan: QueryPlan, doc_terms: set[str]) -> float:
+    """Weighted share of the query's terms that an article contains (0..1)."""
+    total = sum(plan.weights.values())
+    if not total:
+        return 0.0
+    return sum(w for t, w in plan.weights.items() if t in doc_terms) / total
+
+
+def rerank_factor(plan: QueryPlan, doc_terms: set[str]) -> float:
+    """Score multiplier that rewards covering more of the query, as a coordination bonus does."""
+    # BM25 already favours the article with both words of a two-word query; coordination matters more
+    # the more words there are (a mail), so its weight grows with the number of query terms.
+    weight = COVERAGE_WEIGHT * min(1.0, max(0, len(plan.weights) - 1) / 8)
+    return 1.0 + weight * coverage(plan, doc_terms)
+
+
+def _word_offsets(text: str) -> list[tuple[str, int, int]]:
+    out = []
+    for m in WORD_RE.finditer(text):  # the same word boundaries as the analyzer
+        word = fold(m.group()).replace("-", "")
+        out.append((word, m.start(), m.end()))
+    return out[:MAX_TERMS]
+
+
+def suggest_correction(text: str, plan: QueryPlan, reader: IndexReader) -> str | None:
+    """The query with misspelt words replaced by the closest index word, or None when nothing changes."""
+    fixes = {word: cands[0] for word, cands in plan.unknown if cands}
+    if not fixes or len(text.split()) > 12:
+        return None
+    out, cursor = [], 0
+    for word, start, end in _word_offsets(text):
+        if word in fixes:
+            out.append(text[cursor:start])
+            out.append(fixes[word])
+            cursor = end
+    out.append(text[cursor:])
+    suggestion = " ".join("".join(out).split())
+    return suggestion if suggestion.lower() != " ".join(text.split()).lower() else None

@@ -1,0 +1,119 @@
+"""Highlighted, HTML-safe snippets: the best window of a text with <mark> around matched words."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Collection, Sequence
+
+from whoosh.analysis import Analyzer
+
+from knowledge.analysis import term_spans
+
+SNIPPET_SCAN = 20_000  # only the start of a very long text is scanned for the snippet
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _window(text: str, spans: list[tuple[int, int]], terms_at: dict[int, str], width: int) -> tuple[int, int]:
+    # Slide over the matches and keep the window that covers the most distinct terms, then the most matches.
+    best, best_key = (0, min(len(text), width)), (-1, -1)
+    for i, (start, _end) in enumerate(spans):
+        distinct, count = set(), 0
+        for s, e in spans[i:]:
+            if e - start > width * 4 // 5:
+                break
+            distinct.add(terms_at[s])
+            count += 1
+        key = (len(distinct), count)
+        if key > best_key:
+            best_key, best = key, (max(0, start - width // 5), 0)
+    begin = best[0]
+    if begin > 0:
+        space = text.rfind(" ", 0, begin + 1)
+        begin = space + 1 if space >= 0 and begin - space < 30 else begin
+    end = min(len(text), begin + width)
+    if end < len(text):
+        space = text.rfind(" ", begin, end)
+        end = space if space > begin + width // 2 else end
+    return begin, end
+
+
+class SpanCache:
+    """Remembers the analysed spans of article texts, so a snippet costs no re-analysis per query."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._data: dict[tuple[int, str], list[tuple[str, int, int]]] = {}
+
+    def spans(self, text: str, analyzer: Analyzer | None) -> list[tuple[str, int, int]]:
+        """term_spans(text) from the cache, analysed on first use."""
+        key = (id(analyzer), text)
+        found = self._data.get(key)
+        if found is None:
+            if len(self._data) >= self.size:
+                self._data.clear()  # crude but bounded; articles are re-analysed on the next query
+            found = self._data[key] = term_spans(text, analyzer)
+        return found
+
+
+_NO_CACHE = SpanCache(0)
+
+
+def snippet_text(text: str) -> str:
+    """The whitespace-normalised start of a text that snippets are cut from (and spans point into)."""
+    return " ".join((text or "")[:SNIPPET_SCAN].split())
+
+
+def highlight(
+    text: str,
+    terms: Collection[str],
+    width: int = 220,
+    analyzer: Analyzer | None = None,
+    fallback: Callable[[], str] | None = None,
+    cache: SpanCache | None = None,
+    spans: Sequence[Sequence] | None = None,
+) -> str:
+    """Escaped snippet of `text` around the best cluster of `terms`, with <mark> around each match.
+
+    `spans` are precomputed (term, start, end) of snippet_text(text), as the index stores them.
+    """
+    text = snippet_text(text)
+    if not text:
+        return html.escape(fallback()) if fallback else ""
+    wanted = set(terms)
+    hits: list[tuple[int, int]] = []
+    terms_at: dict[int, str] = {}
+    if spans is None:
+        spans = (cache or _NO_CACHE).spans(text, analyzer)
+    for term, start, end in spans:
+        if term in wanted:
+            hits.append((start, end))
+            terms_at.setdefault(start, term)
+    spans = _merge(hits)
+    for s, _e in spans:
+        terms_at.setdefault(s, str(s))
+    begin, end = _window(text, spans, terms_at, width) if spans else (0, min(len(text), width))
+    if not spans and end < len(text):
+        space = text.rfind(" ", 0, end)
+        end = space if space > width // 2 else end
+    parts = ["… " if begin > 0 else ""]
+    cursor = begin
+    for s, e in spans:
+        if e <= begin or s >= end:
+            continue
+        s, e = max(s, begin), min(e, end)
+        parts.append(html.escape(text[cursor:s]))
+        parts.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        cursor = e
+    parts.append(html.escape(text[cursor:end]))
+    if end < len(text):
+        parts.append(" …")
+    return "".join(parts)

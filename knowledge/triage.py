@@ -1,0 +1,154 @@
+"""Triage: category, calibrated confidence and reason from the classifier, plus suggested articles.
+
+Suggestions combine three signals per candidate article: how well the Dutch search matches the question, how
+likely the question is about the article's category, and how similar it is to earlier questions that agents
+answered with that article (their feedback). No Flask here; the app passes the index and the feedback.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .classify import Classification, Classifier, load_examples
+from .classify_text import extract
+from .search import SearchIndex
+
+MAX_SUGGESTIONS = 5
+SEARCH_DEPTH = 12
+MAX_QUERY_CHARS = 4000
+# Weights of the three signals (chosen on our own examples in tests/knowledge_triage, not on the dev mails).
+W_SEARCH = 0.55
+W_CATEGORY = 0.35
+W_MEMORY = 1.2
+MEMORY_FLOOR = 0.1  # similarity that any two questions about eHerkenning reach; only what is above counts
+REPLY_OWN_WORDS = 6  # a reply with at least this many words of its own is judged on those words
+
+
+@dataclass
+class Suggestion:
+    slug: str
+    title: str
+    score: float
+    snippet: str = ""
+
+
+@dataclass
+class TriageResult:
+    category: str
+    confidence: float
+    reason: str
+    suggestions: list[Suggestion] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UsedArticle:
+    """An agent answered a question with this article: a lesson for later suggestions."""
+
+    slug: str
+    text: str
+    subject: str = ""
+
+
+@lru_cache(maxsize=1)
+def _idf() -> dict[str, float]:
+    """Inverse document frequency of features over the seed examples: words every mail has count little."""
+    examples = load_examples()
+    df: dict[str, int] = {}
+    for example in examples:
+        for key in extract(example.text, example.subject).feats:
+            df[key] = df.get(key, 0) + 1
+    n = len(examples) + 1
+    return {key: math.log(n / (1 + count)) for key, count in df.items()}
+
+
+def _vector(text: str, subject: str) -> dict[str, float]:
+    idf = _idf()
+    default = math.log(len(load_examples()) + 1)  # unseen in the seeds: as rare as a feature can be
+    feats = {k: v * idf.get(k, default) for k, v in extract(text, subject).feats.items() if not k.startswith("g:")}
+    norm = math.sqrt(sum(v * v for v in feats.values())) or 1.0
+    return {k: v / norm for k, v in feats.items()}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(k, 0.0) for k, v in a.items())
+
+
+class ArticleMemory:
+    """Earlier questions per article (from agent feedback), for a nearest-neighbour similarity."""
+
+    def __init__(self, used: Iterable[UsedArticle] = ()) -> None:
+        self._items: list[tuple[str, dict[str, float]]] = []
+        for item in used:
+            self.add(item)
+
+    def add(self, item: UsedArticle) -> None:
+        vector = _vector(item.text, item.subject)
+        if vector:
+            self._items.append((item.slug, vector))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def similarities(self, text: str, subject: str) -> dict[str, float]:
+        """Best similarity per article slug, 0..1."""
+        if not self._items:
+            return {}
+        query = _vector(text, subject)
+        best: dict[str, float] = {}
+        for slug, vector in self._items:
+            sim = _cosine(query, vector)
+            if sim > best.get(slug, 0.0):
+                best[slug] = sim
+        return best
+
+
+class Triager:
+    """Categorise and suggest; build once per process and reuse (the classifier and index are loaded once)."""
+
+    def __init__(self, classifier: Classifier, index: SearchIndex, article_categories: dict[str, str],
+                 article_titles: dict[str, str] | None = None, memory: ArticleMemory | None = None) -> None:
+        self.classifier = classifier
+        self.index = index
+        self.article_categories = article_categories  # published articles only: slug -> category
+        self.article_titles = article_titles or {}
+        self.memory = memory or ArticleMemory()
+
+    def classify(self, text: str, subject: str = "") -> Classification:
+        return self.classifier.classify(text, subject)
+
+    def triage(self, text: str, subject: str = "", *, reply: bool = False) -> TriageResult:
+        """Triage a question. In a reply with text of its own, the subject names the thread's topic, which
+        the new question may have left: it then weighs no more than a line of the body."""
+        if reply and subject and len(text.split()) >= REPLY_OWN_WORDS:
+            text, subject = f"{subject}\n{text}", ""
+        result = self.classify(text, subject)
+        suggestions = self.suggest(text, subject, result.scores)
+        return TriageResult(result.category, result.confidence, result.reason, suggestions, result.scores)
+
+    def suggest(self, text: str, subject: str, category_scores: dict[str, float],
+                limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
+        """Rank published articles for a question: search match, category fit and agents' earlier choices."""
+        query = f"{subject}\n{text}"[:MAX_QUERY_CHARS]
+        hits = self.index.search(query, limit=SEARCH_DEPTH).hits if query.strip() else []
+        hits = [h for h in hits if h.slug in self.article_categories]
+        top = max((h.score for h in hits), default=0.0) or 1.0
+        search_score = {h.slug: h.score / top for h in hits}
+        snippets = {h.slug: h.snippet for h in hits}
+        titles = {h.slug: h.title for h in hits}
+        memory = self.memory.similarities(text, subject)
+        candidates = set(search_score) | {s for s in memory if s in self.article_categories}
+        ranked = []
+        for slug in candidates:
+            score = (W_SEARCH * search_score.get(slug, 0.0)
+                     + W_CATEGORY * category_scores.get(self.article_categories[slug], 0.0)
+                     + W_MEMORY * max(0.0, memory.get(slug, 0.0) - MEMORY_FLOOR) / (1 - MEMORY_FLOOR))
+            ranked.append(Suggestion(slug, titles.get(slug) or self.article_titles.get(slug, slug),
+                                     round(score, 4), snippets.get(slug, "")))
+        ranked.sort(key=lambda s: (-s.score, s.slug))
+        return ranked[:limit]

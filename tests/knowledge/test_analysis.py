@@ -1,0 +1,95 @@
+"""Dutch analysis: stemming, accents, compounds both ways, synonyms and stop words."""
+
+from __future__ import annotations
+
+from knowledge.analysis import CompoundSplitter, analyze_terms, build_analyzer, exact_terms, stem, term_spans
+
+
+def terms(text: str) -> set[str]:
+    return set(analyze_terms(text))
+
+
+def test_inflections_share_a_stem() -> None:
+    assert terms("leveranciers") & terms("leverancier")
+    assert terms("medewerkers") & terms("medewerker")
+    assert stem("kosten") == stem("kost")
+
+
+def test_case_and_accents_are_folded() -> None:
+    assert terms("EHERKENNING") == terms("eherkenning")
+    assert terms("geïnformeerd") == terms("geinformeerd")
+    assert terms("café") == terms("cafe")
+
+
+def test_compound_is_split_into_known_parts() -> None:
+    # eherkenning must find eHerkenningsmiddel: the compound yields the part, with linking -s-.
+    assert set(analyze_terms("eherkenning")) <= terms("eHerkenningsmiddel")
+    assert stem("middel") in terms("eHerkenningsmiddel")
+    assert set(analyze_terms("niveau")) <= terms("betrouwbaarheidsniveau")
+
+
+def test_split_words_in_a_query_are_joined() -> None:
+    # "token generator" typed as two words must match documents with "tokengenerator".
+    assert "tokengenerator" in analyze_terms("token generator", mode="query")
+    assert "wachtwoord" in analyze_terms("wacht woord", mode="query")
+    assert "wachtwoord" not in analyze_terms("wacht op het woord", mode="query")
+
+
+def test_hyphenated_words_match_joined_and_parts() -> None:
+    got = terms("e-Herkenning")
+    assert terms("eherkenning") <= got
+    assert stem("beheerder") in terms("DUO-beheerders") or "beheerder" in terms("DUO-beheerders")
+
+
+def test_splitter_leaves_plain_words_alone() -> None:
+    splitter = CompoundSplitter()
+    assert splitter.split("inspectie") == ()
+    assert splitter.split("eherkenningsmiddel") == ("eherkenning", "middel")
+    assert splitter.split("tokengeneratoren") == ("token", "generator")
+
+
+def test_level_synonyms_meet() -> None:
+    eh3 = terms("EH3")
+    assert eh3 & terms("eHerkenning niveau 3")
+    assert eh3 & terms("betrouwbaarheidsniveau 3")
+    assert terms("2+") & terms("niveau 2+")
+    assert not terms("niveau 2") & {"niveau3"}
+
+
+def test_cost_and_supplier_synonyms_in_dutch_and_english() -> None:
+    assert terms("prijs") & terms("kosten")
+    assert terms("tarieven") & terms("kosten")
+    assert terms("cost") & terms("kosten")
+    assert terms("aanbieder") & terms("leverancier")
+    assert terms("supplier") & terms("leverancier")
+    assert terms("deadline") & terms("termijn")
+
+
+def test_stop_words_are_dropped_but_meaningful_small_words_kept() -> None:
+    got = analyze_terms("de het een van")
+    assert got == []
+    assert {"nog", stem("geen")} <= set(analyze_terms("nog geen"))
+    assert "3" in analyze_terms("niveau 3")
+
+
+def test_editor_synonyms_extend_the_analyzer() -> None:
+    analyzer = build_analyzer([("wdo", "wet digitale overheid")])
+    a = set(analyze_terms("WDO", analyzer))
+    b = set(analyze_terms("de Wet digitale overheid", analyzer))
+    assert a & b
+    assert not set(analyze_terms("WDO")) & set(analyze_terms("de Wet digitale overheid")) - {"wet"}
+
+
+def test_exact_terms_are_not_stemmed() -> None:
+    assert exact_terms("Leveranciers kiezen") == ["leveranciers", "kiezen"]
+
+
+def test_spans_point_into_the_original_text() -> None:
+    text = "Wat kost een eHerkenningsmiddel?"
+    for _term, start, end in term_spans(text):
+        assert text[start:end].strip() and start < end <= len(text)
+
+
+def test_junk_does_not_crash() -> None:
+    assert isinstance(analyze_terms("\x00\ud7ff" + "x" * 10_000 + " ((( *** 2+ ++"), list)
+    assert analyze_terms("") == []

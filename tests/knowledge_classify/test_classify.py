@@ -1,0 +1,224 @@
+"""The question classifier: accuracy on unseen questions, calibration, reasons, corrections, robustness."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from knowledge.classify import (
+    CATEGORIES,
+    SEED_PATH,
+    Classification,
+    Classifier,
+    Example,
+    load_examples,
+)
+
+HERE = Path(__file__).parent
+HELDOUT = HERE / "heldout.jsonl"
+
+
+@pytest.fixture(scope="module")
+def model() -> Classifier:
+    return Classifier.default()
+
+
+@pytest.fixture(scope="module")
+def heldout() -> list[Example]:
+    return load_examples(HELDOUT)
+
+
+def test_seed_data_is_broad_and_separate_from_heldout(heldout: list[Example]) -> None:
+    seeds = load_examples(SEED_PATH)
+    per_cat = {c: sum(ex.category == c for ex in seeds) for c in CATEGORIES}
+    assert len(seeds) >= 300
+    assert min(per_cat.values()) >= 60, per_cat
+    seed_texts = {ex.text.strip().lower() for ex in seeds}
+    assert not [ex.text for ex in heldout if ex.text.strip().lower() in seed_texts]
+
+
+def test_heldout_accuracy(model: Classifier, heldout: list[Example]) -> None:
+    assert len(heldout) >= 60
+    misses = [(ex.category, model.classify(ex.text, ex.subject).category, ex.text)
+              for ex in heldout if model.classify(ex.text, ex.subject).category != ex.category]
+    accuracy = 1 - len(misses) / len(heldout)
+    assert accuracy >= 0.85, misses
+
+
+@pytest.mark.parametrize(
+    ("subject", "text", "expected"),
+    [
+        ("Vraag", "Wat kost een eHerkenningsmiddel op niveau 3 per jaar voor onze school?", "cost"),
+        ("eHerkenning", "Welke erkende aanbieders leveren eHerkenning en welke raadt DUO aan?", "supplier"),
+        ("", "Wij gebruiken al eHerkenning niveau 2+ voor de Belastingdienst. Volstaat dat voor DUO?", "upgrade"),
+        ("Vraag brief", "Vanaf welke datum kunnen we niet meer inloggen met de tokengenerator?", "deadline"),
+        ("Waarom?", "Waarom stapt DUO over op eHerkenning? Wie bij ons heeft er toegang toe nodig?", "other"),
+    ],
+)
+def test_clear_single_questions(model: Classifier, subject: str, text: str, expected: str) -> None:
+    result = model.classify(text, subject)
+    assert result.category == expected, result
+    assert result.confidence >= 0.6
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("How much does eHerkenning level 3 cost per employee per year?", "cost"),
+        ("Which eHerkenning supplier do you recommend for a school board?", "supplier"),
+        ("We already have eHerkenning for UWV. Can we add colleagues, or must we upgrade?", "upgrade"),
+        ("By when must we have eHerkenning, and what happens if we are late?", "deadline"),
+        ("Who in our organisation needs access to Mijn DUO, and how do we log in?", "other"),
+    ],
+)
+def test_english_questions(model: Classifier, text: str, expected: str) -> None:
+    assert model.classify(text, "Question about eHerkenning").category == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("wat kosst eherkening nivo 3 voor ons bestuur per jaar", "cost"),
+        ("welke leverancer moeten wij kiezen voor e-herkening?", "supplier"),
+        ("wij hebben al eherkening op nivo 2+ voor de belastingdienst, moet dat ge-upgrade worden", "upgrade"),
+        ("per wanneeer moet het geregeld zijn, is er een dedline?", "deadline"),
+    ],
+)
+def test_typos_and_lowercase(model: Classifier, text: str, expected: str) -> None:
+    assert model.classify(text).category == expected
+
+
+def test_probabilities_are_a_distribution(model: Classifier, heldout: list[Example]) -> None:
+    for ex in heldout[:20]:
+        result = model.classify(ex.text, ex.subject)
+        assert set(result.scores) == set(CATEGORIES)
+        assert math.isclose(sum(result.scores.values()), 1.0, abs_tol=1e-9)
+        assert all(0.0 < p < 1.0 for p in result.scores.values())
+        assert result.confidence == max(result.scores.values())
+        assert result.scores[result.category] == result.confidence
+
+
+@pytest.mark.parametrize("text", ["", "   ", "asdf qwer", "???", "hallo", "Vraag", "zzzzzzzz"])
+def test_empty_gibberish_and_very_short_texts_get_low_confidence(model: Classifier, text: str) -> None:
+    result = model.classify(text, "")
+    assert result.category in CATEGORIES
+    assert result.confidence < 0.45, result
+
+
+def test_mixed_question_spreads_probability_over_its_topics(model: Classifier) -> None:
+    clear = model.classify("Hoeveel kost eHerkenning niveau 3 per persoon per jaar? Wie betaalt de factuur?")
+    mixed = model.classify("Wat kost eHerkenning en wanneer moet het geregeld zijn?")
+    assert clear.category == "cost" and clear.confidence > 0.8
+    top_two = sorted(mixed.scores, key=mixed.scores.__getitem__, reverse=True)[:2]
+    assert set(top_two) == {"cost", "deadline"}
+    assert mixed.confidence < clear.confidence - 0.2
+
+
+def test_reason_names_words_from_the_input(model: Classifier) -> None:
+    text = "Hoeveel moeten wij betalen voor eHerkenning? Komt er een factuur per medewerker?"
+    result = model.classify(text, "Kosten")
+    assert result.category == "cost"
+    assert result.reason.startswith("Kosten")
+    named = re.sub(r"^[^.]*\.\s*Woorden:\s*", "", result.reason).split(", ")
+    assert named and named[0]
+    haystack = ("kosten " + text).lower()
+    assert all(w.strip("()") in haystack for w in named if not w.startswith("(")), result.reason
+
+
+def test_same_input_same_output(model: Classifier) -> None:
+    text, subject = "Wanneer moet eHerkenning geregeld zijn?", "Termijn"
+    first = model.classify(text, subject)
+    assert model.classify(text, subject) == first
+    retrained = Classifier(model.temperature, model.smoothing)
+    retrained.train(load_examples(SEED_PATH))
+    assert retrained.classify(text, subject) == first
+
+
+def test_correction_changes_outcome_for_a_similar_new_mail(model: Classifier) -> None:
+    # Agents decide that chain authorisation for an administration office is a supplier question.
+    new_mail = ("Werkt een ketenmachtiging ook als het salarisbureau straks namens ons bestuur in Mijn DUO inlogt?",
+                "Ketenmachtiging salarisbureau")
+    before = model.classify(*new_mail)
+    assert before.category != "supplier"
+    corrections = [
+        Example("Ons administratiekantoor wil via een ketenmachtiging voor ons inloggen bij DUO. Hoe regelen we dat?",
+                "ketenmachtiging", "supplier"),
+        Example("Kan het boekhoudkantoor met een ketenmachtiging namens de stichting werken in Mijn DUO?",
+                "Vraag ketenmachtiging", "supplier"),
+    ]
+    corrected = model.with_corrections(corrections)
+    assert corrected.classify(*new_mail).category == "supplier"
+    # The original model is untouched, and an unrelated question keeps its category.
+    assert model.classify(*new_mail) == before
+    assert corrected.classify("Wat kost eHerkenning per jaar?").category == "cost"
+
+
+def test_learn_incrementally_matches_with_corrections(model: Classifier) -> None:
+    corrections = [Example("Mag de rector zelf een middel kopen bij een webwinkel?", "Aanschaf", "supplier")]
+    rebuilt = model.with_corrections(corrections)
+    incremental = model.copy()
+    for ex in corrections:
+        incremental.learn(Example(ex.text, ex.subject, ex.category, 5.0))
+    probe = "Mag de conrector ook zelf een middel kopen?"
+    assert incremental.classify(probe).scores == pytest.approx(rebuilt.classify(probe).scores)
+
+
+def test_unknown_category_is_refused(model: Classifier) -> None:
+    with pytest.raises(ValueError, match="onbekende categorie"):
+        model.copy().learn(Example("tekst", "", "spam"))
+
+
+def test_serialisation_round_trip(model: Classifier) -> None:
+    loaded = Classifier.from_bytes(model.to_bytes())
+    for text in ["Wat kost het?", "Welke leverancier?", "Is niveau 2+ genoeg?"]:
+        assert loaded.classify(text).scores == pytest.approx(model.classify(text).scores)
+    with pytest.raises(ValueError):
+        Classifier.from_bytes(b"not a model")
+    with pytest.raises(ValueError):
+        Classifier.from_bytes(b"x\x9c" + b"\x00" * 10)
+
+
+def test_bad_seed_lines_are_reported_with_line_number(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({"text": "a", "subject": "", "category": "cost"}) + "\n{kapot\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=":2:"):
+        load_examples(path)
+    path.write_text(json.dumps({"text": "a", "category": "spam"}) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="onbekende categorie"):
+        load_examples(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "€€€ ¿¡ 🙂 \x00\x01 ﬁ ＥＨ３",
+        "eHerkenning " * 20000,
+        "<html><body><p>Wat kost het?</p></body></html>",
+        "\n\n\t  \r\n",
+    ],
+)
+def test_odd_input_never_crashes(model: Classifier, text: str) -> None:
+    result = model.classify(text, text[:200])
+    assert isinstance(result, Classification)
+    assert result.category in CATEGORIES
+    assert math.isclose(sum(result.scores.values()), 1.0, abs_tol=1e-9)
+
+
+DEV_MAILS = Path("/work/shared/eval/dev-mails.jsonl")
+
+
+@pytest.mark.skipif(not DEV_MAILS.exists(), reason="shared evaluation mails not present")
+def test_dev_mail_questions_are_mostly_right(model: Classifier) -> None:
+    # Measuring only: these mails are never trained on. The bench reports the exact figure (target 0.90).
+    rows = [json.loads(x) for x in DEV_MAILS.read_text(encoding="utf-8").splitlines() if x.strip()]
+    questions = [r for r in rows if r.get("kind", "question") == "question"]
+    cut = re.compile(r"^\s*(met vriendelijke groet|vriendelijke groet|groet(en)?|kind regards|regards)\b", re.I | re.M)
+    right = 0
+    for r in questions:
+        body = cut.split(r["body"], maxsplit=1)[0]
+        right += model.classify(body, r["subject"]).category == r["category"]
+    assert right / len(questions) >= 0.85
