@@ -34,6 +34,8 @@ from knowledge.snippets import SNIPPET_SCAN, SpanCache, highlight, snippet_text
 MAX_QUERY_CHARS = 4000
 RERANK_DEPTH = 30
 _CONFIG_FILE = "kb-config.json"
+_CONFIG_PREFIX = "kb-analysis-"
+KEEP_GENERATIONS = 5  # analysis configs kept for readers still searching an older snapshot
 _write_locks: dict[str, threading.Lock] = {}
 _write_locks_guard = threading.Lock()
 
@@ -101,8 +103,8 @@ class SearchIndex:
             if not self.exists():
                 self.close()
                 windex.create_in(str(self.path), index_schema())
-            self._save_config(config)
             writer = self._open().writer(timeout=WRITE_TIMEOUT, delay=0.05)
+            self._save_config(config, writer.generation)
             try:
                 for n, doc in enumerate(docs, start=1):
                     writer.add_document(**self._fields(doc))
@@ -125,8 +127,8 @@ class SearchIndex:
             new_words = words | {fold(k) for k in doc.keywords if k.isalpha()}
             reanalyse = new_syn != synonyms or new_words != words
             config.update(fingerprint=fingerprint, synonyms=sorted(new_syn), words=sorted(new_words))
-            self._save_config(config)
             writer = self._open().writer(timeout=WRITE_TIMEOUT, delay=0.05)
+            self._save_config(config, writer.generation)
             try:
                 if reanalyse:
                     for stored in self._stored_docs():
@@ -145,8 +147,8 @@ class SearchIndex:
         with self._write_lock():
             config = self._config()
             config["fingerprint"] = fingerprint
-            self._save_config(config)
             writer = self._open().writer(timeout=WRITE_TIMEOUT, delay=0.05)
+            self._save_config(config, writer.generation)
             writer.delete_by_term("slug", slug)
             writer.commit()
 
@@ -171,7 +173,8 @@ class SearchIndex:
 
     def _search(self, text: str, limit: int, category: str | None) -> SearchResult:
         with self._open().searcher(weighting=BM25F(title_B=0.5, keywords_B=0.3)) as searcher:
-            plan = plan_query(text, self._current_analyzer(), searcher.reader())
+            analyzer = self._snapshot_analyzer(searcher.reader().generation())
+            plan = plan_query(text, analyzer, searcher.reader())
             if plan.query is None:
                 return SearchResult(query=text, hits=[], total=0, suggestion=None)
             filt = Term("category", category) if category else None
@@ -185,18 +188,18 @@ class SearchIndex:
                 ),
                 key=lambda pair: -pair[0],
             )
-            hits = [self._hit(r, plan, score) for score, r in ranked[:limit]]
+            hits = [self._hit(r, plan, score, analyzer) for score, r in ranked[:limit]]
             suggestion = suggest_correction(text, plan, searcher.reader())
             return SearchResult(query=text, hits=hits, total=len(results), suggestion=suggestion)
 
     # ---- helpers -----------------------------------------------------------------------------------
-    def _hit(self, r: dict, plan: QueryPlan, score: float) -> Hit:
+    def _hit(self, r: dict, plan: QueryPlan, score: float, analyzer) -> Hit:  # noqa: ANN001
         body = r.get("body_text", "")
         summary = r.get("summary", "")
         snippet = highlight(
             body,
             plan.highlight_terms,
-            analyzer=self._current_analyzer(),
+            analyzer=analyzer,
             fallback=lambda: summary,
             cache=self._spans,
             spans=load_spans(r.get("spans")),
@@ -257,7 +260,18 @@ class SearchIndex:
             ]
 
     def _current_analyzer(self):  # noqa: ANN202 - a Whoosh analyzer
-        config = self._config()
+        return self._analyzer_for(self._config())
+
+    def _snapshot_analyzer(self, generation: int):  # noqa: ANN202 - a Whoosh analyzer
+        """The analyzer the searched snapshot was written with, so a concurrent commit that changes the
+        synonyms never makes a reader analyse its query differently from the terms it reads."""
+        try:
+            config = json.loads((self.path / f"{_CONFIG_PREFIX}{generation}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            config = self._config()
+        return self._analyzer_for(config)
+
+    def _analyzer_for(self, config: dict):  # noqa: ANN202 - a Whoosh analyzer
         key = json.dumps([config.get("synonyms", []), config.get("words", [])])
         cached_key, analyzer = self._analyzer_state  # one tuple, so threads never see a mixed pair
         if key != cached_key:
@@ -272,11 +286,18 @@ class SearchIndex:
         except (OSError, ValueError):
             return {}
 
-    def _save_config(self, config: dict) -> None:
-        # Written before the Whoosh commit and replaced atomically, so a reader never sees half a file.
-        tmp = self.path / f".{_CONFIG_FILE}.{os.getpid()}.{threading.get_ident()}"
-        tmp.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.path / _CONFIG_FILE)
+    def _save_config(self, config: dict, generation: int) -> None:
+        # Written before the Whoosh commit (under the write lock) and replaced atomically, so a reader never
+        # sees half a file; a copy per index generation lets each reader use its own snapshot's analysis.
+        data = json.dumps(config, ensure_ascii=False)
+        for name in (_CONFIG_FILE, f"{_CONFIG_PREFIX}{generation}.json"):
+            tmp = self.path / f".{name}.{os.getpid()}.{threading.get_ident()}"
+            tmp.write_text(data, encoding="utf-8")
+            os.replace(tmp, self.path / name)
+        for old in self.path.glob(f"{_CONFIG_PREFIX}*.json"):
+            suffix = old.stem[len(_CONFIG_PREFIX):]
+            if suffix.isdigit() and int(suffix) < generation - KEEP_GENERATIONS:
+                old.unlink(missing_ok=True)
 
     def _ensure(self) -> None:
         if not self.exists():

@@ -88,7 +88,9 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader) -> QueryPlan:
 
     # A word is unknown when neither it nor anything the analyzer made of it (stem, compound part,
     # synonym) occurs in the index: those get fuzzy alternatives and feed "Bedoelde u …?".
-    for word, start, end in _word_offsets(text):
+    # Long queries (whole mails) have words enough that the index knows; fuzzy look-ups there cost far
+    # more than they add (they are mostly names and signatures), so only short queries get them.
+    for word, start, end in [] if long_query else _word_offsets(text):
         if len(plan.unknown) >= MAX_FUZZY_WORDS:
             break
         if len(word) < 4 or not word.isalpha() or word in STOP_WORDS or reader.doc_frequency("exact", word):
