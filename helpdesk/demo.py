@@ -15,8 +15,23 @@ from .users import create_user
 
 DEMO_ACCOUNTS = (("admin", "beheer@demo.ipo"), ("agent", "medewerker@demo.ipo"), ("editor", "redactie@demo.ipo"))
 
-# Later rooms add their demo loaders (e.g. the demo mail importer): each returns lines for the operator.
-DEMO_STEPS: list[Callable[[], list[str]]] = []
+
+
+def import_demo_mails() -> list[str]:
+    """Bring the bundled demo mails in through the real ingest pipeline, only into an empty helpdesk."""
+    from mail_ingest.demo import demo_mail_paths
+
+    from .ingest.operations import ingest_raw
+    from .models import Ticket
+
+    if db.session.scalar(select(func.count(Ticket.id))):
+        return ["Demo-mails: overgeslagen, er zijn al tickets."]
+    outcomes = [ingest_raw(path.read_bytes(), source=f"demo:{path.name}") for path in demo_mail_paths()]
+    created = sum(o.status == "created" for o in outcomes)
+    return [f"Demo-mails: {len(outcomes)} ingelezen, {created} nieuwe tickets."]
+
+
+DEMO_STEPS: list[Callable[[], list[str]]] = [import_demo_mails]
 
 
 def prepare_demo() -> list[str]:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from .extensions import db
+
 
 def run_setup(upgrade_schema: Callable[[], None]) -> list[str]:
     """Bring an installation up to date; returns lines for the operator."""
@@ -20,5 +22,25 @@ def run_setup(upgrade_schema: Callable[[], None]) -> list[str]:
     return report
 
 
-# Later rooms (articles, index) append their idempotent steps here.
-SETUP_STEPS: list[Callable[[], list[str]]] = []
+def load_articles_step() -> list[str]:
+    """Insert the bundled articles that the database lacks; edited articles stay as they are."""
+    from .kb.operations import load_bundled_articles
+
+    added = load_bundled_articles()
+    db.session.commit()
+    if not added:
+        return ["Kennisbank: alle meegeleverde artikelen staan al in de database."]
+    return [f"Kennisbank: {len(added)} meegeleverde artikelen gepubliceerd ({', '.join(added)})."]
+
+
+def ensure_index_step() -> list[str]:
+    """Build the search index when it is missing or no longer matches the database."""
+    from .kb.search_service import ensure_index, get_index
+
+    rebuilt = ensure_index()
+    count = get_index().doc_count()
+    return [f"Zoekindex: {'opnieuw opgebouwd' if rebuilt else 'is actueel'} ({count} artikelen)."]
+
+
+# Later rooms may append their own idempotent steps; order matters (articles before the index).
+SETUP_STEPS: list[Callable[[], list[str]]] = [load_articles_step, ensure_index_step]

@@ -58,6 +58,16 @@ def init_web(app: Flask) -> None:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    @app.before_request
+    def refuse_nul_bytes() -> tuple[Response | str, int] | None:
+        # PostgreSQL cannot store NUL in text: refuse such a form clearly instead of failing with a 500 on save
+        if request.method == "POST" and any("\x00" in value for _key, values in request.form.lists()
+                                            for value in values):
+            return render_error(400, "Wat u hebt ingevuld bevat een ongeldig teken (een nul-byte), bijvoorbeeld "
+                                     "uit gekopieerde tekst. Verwijder het en probeer het opnieuw; er is niets "
+                                     "opgeslagen.")
+        return None
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[Response | str, int]:
         return render_error(400, "Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het "

@@ -54,12 +54,17 @@ class SearchIndex:
     # ---- state -------------------------------------------------------------------------------------
     def exists(self) -> bool:
         """True when the folder holds an index with the current schema."""
-        try:
-            return windex.exists_in(str(self.path)) and set(self._open().schema.names()) == set(
-                index_schema().names()
-            )
-        except Exception:  # a damaged index counts as missing: the caller rebuilds it
-            return False
+        for attempt in range(3):
+            try:
+                return windex.exists_in(str(self.path)) and set(self._open().schema.names()) == set(
+                    index_schema().names()
+                )
+            except FileNotFoundError:
+                # A concurrent commit removed the table of contents we were about to read: look again.
+                time.sleep(0.02 * (attempt + 1))
+            except Exception:  # a damaged index counts as missing: the caller rebuilds it
+                return False
+        return False
 
     def fingerprint(self) -> str | None:
         """The fingerprint stored with the last full rebuild, or None."""

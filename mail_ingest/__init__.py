@@ -5,6 +5,7 @@ from mail_ingest.filters import FloodGuard, MailKind, classify_mail
 from mail_ingest.parse import MailParseError, ParsedAttachment, ParsedMail, parse_message
 from mail_ingest.threading import (
     candidate_parent_ids,
+    is_reply_subject,
     make_message_id,
     strip_subject_prefixes,
     ticket_number_from_subject,
@@ -18,6 +19,7 @@ __all__ = [
     "ParsedAttachment",
     "ParsedMail",
     "candidate_parent_ids",
+    "is_reply_subject",
     "classify_mail",
     "make_message_id",
     "parse_message",

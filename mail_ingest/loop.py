@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,17 +36,19 @@ class DrainResult:
 def drain(
     client: MailboxClient,
     get_state: Callable[[], MailboxState | None],
-    handle: Callable[[FetchedMail], None],
+    handle: Callable[[FetchedMail], object],
     set_state: Callable[[MailboxState], None],
     *,
-    batch_size: int = 100,
+    batch_size: int = 500,
     on_uidvalidity_change: Callable[[MailboxState | None, int], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> DrainResult:
-    """Fetch new mail, call `handle` (which must store and commit), then mark it processed and save state.
+    """Fetch new mail in batches, call `handle` (which must store and commit) per message, then per batch
+    mark the handled ones processed (one STORE + one MOVE) and save the state once.
 
     A handler that raises leaves its message unmarked in the folder; `last_uid` never passes it, so the next
     drain retries it. Handled messages are moved away, so a retry never hands them over twice; a crash between
-    commit and move re-delivers one message, which the caller dedupes by Message-ID.
+    a commit and the batch's move re-delivers that batch, which the caller dedupes by Message-ID.
     """
     uidvalidity, _uidnext = client.select()
     state = get_state()
@@ -66,22 +67,33 @@ def drain(
         state = MailboxState(uidvalidity, 0)
         set_state(state)
     blocked = False  # once a message failed, last_uid stays below it
-    for mail in client.fetch_new(state.last_uid, batch_size=batch_size):
-        result.fetched += 1
-        try:
-            handle(mail)
-        except Exception:  # noqa: BLE001 - one bad message must not stop the rest; it is retried next time
-            log.exception(
-                "verwerken van UID %s mislukt; bericht blijft in %s", mail.uid, client.config.folder
-            )
-            result.failed += 1
-            blocked = True
-            continue
-        client.mark_processed([mail.uid])
-        result.processed += 1
-        if not blocked:
-            state = MailboxState(uidvalidity, mail.uid)
+    for batch in client.fetch_batches(state.last_uid, batch_size=batch_size):
+        handled: list[int] = []
+        last_uid = state.last_uid
+        for mail in batch:
+            if stop is not None and stop.is_set():
+                break
+            result.fetched += 1
+            try:
+                handle(mail)
+            except Exception:  # noqa: BLE001 - one bad message must not stop the rest; it is retried next time
+                log.exception(
+                    "verwerken van UID %s mislukt; bericht blijft in %s", mail.uid, client.config.folder
+                )
+                result.failed += 1
+                blocked = True
+                continue
+            handled.append(mail.uid)
+            if not blocked:
+                last_uid = mail.uid
+        # Only now, after every handled message was committed, may they leave the folder.
+        client.mark_processed(handled)
+        result.processed += len(handled)
+        if last_uid != state.last_uid:
+            state = MailboxState(uidvalidity, last_uid)
             set_state(state)
+        if stop is not None and stop.is_set():
+            break
     result.state = state
     return result
 
@@ -89,18 +101,20 @@ def drain(
 def run_forever(
     config: MailboxConfig,
     get_state: Callable[[], MailboxState | None],
-    handle: Callable[[FetchedMail], None],
+    handle: Callable[[FetchedMail], object],
     set_state: Callable[[MailboxState], None],
     *,
     stop: threading.Event | None = None,
-    idle_timeout: float = 20 * 60,
+    idle_timeout: float = 9 * 60,
     backoff_initial: float = 1.0,
     backoff_max: float = 300.0,
     client_factory: Callable[[MailboxConfig], MailboxClient] = MailboxClient,
     on_uidvalidity_change: Callable[[MailboxState | None, int], None] | None = None,
-    stop_check_seconds: float = 30.0,
+    poll_interval: float = 30.0,
+    batch_size: int = 500,
 ) -> None:
-    """Drain, wait for new mail (IDLE), repeat; reconnect with exponential backoff on connection loss."""
+    """Drain, wait for new mail (IDLE, or NOOP every `poll_interval` s), repeat; reconnect with exponential
+    backoff on connection loss. Returns within about a second after `stop` is set."""
     stop = stop or threading.Event()
     backoff = backoff_initial
     while not stop.is_set():
@@ -108,9 +122,8 @@ def run_forever(
         try:
             client.connect()
             while not stop.is_set():
-                result = drain(
-                    client, get_state, handle, set_state, on_uidvalidity_change=on_uidvalidity_change
-                )
+                result = drain(client, get_state, handle, set_state, batch_size=batch_size,
+                               on_uidvalidity_change=on_uidvalidity_change, stop=stop)
                 backoff = backoff_initial  # a full drain worked: the connection is healthy again
                 if result.fetched:
                     log.info(
@@ -121,7 +134,9 @@ def run_forever(
                     )
                 if result.failed:
                     stop.wait(min(backoff_max, 5.0))  # failures are retried; don't spin on them
-                _wait(client, stop, idle_timeout, stop_check_seconds)
+                # IDLE (renewed inside) until new mail, the stop request or idle_timeout: then drain anyway,
+                # which also catches mail whose notification got lost.
+                client.wait_for_new(idle_timeout, poll_interval=poll_interval, stop=stop)
         except CONNECTION_ERRORS as exc:
             log.warning(
                 "IMAP-verbinding met %s:%s verbroken (%s); opnieuw over %.0f s",
@@ -138,14 +153,3 @@ def run_forever(
             break
         backoff = min(backoff_max, backoff * 2)
 
-
-def _wait(client: MailboxClient, stop: threading.Event, timeout: float, slice_seconds: float) -> bool:
-    """Wait for new mail in IDLE slices, so a stop request is noticed within one slice."""
-    deadline = time.monotonic() + timeout
-    while not stop.is_set():
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return False
-        if client.wait_for_new(min(remaining, slice_seconds)):
-            return True
-    return False

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from email.message import Message
 from email.policy import compat32
+from email.utils import collapse_rfc2231_value
 
 from mail_ingest.charset import decode_bytes, decode_header_value
 
@@ -75,6 +76,14 @@ def safe_filename(name: str | None, content_type: str, index: int, max_length: i
     return cleaned
 
 
+def param(part: Message, name: str) -> str:
+    """A Content-Type parameter as lower-case text ("" when absent or unreadable); RFC 2231 values collapsed."""
+    value = _safe(lambda: part.get_param(name), None)
+    if value is None:
+        return ""
+    return str(_safe(lambda: collapse_rfc2231_value(value), "") or "").strip().lower()
+
+
 def _unflow(text: str, delsp: bool) -> str:
     """Join format=flowed soft line breaks (RFC 3676) so paragraphs read as one line."""
     out: list[str] = []
@@ -96,8 +105,8 @@ def _text_of(part: Message, result: WalkResult) -> str:
     if note:
         result.defects.append(note)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if (_safe(lambda: part.get_param("format"), None) or "").lower() == "flowed":
-        text = _unflow(text, (_safe(lambda: part.get_param("delsp"), None) or "").lower() == "yes")
+    if param(part, "format") == "flowed":
+        text = _unflow(text, param(part, "delsp") == "yes")
     return text
 
 

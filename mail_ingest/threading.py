@@ -9,7 +9,10 @@ import time
 from mail_ingest.ids import normalize_message_id
 from mail_ingest.parse import ParsedMail
 
-__all__ = ["candidate_parent_ids", "make_message_id", "strip_subject_prefixes", "ticket_number_from_subject"]
+__all__ = [
+    "candidate_parent_ids", "is_reply_subject", "make_message_id", "strip_subject_prefixes",
+    "ticket_number_from_subject",
+]
 
 # Reply/forward prefixes of Dutch, English, German, French, Scandinavian and Italian clients, with
 # Outlook's counters ("RE[2]:") and full-width colons; plus "[EXTERN]" tags that mail gateways add.
@@ -30,6 +33,14 @@ def strip_subject_prefixes(subject: str) -> str:
         previous = subject
         subject = _PREFIX.sub("", subject, count=1)
     return subject.strip()
+
+
+_REPLY = re.compile(r"^\s*(?:re|antw|aw|sv|vs|rif|ant)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]", re.I)
+
+
+def is_reply_subject(subject: str) -> bool:
+    """Whether a subject starts with a reply prefix ("Re:", "Antw:", "AW:"); forwards are not replies."""
+    return bool(_REPLY.match(subject or ""))
 
 
 def ticket_number_from_subject(subject: str) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import imaplib
 import os
 import pwd
 import re
@@ -14,6 +15,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,14 +91,21 @@ namespace inbox {{
 
 @dataclass
 class DovecotServer:
-    """A private Dovecot with one mailbox user; helpers talk IMAP so UIDs are the server's own."""
+    """A private Dovecot with one mailbox user; helpers talk IMAP so UIDs are the server's own.
+
+    The helpers share one logged-in connection (reopened after a restart), so appending hundreds of mails is
+    quick. `fsync=False` (the test default) sets `mail_fsync = never`: this server is thrown away afterwards.
+    """
 
     root: Path
     port: int
     host: str = "127.0.0.1"
     user: str = USER
     password: str = PASSWORD
+    fsync: bool = False
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    _helper: Any = field(default=None, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @property
     def config_path(self) -> Path:
@@ -110,6 +119,8 @@ class DovecotServer:
             shutil.chown(self.root / "mail", users["mail_uid"], users["mail_gid"])
         first_uid = 100 if os.geteuid() == 0 else min(os.geteuid(), 100)
         config = _CONFIG.format(root=self.root, port=self.port, first_uid=first_uid, **users)
+        if not self.fsync:
+            config += "mail_fsync = never\n"
         self.config_path.write_text(config)
         (self.root / "passwd").write_text(f"{self.user}:{{PLAIN}}{self.password}\n")
 
@@ -137,6 +148,7 @@ class DovecotServer:
 
     def stop(self) -> None:
         """Stop Dovecot and wait for it (and its port) to be gone."""
+        self.close_helper()
         if self.process is None:
             return
         self.process.terminate()
@@ -171,74 +183,160 @@ class DovecotServer:
             raise
         return client
 
+    def close_helper(self) -> None:
+        """Log the shared helper connection out (it is reopened on the next helper call)."""
+        with self._lock:
+            helper, self._helper = self._helper, None
+            if helper is not None:
+                try:
+                    helper.logout()
+                except Exception:  # noqa: BLE001 - the server may already be gone
+                    try:
+                        helper.shutdown()
+                    except Exception:  # noqa: BLE001
+                        pass
+
+    def _run(self, action):  # type: ignore[no-untyped-def]
+        """Run action(client) on the shared connection; once more on a fresh one if the old one died."""
+        with self._lock:
+            for attempt in (1, 2):
+                if self._helper is None:
+                    self._helper = self.client()
+                try:
+                    return action(self._helper)
+                except (OSError, EOFError, imaplib.IMAP4.abort):
+                    self.close_helper()
+                    if attempt == 2:
+                        raise
+            raise AssertionError("unreachable")
+
+    def _ensure_folder(self, client, folder: str) -> None:  # type: ignore[no-untyped-def]
+        if folder.upper() != "INBOX" and not client.folder_exists(folder):
+            client.create_folder(folder)
+
     def append(self, raw: bytes, folder: str = "INBOX", flags: tuple[bytes, ...] = ()) -> int:
         """Append a message over IMAP; returns its UID (from APPENDUID)."""
-        client = self.client()
-        try:
-            if not client.folder_exists(folder):
-                client.create_folder(folder)
-            response = client.append(folder, raw, flags=flags)
-        finally:
-            client.logout()
+
+        def action(client):  # type: ignore[no-untyped-def]
+            self._ensure_folder(client, folder)
+            return client.append(folder, raw, flags=flags)
+
+        response = self._run(action)
         match = re.search(rb"APPENDUID \d+ (\d+)", response if isinstance(response, bytes) else b"")
         return int(match.group(1)) if match else -1
 
+    def append_many(self, raws: list[bytes], folder: str = "INBOX", chunk: int = 200) -> list[int]:
+        """Append many messages with MULTIAPPEND (RFC 3502), `chunk` per command; returns their UIDs."""
+        uids: list[int] = []
+        for start in range(0, len(raws), chunk):
+            part = raws[start : start + chunk]
+
+            def action(client, part=part):  # type: ignore[no-untyped-def]
+                self._ensure_folder(client, folder)
+                return client.multiappend(folder, part)
+
+            response = self._run(action)
+            match = re.search(rb"APPENDUID \d+ ([\d:,]+)", response if isinstance(response, bytes) else b"")
+            uids.extend(_uid_set(match.group(1).decode()) if match else [])
+        return uids
+
     def list_uids(self, folder: str = "INBOX") -> list[int]:
         """UIDs in a folder (empty when the folder does not exist)."""
-        client = self.client()
-        try:
+
+        def action(client):  # type: ignore[no-untyped-def]
             if not client.folder_exists(folder):
                 return []
             client.select_folder(folder, readonly=True)
-            return sorted(client.search(["ALL"]))
-        finally:
-            client.logout()
+            try:
+                return sorted(client.search(["ALL"]))
+            finally:
+                client.unselect_folder()  # STATUS on a selected folder would answer from the session's view
+
+        return self._run(action)
+
+    def message_ids(self, folder: str = "INBOX") -> list[str]:
+        """Message-IDs (without angle brackets) of the mail in a folder, read without changing flags."""
+
+        def action(client):  # type: ignore[no-untyped-def]
+            if not client.folder_exists(folder):
+                return []
+            client.select_folder(folder, readonly=True)
+            try:
+                uids = client.search(["ALL"])
+                data = client.fetch(uids, [b"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]) if uids else {}
+            finally:
+                client.unselect_folder()
+            found = []
+            for item in data.values():
+                header = next((v for k, v in item.items() if k.startswith(b"BODY[HEADER")), b"")
+                match = re.search(rb"<([^>]+)>", header)
+                if match:
+                    found.append(match.group(1).decode())
+            return found
+
+        return self._run(action)
 
     def count(self, folder: str = "INBOX") -> int:
-        """Number of messages in a folder."""
-        return len(self.list_uids(folder))
+        """Number of messages in a folder (0 when it does not exist)."""
+
+        def action(client):  # type: ignore[no-untyped-def]
+            if not client.folder_exists(folder):
+                return 0
+            return int(client.folder_status(folder, [b"MESSAGES"])[b"MESSAGES"])
+
+        return self._run(action)
 
     def flags(self, folder: str = "INBOX") -> dict[int, tuple[bytes, ...]]:
         """Flags per UID, read without changing them."""
-        client = self.client()
-        try:
+
+        def action(client):  # type: ignore[no-untyped-def]
             client.select_folder(folder, readonly=True)
-            uids = client.search(["ALL"])
-            return {uid: data[b"FLAGS"] for uid, data in client.fetch(uids, ["FLAGS"]).items()} if uids else {}
-        finally:
-            client.logout()
+            try:
+                uids = client.search(["ALL"])
+                return {uid: data[b"FLAGS"] for uid, data in client.fetch(uids, ["FLAGS"]).items()} if uids else {}
+            finally:
+                client.unselect_folder()
+
+        return self._run(action)
 
     def uidvalidity(self, folder: str = "INBOX") -> int:
-        client = self.client()
-        try:
-            return int(client.folder_status(folder, [b"UIDVALIDITY"])[b"UIDVALIDITY"])
-        finally:
-            client.logout()
+        return self._run(lambda client: int(client.folder_status(folder, [b"UIDVALIDITY"])[b"UIDVALIDITY"]))
 
     def reset(self) -> None:
         """Empty INBOX and delete every other folder."""
-        client = self.client()
-        try:
+
+        def action(client):  # type: ignore[no-untyped-def]
+            client.select_folder("INBOX")
             for _flags, _sep, name in client.list_folders():
                 if name.upper() != "INBOX":
                     client.delete_folder(name)
-            client.select_folder("INBOX")
             uids = client.search(["ALL"])
             if uids:
                 client.add_flags(uids, [b"\\Deleted"])
                 client.expunge()
-        finally:
-            client.logout()
+            client.unselect_folder()
+
+        self._run(action)
 
     def change_uidvalidity(self, folder: str = "INBOX") -> int:
         """Give the folder a new UIDVALIDITY (as after a server migration); returns the new value."""
         new = self.uidvalidity(folder) + 1000
+        self.close_helper()  # a connection that has the folder open would keep the old value
         subprocess.run(
             ["doveadm", "-c", str(self.config_path), "mailbox", "update", "-u", self.user,
              "--uid-validity", str(new), folder],
             check=True, capture_output=True,
         )
         return new
+
+
+def _uid_set(text: str) -> list[int]:
+    """Expand an IMAP UID set such as "3:5,9" into [3, 4, 5, 9]."""
+    uids: list[int] = []
+    for item in text.split(","):
+        low, _, high = item.partition(":")
+        uids.extend(range(int(low), int(high or low) + 1))
+    return uids
 
 
 @pytest.fixture(scope="session")

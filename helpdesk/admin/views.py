@@ -55,3 +55,6 @@ def toggle_user(user_id: int) -> Response:
     db.session.commit()
     flash(f"Account {user.email} is {'geactiveerd' if user.active else 'gedeactiveerd'}.", "success")
     return redirect(url_for("admin.users"))
+
+
+from . import mail as _mail  # noqa: E402,F401  - registers the mailbox routes on this blueprint

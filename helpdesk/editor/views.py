@@ -1,19 +1,204 @@
-"""Article editing for content editors."""
+"""Article editing for content editors: list, create/edit with preview, publish, history, archive."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import re
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from knowledge.analysis import fold
 
 from ..auth.roles import editor_required
 from ..extensions import db
-from ..models import Article
+from ..kb.operations import (
+    KbError,
+    archive_article,
+    diff_revisions,
+    feedback_counts,
+    get_revision,
+    publish_article,
+    render_body,
+    restore_revision,
+    save_draft,
+)
+from ..kb.search_service import try_index_article
+from ..models import Article, ArticleRevision, utcnow
+from .forms import ActionForm, ArticleForm
 
 bp = Blueprint("editor", __name__, url_prefix="/kb")
+
+
+def _article(article_id: int) -> Article:
+    article = db.session.get(Article, article_id)
+    if article is None:
+        abort(404)
+    return article
+
+
+def _reindex(article: Article) -> None:
+    if not try_index_article(article):
+        flash("De wijziging is opgeslagen, maar de zoekresultaten konden niet worden bijgewerkt. Probeer het zo "
+              "nog eens of laat een beheerder ‘flask reindex’ uitvoeren.", "warning")
+
+
+def slugify(title: str) -> str:
+    """A slug proposal from a title: "Wat kost EH3?" -> "wat-kost-eh3"."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(title or "")).strip("-")[:120].strip("-")
 
 
 @bp.route("/")
 @editor_required
 def index() -> str:
-    articles = db.session.scalars(select(Article).order_by(Article.title)).all()
-    return render_template("editor/index.html", articles=articles)
+    articles = db.session.scalars(select(Article).order_by(Article.status != "draft", Article.title)).all()
+    return render_template("editor/index.html", articles=articles, today=utcnow().date(), form=ActionForm())
+
+
+def _fill(form: ArticleForm, revision: ArticleRevision, article: Article) -> None:
+    form.slug.data = article.slug
+    for name in ("title", "category", "keywords", "synonyms", "summary", "review_date", "body"):
+        getattr(form, name).data = getattr(revision, name)
+
+
+def _handle(form: ArticleForm, article: Article | None) -> Response | None:
+    """Save (and maybe publish) a valid form; on a KbError put the message on its field and return None."""
+    fields = form.values()
+    before = (article.draft_revision_id, article.published_revision_id) if article else ()
+    if article is None and not (fields["slug"] or "").strip():
+        fields["slug"] = slugify(form.title.data or "")
+    published = False
+    try:
+        revision = save_draft(article, fields, current_user)
+        article = revision.article
+        if form.publish.data:
+            if article.draft_revision_id is None and article.status == "published":
+                flash("Er was niets veranderd: de live versie is al gelijk aan het formulier.", "info")
+                return redirect(url_for("editor.edit", article_id=article.id))
+            publish_article(article, current_user)
+            published = True
+    except KbError as exc:
+        db.session.rollback()
+        target = getattr(form, exc.field, None) if exc.field else None
+        (target.errors if target is not None else form.form_errors).append(str(exc))
+        return None
+    db.session.commit()
+    if published:
+        _reindex(article)  # same request: the public page and the search results change together
+        flash(f"‘{article.title}’ is gepubliceerd (versie {article.published_revision.number}).", "success")
+    elif article.draft_revision_id not in before:
+        flash(f"Concept opgeslagen als versie {article.draft_revision.number}. De live pagina is niet veranderd.",
+              "success")
+    else:
+        flash("Er was niets veranderd; er is geen nieuwe versie gemaakt.", "info")
+    return redirect(url_for("editor.edit", article_id=article.id))
+
+
+def _edit_page(form: ArticleForm, article: Article | None) -> Response | str | tuple[str, int]:
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = render_body(form.body.data or "")
+        else:
+            response = _handle(form, article)
+            if response is not None:
+                return response
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render_template("editor/edit.html", form=form, article=article, preview=preview,
+                           counts=feedback_counts(article) if article else None, action_form=ActionForm()), status
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@editor_required
+def new() -> Response | str | tuple[str, int]:
+    return _edit_page(ArticleForm(), None)
+
+
+@bp.route("/<int:article_id>/bewerken", methods=["GET", "POST"])
+@editor_required
+def edit(article_id: int) -> Response | str | tuple[str, int]:
+    article = _article(article_id)
+    form = ArticleForm()
+    if request.method == "GET":
+        base = article.draft_revision or article.published_revision
+        if base is not None:
+            _fill(form, base, article)
+    return _edit_page(form, article)
+
+
+@bp.route("/<int:article_id>/publiceren", methods=["POST"])
+@editor_required
+def publish(article_id: int) -> Response:
+    article = _article(article_id)
+    if ActionForm().validate_on_submit():
+        try:
+            revision = publish_article(article, current_user)
+        except KbError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            _reindex(article)
+            flash(f"‘{article.title}’ is gepubliceerd (versie {revision.number}).", "success")
+    return redirect(url_for("editor.history", article_id=article.id))
+
+
+@bp.route("/<int:article_id>/archiveren", methods=["GET", "POST"])
+@editor_required
+def archive(article_id: int) -> Response | str:
+    article = _article(article_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            archive_article(article, current_user)
+        except KbError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            _reindex(article)  # removes it from the search results in this same request
+            flash(f"‘{article.title}’ is gearchiveerd. Het webadres meldt nu dat de pagina niet meer bestaat.",
+                  "success")
+        return redirect(url_for("editor.index"))
+    return render_template("editor/archive.html", article=article, form=form)
+
+
+@bp.route("/<int:article_id>/versies")
+@editor_required
+def history(article_id: int) -> str:
+    article = _article(article_id)
+    revisions = sorted(article.revisions, key=lambda r: r.number, reverse=True)
+    return render_template("editor/history.html", article=article, revisions=revisions, form=ActionForm())
+
+
+@bp.route("/<int:article_id>/versies/<int:number>/verschil")
+@editor_required
+def diff(article_id: int, number: int) -> str:
+    article = _article(article_id)
+    revision = get_revision(article, number)
+    if revision is None:
+        abort(404)
+    against_live = request.args.get("met") == "live" and article.published_revision is not None
+    old = article.published_revision if against_live else get_revision(article, number - 1)
+    changes = diff_revisions(old, revision) if old is not revision else {}
+    return render_template("editor/diff.html", article=article, revision=revision, old=old,
+                           against_live=against_live, changes=changes, form=ActionForm())
+
+
+@bp.route("/<int:article_id>/versies/<int:number>/terugzetten", methods=["POST"])
+@editor_required
+def restore(article_id: int, number: int) -> Response:
+    article = _article(article_id)
+    if ActionForm().validate_on_submit():
+        try:
+            revision = restore_revision(article, number, current_user)
+        except KbError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            _reindex(article)
+            state = "gepubliceerd" if article.published_revision_id == revision.id else "opgeslagen als concept"
+            flash(f"Versie {number} is teruggezet en {state} als versie {revision.number}.", "success")
+    return redirect(url_for("editor.history", article_id=article.id))
+
+
+from . import gaps  # noqa: E402, F401 - registers the content-gaps view on bp

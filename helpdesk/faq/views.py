@@ -1,21 +1,126 @@
-"""Public eHerkenning FAQ."""
+"""Public eHerkenning FAQ: overview, search, articles, feedback and the JSON search API."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from ..auth.roles import public
-from ..extensions import db
-from ..models import Article
+from ..extensions import db, limiter
+from ..kb.operations import article_feedback, get_article, log_click, log_search
+from ..kb.search_service import search, search_articles
+from ..models import CATEGORY_LABELS, Article
+from .forms import FeedbackForm
 
 bp = Blueprint("faq", __name__)
+
+PAGE_RESULTS = 20
+API_DEFAULT_LIMIT = 10
+API_MAX_LIMIT = 50
+RELATED = 5
+
+
+def _published(*where: object) -> list[Article]:
+    return list(db.session.scalars(
+        select(Article).where(Article.status == "published", *where).order_by(Article.title)))
 
 
 @bp.route("/faq")
 @public
 def index() -> str:
-    articles = db.session.scalars(
-        select(Article).where(Article.status == "published").order_by(Article.category, Article.title)
-    ).all()
-    return render_template("faq/index.html", articles=articles)
+    by_category: dict[str, list[Article]] = {key: [] for key in CATEGORY_LABELS}
+    for article in _published():
+        by_category.setdefault(article.category, []).append(article)
+    return render_template("faq/index.html", by_category=by_category)
+
+
+@bp.route("/faq/search")
+@public
+def search_page() -> str:
+    query = request.args.get("q", "").strip()
+    if not query:
+        return render_template("faq/search.html", query="", result=None, log_id=None)
+    result = search(query, limit=PAGE_RESULTS)
+    entry = log_search(query, result, source="faq")
+    db.session.commit()
+    return render_template("faq/search.html", query=query, result=result, log_id=entry.id)
+
+
+def _related(article: Article) -> list[Article]:
+    """Other articles on the same subject: search on the title first, then the same category."""
+    slugs = [h.slug for h in search_articles(article.title, limit=RELATED + 1) if h.slug != article.slug]
+    found = {a.slug: a for a in _published(Article.slug.in_(slugs))} if slugs else {}
+    related = [found[s] for s in slugs if s in found]
+    for other in _published(Article.category == article.category, Article.id != article.id):
+        if other not in related:
+            related.append(other)
+    return related[:RELATED]
+
+
+@bp.route("/faq/<slug>")
+@public
+def article(slug: str) -> Response | str | tuple[str, int]:
+    item = get_article(slug)
+    if item is None or item.published_revision is None:
+        return render_template("errors/error.html", code=404, title="Pagina niet gevonden",
+                               text="Dit artikel bestaat niet. Zoek hieronder of bekijk alle vragen."), 404
+    if item.status == "archived":
+        return render_template("faq/gone.html", article=item), 410
+    click = request.args.get("zoek", "")
+    if click:
+        # A result click from the search page: record it, then show the article under its own URL.
+        if click.isdigit() and len(click) < 12 and log_click(int(click), item.slug):
+            db.session.commit()
+        return redirect(url_for("faq.article", slug=item.slug), 303)
+    return render_template("faq/article.html", article=item, revision=item.published_revision,
+                           related=_related(item), form=FeedbackForm())
+
+
+@bp.route("/faq/<slug>/feedback", methods=["POST"])
+@limiter.limit(lambda: current_app.config.get("FAQ_FEEDBACK_LIMIT", "10 per minute"), methods=["POST"])
+@public
+def feedback(slug: str) -> Response | tuple[str, int]:
+    item = get_article(slug)
+    if item is None or item.status != "published":
+        return render_template("errors/error.html", code=404, title="Pagina niet gevonden",
+                               text="Dit artikel bestaat niet (meer)."), 404
+    form = FeedbackForm()
+    target = url_for("faq.article", slug=item.slug, _anchor="feedback")
+    if not form.validate_on_submit() or not (form.ja.data or form.nee.data):
+        message = "; ".join(form.reason.errors) or "Kies 'Ja' of 'Nee'."
+        flash(f"Uw reactie is niet opgeslagen: {message}", "error")
+        return redirect(target, 303)
+    article_feedback(item, helpful=bool(form.ja.data), reason=form.reason.data or "")
+    db.session.commit()
+    flash("Bedankt voor uw reactie! Daarmee maken we de antwoorden beter.", "success")
+    return redirect(target, 303)
+
+
+@bp.route("/api/faq/search")
+@public
+def api_search() -> Response | tuple[Response, int]:
+    raw_limit = request.args.get("limit", "").strip()
+    try:
+        limit = int(raw_limit) if raw_limit else API_DEFAULT_LIMIT
+    except ValueError:
+        return jsonify({"error": "Ongeldige limit", "status": 400,
+                        "message": f"limit moet een geheel getal zijn (1 t/m {API_MAX_LIMIT})."}), 400
+    limit = max(1, min(limit, API_MAX_LIMIT))
+    category = request.args.get("category") or None
+    if category is not None and category not in CATEGORY_LABELS:
+        return jsonify({"error": "Ongeldige category", "status": 400,
+                        "message": f"category moet een van deze zijn: {', '.join(CATEGORY_LABELS)}."}), 400
+    query = request.args.get("q", "")
+    result = search(query, limit=limit, category=category)
+    # Search-as-you-type previews (typed=1) are not searches anyone finished: keep them out of the log.
+    if query.strip() and request.args.get("typed") != "1":
+        log_search(query, result, source="api")
+        db.session.commit()
+    return jsonify({
+        "query": result.query,
+        "total": result.total,
+        "suggestion": result.suggestion,
+        "results": [{"slug": h.slug, "title": h.title, "snippet": h.snippet, "score": h.score,
+                     "url": url_for("faq.article", slug=h.slug)} for h in result.hits],
+    })

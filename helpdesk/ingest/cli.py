@@ -28,7 +28,9 @@ tickets_cli = AppGroup("tickets", help="Tickets.")
 
 @click.command("ingest")
 @click.option("--once", is_flag=True, help="Drain the mailbox once and exit.")
-def ingest_command(once: bool) -> None:
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 5000),
+              help="Messages fetched per batch; stored ones are moved to the processed folder once per batch.")
+def ingest_command(once: bool, batch_size: int) -> None:
     """Fetch new mail from the configured IMAP mailbox into tickets (waits with IDLE unless --once)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -38,15 +40,28 @@ def ingest_command(once: bool) -> None:
     store = MailboxStore(config)
     if once:
         with MailboxClient(config) as client:
-            result = drain(client, store.get_state, store.handle, store.set_state)
+            result = drain(client, store.get_state, store.handle, store.set_state, batch_size=batch_size)
         click.echo(json.dumps({"fetched": result.fetched, "processed": result.processed, "failed": result.failed,
                                "uidvalidity_changed": result.uidvalidity_changed, **store.outcomes}))
         return
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    _warm_up_triage()
     click.echo(f"Wacht op nieuwe mail in {config.folder} op {config.host}:{config.port} (stoppen: Ctrl+C)")
-    run_forever(config, store.get_state, store.handle, store.set_state, stop=stop)
+    run_forever(config, store.get_state, store.handle, store.set_state, stop=stop, batch_size=batch_size)
+
+
+def _warm_up_triage() -> None:
+    """Build the triage model and search index now, so the first mail after a quiet start is not seconds late."""
+    try:
+        from ..triage.service import get_triager
+
+        get_triager()
+        db.session.commit()
+    except Exception:  # noqa: BLE001 - only a speed-up: triage of the first mail will report a real problem
+        db.session.rollback()
+        logging.getLogger(__name__).warning("triage vooraf laden mislukt", exc_info=True)
 
 
 @click.command("import-mail")

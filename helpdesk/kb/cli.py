@@ -1,7 +1,34 @@
-"""Commands of this feature package."""
+"""Commands of the knowledge base: `flask --app app reindex`."""
 
+from __future__ import annotations
+
+import click
 from flask import Flask
+
+from knowledge.search import LockError
+
+from .search_service import db_fingerprint, docs_from_db, get_index
+
+
+@click.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the search index from the published articles in the database."""
+    docs = docs_from_db()
+    with click.progressbar(length=len(docs), label="Zoekindex opbouwen") as bar:
+        done = 0
+
+        def progress(n: int) -> None:
+            nonlocal done
+            bar.update(n - done)
+            done = n
+
+        try:
+            count = get_index().rebuild(docs, fingerprint=db_fingerprint(docs), progress=progress)
+        except LockError as exc:
+            raise click.ClickException(f"{exc} Probeer het over een minuut opnieuw.") from exc
+    click.echo(f"Zoekindex opnieuw opgebouwd: {count} artikelen.")
 
 
 def register(app: Flask) -> None:
     """Attach this package's commands to the app."""
+    app.cli.add_command(reindex_command)

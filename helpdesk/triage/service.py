@@ -1,9 +1,86 @@
-"""Triage inside the app: categorise a new ticket and attach suggested articles."""
+"""Triage inside the app: categorise new tickets and attach suggested articles, learning from agents.
+
+One Triager per app and process, rebuilt only when agents add feedback (a changed category or the article they
+used) or the published articles change.
+"""
 
 from __future__ import annotations
 
-from ..models import Ticket, TicketMessage
+import threading
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from knowledge.classify import CATEGORIES, Classifier, Example
+from knowledge.triage import ArticleMemory, Triager, TriageResult, UsedArticle
+from mail_ingest import is_reply_subject, strip_subject_prefixes
+
+from ..extensions import db
+from ..kb.search_service import ensure_index, get_index
+from ..models import Article, Ticket, TicketMessage, TriageFeedback
+
+_KEY = "triager"
+_lock = threading.Lock()
 
 
-def triage_ticket(ticket: Ticket, message: TicketMessage) -> None:
-    """Set category, confidence, reason and suggestions on a ticket from its newest question."""
+def _state_key() -> tuple:
+    """Cheap change detector: feedback rows and the published articles' last change."""
+    feedback = db.session.execute(select(func.count(TriageFeedback.id), func.max(TriageFeedback.id))).one()
+    articles = db.session.execute(select(func.count(Article.id), func.max(Article.updated_at))
+                                  .where(Article.status == "published")).one()
+    return tuple(feedback) + tuple(articles)
+
+
+def build_triager(*, refresh_index: bool = True) -> Triager:
+    """A Triager from the seed classifier plus agents' corrections, on the app's search index."""
+    feedback = db.session.scalars(select(TriageFeedback).order_by(TriageFeedback.id)).all()
+    corrections = [Example(f.text, f.subject, f.category) for f in feedback
+                   if f.kind == "category" and f.category in CATEGORIES]
+    classifier = Classifier.default()
+    if corrections:
+        classifier = classifier.with_corrections(corrections)
+    memory = ArticleMemory(UsedArticle(f.article_slug, f.text, f.subject) for f in feedback
+                           if f.kind == "article" and f.article_slug)
+    rows = db.session.execute(select(Article.slug, Article.category, Article.title)
+                              .where(Article.status == "published")).all()
+    if refresh_index:
+        ensure_index()
+    return Triager(classifier, get_index(), {slug: cat for slug, cat, _ in rows},
+                   {slug: title for slug, _, title in rows}, memory)
+
+
+def get_triager() -> Triager:
+    """The cached Triager, rebuilt when feedback or published content changed since it was built."""
+    key = _state_key()
+    cached = current_app.extensions.get(_KEY)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    with _lock:
+        triager = build_triager()
+        current_app.extensions[_KEY] = (key, triager)
+    return triager
+
+
+def triage_text(text: str, subject: str) -> TriageResult:
+    """Triage a question; reply prefixes are stripped and mark the subject as the thread's old topic."""
+    return get_triager().triage(text, strip_subject_prefixes(subject), reply=is_reply_subject(subject))
+
+
+def is_uncertain(ticket: Ticket) -> bool:
+    """Below the configured threshold the interface says "categorie onzeker" instead of pretending."""
+    return ticket.category is None or (ticket.category_confidence or 0.0) < current_app.config["TRIAGE_THRESHOLD"]
+
+
+def triage_ticket(ticket: Ticket, message: TicketMessage) -> TriageResult:
+    """Set category, confidence, reason and suggestions on a ticket from its newest question (caller commits)."""
+    text = message.clean_text if message.clean_text is not None else message.text
+    result = triage_text(text or "", message.subject or ticket.subject)
+    if ticket.category_source != "agent":
+        ticket.category = result.category
+        ticket.category_confidence = round(result.confidence, 4)
+        ticket.category_reason = result.reason[:2000]
+        ticket.category_source = "triage"
+    ticket.suggestions = [{"slug": s.slug, "title": s.title, "score": s.score, "snippet": s.snippet}
+                          for s in result.suggestions]
+    ticket.top_article_slug = result.suggestions[0].slug if result.suggestions else None
+    return result

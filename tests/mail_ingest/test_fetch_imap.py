@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from mail_ingest.fetch import FetchedMail, MailboxClient, MailboxConfig
+from mail_ingest.fetch import FetchedMail, MailboxClient, MailboxConfig, format_uid_set
 from mail_ingest.loop import MailboxState, drain, run_forever
 from mail_ingest.parse import parse_message
 
@@ -71,25 +71,47 @@ def test_fetch_in_small_batches_returns_all_in_uid_order(imap_mailbox):
 
 
 def test_drain_moves_to_processed_folder_only_after_handler(imap_mailbox):
-    imap_mailbox.append(mail(1))
-    imap_mailbox.append(mail(2))
+    uids = [imap_mailbox.append(mail(n)) for n in range(5)]
     store = Store()
-    seen_in_inbox: list[int] = []
+    checks: list[tuple[bool, int, int]] = []  # (own uid still in INBOX, moved so far, handled so far)
+    states: list[MailboxState] = []
 
     def handle(fetched: FetchedMail) -> None:
-        # While the handler runs (before its commit), the message must still be in INBOX.
-        seen_in_inbox.append(imap_mailbox.count("INBOX"))
+        # While the handler runs (before its commit), its message is still in INBOX and nothing that was not
+        # handled yet has left it.
+        checks.append((fetched.uid in imap_mailbox.list_uids("INBOX"), imap_mailbox.count("Verwerkt"),
+                       len(store.handled)))
         store.handle(fetched)
 
+    def set_state(state: MailboxState) -> None:
+        states.append(state)
+        store.set(state)
+
     with MailboxClient(config(imap_mailbox)) as client:
-        result = drain(client, store.get, handle, store.set)
-    assert result.processed == 2 and result.failed == 0
-    assert seen_in_inbox == [2, 1]
-    assert store.handled == ["vraag-1@school.example", "vraag-2@school.example"]
+        result = drain(client, store.get, handle, set_state, batch_size=2)
+    assert result.processed == 5 and result.failed == 0
+    assert all(in_inbox and moved <= handled for in_inbox, moved, handled in checks)
+    assert [moved for _, moved, _ in checks] == [0, 0, 2, 2, 4]  # marked per batch of two, not per message
+    assert store.handled == [f"vraag-{n}@school.example" for n in range(5)]
     assert imap_mailbox.count("INBOX") == 0
-    assert imap_mailbox.count("Verwerkt") == 2
+    assert imap_mailbox.count("Verwerkt") == 5
     assert all(b"\\Seen" in flags for flags in imap_mailbox.flags("Verwerkt").values())
-    assert store.state is not None and store.state.last_uid == result.state.last_uid
+    # state saved once at the start and once per batch, ending at the last handled UID
+    assert [s.last_uid for s in states] == [0, uids[1], uids[3], uids[4]]
+
+
+def test_batches_respect_the_byte_limit(imap_mailbox):
+    big = b"x" * 40_000
+    uids = [imap_mailbox.append(mail(n).replace(b"niveau 3?", b"niveau 3? " + big)) for n in range(3)]
+    uids.append(imap_mailbox.append(mail(3)))
+    with MailboxClient(config(imap_mailbox)) as client:
+        batches = [[m.uid for m in batch] for batch in client.fetch_batches(0, batch_size=10, batch_bytes=90_000)]
+    assert batches == [uids[:2], uids[2:]]
+
+
+def test_uid_sets_are_compact():
+    assert format_uid_set([9, 1, 2, 3, 7, 10, 3]) == "1:3,7,9:10"
+    assert format_uid_set([5]) == "5"
 
 
 def test_failing_handler_leaves_message_in_inbox_and_retries_it(imap_mailbox):
@@ -190,13 +212,65 @@ def test_idle_times_out_without_mail(imap_mailbox):
         assert client.wait_for_new(timeout=1) is False
 
 
+def test_idle_is_renewed_before_the_server_drops_it(imap_mailbox):
+    with MailboxClient(config(imap_mailbox)) as client:
+        assert client.idle_renew_seconds < 29 * 60  # RFC 2177: servers may end IDLE after 30 minutes
+        client.select()
+        client.idle_renew_seconds = 0.4
+        assert client.wait_for_new(timeout=2.0) is False
+        assert client.idle_commands >= 4, "one long IDLE instead of renewed ones"
+        # after the renewals the same connection still hears about new mail
+        timer = threading.Timer(0.5, imap_mailbox.append, args=(mail(1),))
+        timer.start()
+        try:
+            assert client.wait_for_new(timeout=20) is True
+        finally:
+            timer.join()
+
+
+def test_a_stop_request_ends_the_idle_wait_promptly(imap_mailbox):
+    stop = threading.Event()
+    with MailboxClient(config(imap_mailbox)) as client:
+        client.select()
+        timer = threading.Timer(0.5, stop.set)
+        started = time.monotonic()
+        timer.start()
+        try:
+            assert client.wait_for_new(timeout=120, stop=stop) is False
+        finally:
+            timer.join()
+        assert time.monotonic() - started < 5
+        assert client.imap.noop()  # IDLE was ended cleanly; the connection is usable
+
+
+def test_run_forever_polls_when_the_server_offers_no_idle(imap_mailbox):
+    store = Store()
+    stop = threading.Event()
+    worker = threading.Thread(
+        target=run_forever,
+        args=(config(imap_mailbox), store.get, store.handle, store.set),
+        kwargs={"stop": stop, "poll_interval": 0.3, "client_factory": lambda c: MailboxClient(c, use_idle=False)},
+        daemon=True,
+    )
+    worker.start()
+    try:
+        time.sleep(0.5)
+        imap_mailbox.append(mail(1))
+        _wait_for(lambda: len(store.handled) == 1)
+    finally:
+        stop.set()
+        worker.join(timeout=15)
+    assert not worker.is_alive()
+    assert store.handled == ["vraag-1@school.example"] and imap_mailbox.count("Verwerkt") == 1
+
+
 def test_run_forever_survives_server_restart(imap_mailbox):
     store = Store()
     stop = threading.Event()
     worker = threading.Thread(
         target=run_forever,
         args=(config(imap_mailbox), store.get, store.handle, store.set),
-        kwargs={"stop": stop, "idle_timeout": 60, "stop_check_seconds": 1, "backoff_initial": 0.2, "backoff_max": 1},
+        kwargs={"stop": stop, "idle_timeout": 60, "poll_interval": 1, "backoff_initial": 0.2, "backoff_max": 1},
         daemon=True,
     )
     worker.start()

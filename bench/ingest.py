@@ -1,0 +1,283 @@
+"""Benchmark: mail ingestion from a real, throwaway Dovecot.
+
+Appends N varied mails (the bundled demo mails and variants of them with unique Message-IDs and senders) and
+prints, in one run: the raw imapclient FETCH rate, the parse-only rate, the full `flask ingest --once` rate on
+SQLite (optionally PostgreSQL) and the mail-to-ticket latency under IDLE (p50/p95 over 20 mails).
+Run: .venv/bin/python bench/ingest.py [--n 2000] [--pg] [--no-fsync]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from mail_ingest.parse import parse_message  # noqa: E402
+from tests.servers import DovecotServer, free_port  # noqa: E402
+
+DEMO = ROOT / "mail_ingest" / "demo"
+PG_ADMIN_URL = "postgresql://root@127.0.0.1:5432/postgres"
+PG_DB = "helpdesk_bench_ingest"
+_ADDRESS = re.compile(rb"([A-Za-z0-9._%+-]+)@([A-Za-z0-9.-]+)")
+
+
+def _header_groups(head: bytes) -> list[bytes]:
+    """Header lines with their folded continuation lines kept together."""
+    groups: list[bytes] = []
+    for line in head.splitlines(keepends=True):
+        if groups and line[:1] in (b" ", b"\t"):
+            groups[-1] += line
+        else:
+            groups.append(line)
+    return groups
+
+
+def variant(raw: bytes, n: int, senders: int) -> bytes:
+    """The mail with a unique Message-ID and one of `senders` sender addresses per original sender."""
+    sep = b"\r\n\r\n" if b"\r\n\r\n" in raw else b"\n\n"
+    head, _, body = raw.partition(sep)
+    eol = b"\r\n" if sep == b"\r\n\r\n" else b"\n"
+    out = [g for g in _header_groups(head + eol) if not g.lower().startswith(b"message-id:")]
+    for i, group in enumerate(out):
+        if group.lower().startswith(b"from:"):
+            out[i] = _ADDRESS.sub(lambda m: m.group(1) + str(n % senders).encode() + b"@" + m.group(2), group, 1)
+    out.append(f"Message-ID: <bench-{n}.{time.time_ns()}@school-{n % senders}.example>".encode() + eol)
+    return b"".join(out) + eol + body
+
+
+def make_mails(n: int) -> list[bytes]:
+    """N varied mails built from the demo set: each sender writes a few times, not a flood."""
+    demo = [path.read_bytes() for path in sorted(DEMO.glob("*.eml"))]
+    return [variant(demo[i % len(demo)], i, max(1, n // 3)) for i in range(n)]
+
+
+def fetch_rate(server: DovecotServer, batch: int = 200) -> tuple[list[bytes], float]:
+    """Fetch every message in INBOX with BODY.PEEK[] in batches; returns the bytes and the seconds taken."""
+    client = server.client()
+    try:
+        started = time.perf_counter()
+        client.select_folder("INBOX", readonly=True)
+        uids = sorted(client.search(["ALL"]))
+        raws: list[bytes] = []
+        for start in range(0, len(uids), batch):
+            response = client.fetch(uids[start : start + batch], [b"BODY.PEEK[]"])
+            raws.extend(bytes(response[uid][b"BODY[]"]) for uid in uids[start : start + batch])
+        return raws, time.perf_counter() - started
+    finally:
+        client.logout()
+
+
+def store_rate(raws: list[bytes], data_dir: Path, env: dict[str, str]) -> None:
+    """The store step alone, in this process (ingest_raw per mail, no IMAP), and the share of triage in it."""
+    flask(env, "setup")  # articles and search index, so triage works as in production
+
+    import helpdesk.triage.service as triage_service
+    from helpdesk import create_app
+    from helpdesk.ingest import operations
+
+    app = create_app({"DATA_DIR": str(data_dir), "SECRET_KEY": "bench-secret", "IGNORE_ENVIRONMENT": True})
+    spent = {"triage": 0.0, "tickets": 0}
+    real_triage = triage_service.triage_ticket
+
+    def timed_triage(ticket, message):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return real_triage(ticket, message)
+        finally:
+            spent["triage"] += time.perf_counter() - started
+            spent["tickets"] += 1
+
+    with app.app_context():
+        operations.ingest_raw(raws[0])  # loads the triage model and index, as a running ingester has
+        triage_service.triage_ticket = timed_triage
+        try:
+            started = time.perf_counter()
+            for raw in raws[1:]:
+                operations.ingest_raw(raw)
+            elapsed = time.perf_counter() - started
+        finally:
+            triage_service.triage_ticket = real_triage
+    count = len(raws) - 1
+    per_ticket = spent["triage"] / max(1, spent["tickets"]) * 1000
+    print(f"store step only (ingest_raw, SQLite, no IMAP): {count / elapsed:,.0f} mails/s, "
+          f"{elapsed / count * 1000:.1f} ms each, of which triage {per_ticket:.1f} ms per new ticket "
+          f"({spent['triage'] / elapsed:.0%} of the time)")
+
+
+def flask(env: dict[str, str], *args: str, timeout: float = 900) -> tuple[subprocess.CompletedProcess, float]:
+    """Run `flask --app app ARGS` and time it."""
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"flask {' '.join(args)} mislukte:\n{proc.stderr[-3000:]}")
+    return proc, elapsed
+
+
+def app_env(server: DovecotServer, data_dir: Path, database_url: str | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
+    env.update({
+        "HELPDESK_DATA_DIR": str(data_dir), "HELPDESK_SECRET_KEY": "bench-secret", "PYTHONWARNINGS": "ignore",
+        "HELPDESK_IMAP_HOST": server.host, "HELPDESK_IMAP_PORT": str(server.port),
+        "HELPDESK_IMAP_USER": server.user, "HELPDESK_IMAP_PASSWORD": server.password, "HELPDESK_IMAP_SSL": "0",
+    })
+    if database_url:
+        env["HELPDESK_DATABASE_URL"] = database_url
+    return env
+
+
+def full_ingest(label: str, env: dict[str, str], n: int) -> None:
+    """`flask setup` (not timed) and then a timed `flask ingest --once` of the whole INBOX."""
+    flask(env, "setup")
+    _, startup = flask(env, "mail", "status")  # the cost of starting Flask at all
+    proc, elapsed = flask(env, "ingest", "--once")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    work = max(elapsed - startup, 1e-9)
+    print(f"full ingest --once ({label}): {result['processed']} of {n} in {elapsed:.2f} s = "
+          f"{result['processed'] / elapsed:,.0f} mails/s ({result['processed'] / work:,.0f}/s without the "
+          f"{startup:.2f} s Flask start)  {json.dumps({k: v for k, v in result.items() if k != 'processed'})}")
+
+
+def move_back(server: DovecotServer, folder: str = "Verwerkt") -> None:
+    """Put processed mail back in INBOX for another full run."""
+    client = server.client()
+    try:
+        client.select_folder(folder)
+        uids = client.search(["ALL"])
+        if uids:
+            client.remove_flags(uids, [b"\\Seen"])
+            client.move(uids, "INBOX")
+    finally:
+        client.logout()
+
+
+def idle_latency(server: DovecotServer, env: dict[str, str], db_path: Path, rounds: int = 20) -> list[float]:
+    """Append mails one by one while `flask ingest` waits in IDLE; seconds until each is a ticket message."""
+    proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "ingest"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    latencies: list[float] = []
+    try:
+        assert proc.stdout is not None
+        proc.stdout.readline()  # "Wacht op nieuwe mail …"
+        time.sleep(2.0)  # connect, drain the empty INBOX, enter IDLE
+        conn = sqlite3.connect(db_path)
+        try:
+            for n in range(rounds):
+                message_id = f"idle-{n}.{time.time_ns()}@school.example"
+                raw = (f"From: School {n} <idle{n}@school.example>\r\nTo: ipo@duo.nl\r\nSubject: Vraag {n}\r\n"
+                       f"Message-ID: <{message_id}>\r\n\r\nWat kost eHerkenning niveau 3?\r\n").encode()
+                sent = time.perf_counter()
+                server.append(raw)
+                while time.perf_counter() - sent < 30:
+                    if conn.execute("select 1 from ticket_messages where message_id = ?", (message_id,)).fetchone():
+                        latencies.append(time.perf_counter() - sent)
+                        break
+                    time.sleep(0.005)
+                else:
+                    latencies.append(float("inf"))
+                time.sleep(0.3)
+        finally:
+            conn.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+    return latencies
+
+
+def postgres_ingest(server: DovecotServer, data_dir: Path) -> None:
+    """The same full ingest on a fresh PostgreSQL database, dropped afterwards."""
+    import psycopg
+
+    try:
+        admin = psycopg.connect(PG_ADMIN_URL, autocommit=True)
+    except psycopg.Error as exc:
+        print(f"PostgreSQL overgeslagen: {exc}")
+        return
+    try:
+        admin.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
+        admin.execute(f"CREATE DATABASE {PG_DB}")
+        move_back(server)
+        pg_dir = data_dir / "pg"
+        pg_dir.mkdir()
+        url = f"postgresql+psycopg://root@127.0.0.1:5432/{PG_DB}"
+        full_ingest("PostgreSQL", app_env(server, pg_dir, url), server.count("INBOX"))
+    finally:
+        admin.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        admin.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=2000, help="number of mails (default 2000)")
+    parser.add_argument("--pg", action="store_true", help="also measure the full ingest on PostgreSQL")
+    parser.add_argument("--no-fsync", action="store_true", help="Dovecot mail_fsync=never (not like production)")
+    args = parser.parse_args()
+    if shutil.which("dovecot") is None:
+        raise SystemExit("dovecot is niet geïnstalleerd (apt-get install dovecot-imapd)")
+    root = Path(tempfile.mkdtemp(prefix="ipo-bench-ingest-"))
+    root.chmod(0o755)
+    server = DovecotServer(root=root / "dovecot", port=free_port(), fsync=not args.no_fsync)
+    server.write_config()
+    server.start()
+    try:
+        mails = make_mails(args.n)
+        print(f"{args.n} mails, {sum(map(len, mails)) / 1024:.0f} KiB; Dovecot mail_fsync="
+              f"{'never' if args.no_fsync else 'optimized (default)'}")
+        started = time.perf_counter()
+        server.append_many(mails)
+        print(f"append (MULTIAPPEND, 1 connection): {time.perf_counter() - started:.2f} s")
+
+        raws, elapsed = fetch_rate(server)
+        size = sum(map(len, raws))
+        print(f"raw FETCH BODY.PEEK[] (batches of 200): {len(raws) / elapsed:,.0f} mails/s, "
+              f"{size / elapsed / 1_048_576:.1f} MiB/s")
+
+        started = time.perf_counter()
+        for raw in raws:
+            parse_message(raw)
+        elapsed = time.perf_counter() - started
+        print(f"parse only (parse_message): {len(raws) / elapsed:,.0f} mails/s, "
+              f"{elapsed / len(raws) * 1000:.2f} ms each")
+
+        store_dir = root / "store"
+        store_dir.mkdir()
+        store_rate(raws, store_dir, app_env(server, store_dir))
+
+        data_dir = root / "data"
+        data_dir.mkdir()
+        env = app_env(server, data_dir)
+        full_ingest("SQLite", env, args.n)
+
+        latencies = sorted(idle_latency(server, env, data_dir / "helpdesk.sqlite3"))
+        p95 = latencies[max(0, round(0.95 * len(latencies)) - 1)]
+        print(f"IDLE mail-to-ticket latency over {len(latencies)} mails: p50 {statistics.median(latencies):.3f} s, "
+              f"p95 {p95:.3f} s, max {latencies[-1]:.3f} s")
+        if args.pg:
+            postgres_ingest(server, root)
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Administration of the mailbox: its status, held mail and the quarantine."""
+
+from __future__ import annotations
+
+from flask import Response as FlaskResponse
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from ..auth.roles import admin_required
+from ..extensions import db
+from ..ingest.operations import reprocess_quarantined
+from ..models import MailboxState, OutboxMail, QuarantinedMail, Ticket, TicketMessage, record_event
+from .forms import ToggleForm
+from .views import bp
+
+OUTCOME_TEXT = {
+    "created": "verwerkt: nieuw ticket",
+    "threaded": "verwerkt: toegevoegd aan een bestaand ticket",
+    "duplicate": "was al opgeslagen",
+    "ignored": "genegeerd (eigen bericht)",
+    "quarantined": "nog steeds niet te verwerken",
+}
+
+
+@bp.route("/mail")
+@admin_required
+def mail() -> str:
+    count = lambda stmt: db.session.scalar(stmt) or 0  # noqa: E731
+    figures = {
+        "Tickets (vragen)": count(select(func.count(Ticket.id)).where(Ticket.kind == "question")),
+        "Berichten": count(select(func.count(TicketMessage.id))),
+        "Automatische antwoorden en bounces": count(select(func.count(TicketMessage.id)).where(
+            TicketMessage.kind.in_(("autoreply", "bounce", "bulk")))),
+        "Vastgehouden (te veel mail van één afzender)": count(
+            select(func.count(Ticket.id)).where(Ticket.kind == "held")),
+        "In quarantaine": count(select(func.count(QuarantinedMail.id)).where(QuarantinedMail.status == "held")),
+        "Uitgaande mail die wacht": count(select(func.count(OutboxMail.id)).where(
+            OutboxMail.status.in_(("pending", "sending")))),
+        "Uitgaande mail mislukt": count(select(func.count(OutboxMail.id)).where(OutboxMail.status == "failed")),
+    }
+    mailboxes = db.session.scalars(select(MailboxState).order_by(MailboxState.mailbox)).all()
+    return render_template("admin/mail.html", figures=figures, mailboxes=mailboxes)
+
+
+@bp.route("/quarantine")
+@admin_required
+def quarantine() -> str:
+    items = db.session.scalars(select(QuarantinedMail).where(QuarantinedMail.status == "held")
+                               .order_by(QuarantinedMail.received_at.desc()).limit(200)).all()
+    return render_template("admin/quarantine.html", items=items, form=ToggleForm())
+
+
+@bp.route("/quarantine/<int:item_id>/raw")
+@admin_required
+def quarantine_raw(item_id: int) -> FlaskResponse:
+    item = db.session.get(QuarantinedMail, item_id) or abort(404)
+    return FlaskResponse(item.raw, mimetype="application/octet-stream", headers={
+        "Content-Disposition": f'attachment; filename="quarantaine-{item.id}.eml"'})
+
+
+@bp.route("/quarantine/<int:item_id>/reprocess", methods=["POST"])
+@admin_required
+def quarantine_reprocess(item_id: int) -> Response:
+    if not ToggleForm().validate_on_submit():
+        abort(400)
+    item = db.session.get(QuarantinedMail, item_id) or abort(404)
+    outcome = reprocess_quarantined(item)
+    record_event("quarantine_reprocessed", user=current_user, item=item_id, outcome=outcome.status)
+    db.session.commit()
+    category = "warning" if outcome.status == "quarantined" else "success"
+    flash(f"Mail {item_id}: {OUTCOME_TEXT.get(outcome.status, outcome.status)}.", category)
+    return redirect(url_for("admin.quarantine"))
+
+
+@bp.route("/quarantine/reprocess", methods=["POST"])
+@admin_required
+def quarantine_reprocess_all() -> Response:
+    if not ToggleForm().validate_on_submit():
+        abort(400)
+    items = db.session.scalars(select(QuarantinedMail).where(QuarantinedMail.status == "held")).all()
+    still = sum(reprocess_quarantined(item).status == "quarantined" for item in items)
+    record_event("quarantine_reprocessed_all", user=current_user, count=len(items), still_held=still)
+    db.session.commit()
+    flash(f"{len(items)} mails opnieuw verwerkt; {still} blijven in quarantaine.", "warning" if still else "success")
+    return redirect(url_for("admin.quarantine"))

@@ -1,0 +1,91 @@
+"""Editor forms: the article form (with its three buttons), small action forms and the gaps period filter."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from knowledge.analysis import parse_synonym_line
+
+from ..models import CATEGORY_LABELS
+
+DATE_MESSAGE = "Vul een geldige datum in als JJJJ-MM-DD, bijvoorbeeld 2026-09-01."
+
+
+def parse_date(text: str) -> date:
+    """A date typed as 2026-09-01 or 1-9-2026; ValueError with a Dutch message otherwise."""
+    text = (text or "").strip()
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(DATE_MESSAGE)
+
+
+class DutchDateField(DateField):
+    """A date field with a Dutch error message that keeps what was typed when it is wrong."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        self.data = None
+        self.data = parse_date(valuelist[0])
+
+
+class ArticleForm(FlaskForm):
+    slug = StringField("Slug (webadres)", validators=[Optional(), Length(max=120, message="Maximaal 120 tekens.")])
+    title = StringField("Titel", validators=[DataRequired("Vul een titel in."),
+                                             Length(max=300, message="Maximaal 300 tekens.")])
+    category = SelectField("Categorie", choices=[SelectChoice(k, v) for k, v in CATEGORY_LABELS.items()],
+                           validate_choice=False)
+    keywords = StringField("Trefwoorden", validators=[Length(max=2000, message="Maximaal 2000 tekens.")])
+    synonyms = TextAreaField("Synoniemen", validators=[Length(max=4000, message="Maximaal 4000 tekens.")])
+    summary = TextAreaField("Samenvatting", validators=[Length(max=1000, message="Maximaal 1000 tekens.")])
+    review_date = DutchDateField("Controleren vóór", validators=[Optional()])
+    body = TextAreaField("Tekst (Markdown)", validators=[
+        DataRequired("Vul de tekst van het artikel in."),
+        Length(max=200_000, message="De tekst is te lang (maximaal 200.000 tekens).")])
+    note = StringField("Wat is er veranderd?", validators=[Length(max=500, message="Maximaal 500 tekens.")])
+    preview = SubmitField("Voorbeeld")
+    save = SubmitField("Opslaan als concept")
+    publish = SubmitField("Publiceren")
+
+    def validate_category(self, field: SelectField) -> None:
+        if field.data not in CATEGORY_LABELS:
+            raise ValidationError("Kies een categorie uit de lijst.")
+
+    def validate_synonyms(self, field: StringField) -> None:
+        for n, line in enumerate((field.data or "").splitlines(), start=1):
+            if line.strip() and len(parse_synonym_line(line)) < 2:
+                raise ValidationError(f"Regel {n} van de synoniemen heeft niet de vorm 'woord = ander woord'.")
+
+    def values(self) -> dict[str, object]:
+        """The form's content as fields for save_draft."""
+        return {name: getattr(self, name).data for name in
+                ("slug", "title", "category", "keywords", "synonyms", "summary", "review_date", "body", "note")}
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something (publish, archive, restore): only the CSRF token."""
+
+
+PERIODS = {"7": "Laatste 7 dagen", "30": "Laatste 30 dagen", "90": "Laatste 90 dagen",
+           "eigen": "Eigen periode (van–tot)"}
+
+
+class PeriodForm(FlaskForm):
+    """The content-gaps period: the last N days, or from–to dates."""
+
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    periode = SelectField("Periode", choices=[SelectChoice(k, v) for k, v in PERIODS.items()],
+                          default="30", validate_choice=False)
+    van = StringField("Van (JJJJ-MM-DD)")
+    tot = StringField("Tot en met (JJJJ-MM-DD)")
