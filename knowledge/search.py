@@ -158,8 +158,11 @@ class SearchIndex:
             writer.commit()
 
     # ---- searching ---------------------------------------------------------------------------------
-    def search(self, query: str, limit: int = 10, category: str | None = None) -> SearchResult:
-        """Searches with plain words (never Whoosh syntax); never raises on any user input."""
+    def search(self, query: str, limit: int = 10, category: str | None = None,
+               snippets: int | None = None) -> SearchResult:
+        """Searches with plain words (never Whoosh syntax); never raises on any user input.
+
+        `snippets` limits highlighting to the first that many hits (the rest get an empty snippet)."""
         text = query if isinstance(query, str) else ""
         text = text[:MAX_QUERY_CHARS]
         limit = max(1, min(int(limit or 10), 100))
@@ -167,7 +170,7 @@ class SearchIndex:
             return SearchResult(query=text, hits=[], total=0)
         for attempt in range(3):
             try:
-                return self._search(text, limit, category)
+                return self._search(text, limit, category, snippets)
             except (OSError, WhooshIndexError):
                 # A commit can remove segment files between reading the table of contents and opening
                 # them; a fresh look at the index is the fix.
@@ -176,7 +179,7 @@ class SearchIndex:
                 time.sleep(0.02 * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def _search(self, text: str, limit: int, category: str | None) -> SearchResult:
+    def _search(self, text: str, limit: int, category: str | None, snippets: int | None) -> SearchResult:
         with self._open().searcher(weighting=BM25F(title_B=0.5, keywords_B=0.3)) as searcher:
             analyzer = self._snapshot_analyzer(searcher.reader().generation())
             plan = plan_query(text, analyzer, searcher.reader())
@@ -193,12 +196,14 @@ class SearchIndex:
                 ),
                 key=lambda pair: -pair[0],
             )
-            hits = [self._hit(r, plan, score, analyzer) for score, r in ranked[:limit]]
+            hits = [self._hit(r, plan, score, analyzer, snippets is None or n < snippets)
+                    for n, (score, r) in enumerate(ranked[:limit])]
             suggestion = suggest_correction(text, plan, searcher.reader())
             return SearchResult(query=text, hits=hits, total=len(results), suggestion=suggestion)
 
     # ---- helpers -----------------------------------------------------------------------------------
-    def _hit(self, r: dict, plan: QueryPlan, score: float, analyzer) -> Hit:  # noqa: ANN001
+    def _hit(self, r: dict, plan: QueryPlan, score: float, analyzer,  # noqa: ANN001 - a Whoosh analyzer
+             with_snippet: bool = True) -> Hit:
         body = r.get("body_text", "")
         summary = r.get("summary", "")
         snippet = highlight(
@@ -208,7 +213,7 @@ class SearchIndex:
             fallback=lambda: summary,
             cache=self._spans,
             spans=load_spans(r.get("spans")),
-        )
+        ) if with_snippet else ""
         return Hit(
             slug=r["slug"],
             title=r.get("title_text", ""),

@@ -7,6 +7,7 @@ answered with that article (their feedback). No Flask here; the app passes the i
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -135,11 +136,12 @@ class Triager:
                 limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
         """Rank published articles for a question: search match, category fit and agents' earlier choices."""
         query = f"{subject}\n{text}"[:MAX_QUERY_CHARS]
-        hits = self.index.search(query, limit=SEARCH_DEPTH).hits if query.strip() else []
+        found = self.index.search(query, limit=SEARCH_DEPTH, snippets=limit) if query.strip() else None
+        hits = found.hits if found else []
         hits = [h for h in hits if h.slug in self.article_categories]
         top = max((h.score for h in hits), default=0.0) or 1.0
         search_score = {h.slug: h.score / top for h in hits}
-        snippets = {h.slug: h.snippet for h in hits}
+        snippets = {h.slug: h.snippet or html.escape(h.summary) for h in hits}
         titles = {h.slug: h.title for h in hits}
         memory = self.memory.similarities(text, subject)
         candidates = set(search_score) | {s for s in memory if s in self.article_categories}

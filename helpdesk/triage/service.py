@@ -7,9 +7,10 @@ used) or the published articles change.
 from __future__ import annotations
 
 import threading
+import time
 
-from flask import current_app
-from sqlalchemy import func, select
+from flask import current_app, has_app_context
+from sqlalchemy import event, func, select
 
 from knowledge.classify import CATEGORIES, Classifier, Example
 from knowledge.triage import ArticleMemory, Triager, TriageResult, UsedArticle
@@ -20,6 +21,7 @@ from ..kb.search_service import ensure_index, get_index
 from ..models import Article, Ticket, TicketMessage, TriageFeedback
 
 _KEY = "triager"
+RECHECK_SECONDS = 1.0
 _lock = threading.Lock()
 
 
@@ -29,6 +31,18 @@ def _state_key() -> tuple:
     articles = db.session.execute(select(func.count(Article.id), func.max(Article.updated_at))
                                   .where(Article.status == "published")).one()
     return tuple(feedback) + tuple(articles)
+
+
+def forget_triager(*_args: object) -> None:
+    """Drop this process's cached Triager (feedback or articles changed here): the next use rebuilds it."""
+    if has_app_context():
+        current_app.extensions.pop(_KEY, None)
+
+
+# Changes made in this process take effect at once; other processes notice within RECHECK_SECONDS.
+event.listen(TriageFeedback, "after_insert", forget_triager)
+event.listen(Article, "after_insert", forget_triager)
+event.listen(Article, "after_update", forget_triager)
 
 
 def build_triager(*, refresh_index: bool = True) -> Triager:
@@ -50,14 +64,21 @@ def build_triager(*, refresh_index: bool = True) -> Triager:
 
 
 def get_triager() -> Triager:
-    """The cached Triager, rebuilt when feedback or published content changed since it was built."""
-    key = _state_key()
+    """The cached Triager, rebuilt when feedback or published content changed since it was built.
+
+    The change check itself is two small queries; a busy ingest worker runs it at most once a second, so an
+    agent's correction reaches the worker within a second without costing every mail a round trip."""
     cached = current_app.extensions.get(_KEY)
+    now = time.monotonic()
+    if cached is not None and now - cached[2] < RECHECK_SECONDS:
+        return cached[1]
+    key = _state_key()
     if cached is not None and cached[0] == key:
+        current_app.extensions[_KEY] = (key, cached[1], now)
         return cached[1]
     with _lock:
         triager = build_triager()
-        current_app.extensions[_KEY] = (key, triager)
+        current_app.extensions[_KEY] = (key, triager, now)
     return triager
 
 
