@@ -1,4 +1,4 @@
-"""Commands: ingest, import-mail, mail status, mail reprocess, tickets export."""
+"""Commands: ingest, import-mail, mail status, mail reprocess."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from .mailbox import MailboxNotConfigured, MailboxStore, mailbox_config
 from .operations import ingest_raw, reprocess_quarantined
 
 mail_cli = AppGroup("mail", help="Mailbox status and quarantine.")
-tickets_cli = AppGroup("tickets", help="Tickets.")
 
 
 @click.command("ingest")
@@ -116,24 +115,7 @@ def mail_reprocess(item_id: int | None, all_items: bool) -> None:
                                "detail": outcome.detail}))
 
 
-@tickets_cli.command("export")
-def tickets_export() -> None:
-    """Print one JSON object a line per ticket, with its messages."""
-    stmt = select(Ticket).order_by(Ticket.id).execution_options(yield_per=500)
-    for ticket in db.session.scalars(stmt):
-        click.echo(json.dumps({
-            "number": ticket.number,
-            "subject": ticket.subject,
-            "status": ticket.status,
-            "kind": ticket.kind,
-            "category": ticket.category,
-            "requester": ticket.requester.email,
-            "messages": [{"direction": m.direction, "message_id": m.message_id, "from": m.from_email,
-                          "kind": m.kind} for m in ticket.messages],
-        }, ensure_ascii=False))
-
-
 def register(app: Flask) -> None:
     """Attach this package's commands to the app."""
-    for command in (ingest_command, import_mail_command, mail_cli, tickets_cli):
+    for command in (ingest_command, import_mail_command, mail_cli):
         app.cli.add_command(command)

@@ -1,7 +1,39 @@
-"""Commands of this feature package."""
+"""Commands of the tickets package: `flask --app app tickets export`."""
 
+from __future__ import annotations
+
+import json
+
+import click
 from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Ticket
+
+tickets_cli = AppGroup("tickets", help="Tickets.")
+
+
+@tickets_cli.command("export")
+def export_command() -> None:
+    """Print one JSON object a line per ticket: number, subject, status, category, requester, messages."""
+    query = select(Ticket).options(selectinload(Ticket.messages)).order_by(Ticket.id).execution_options(
+        yield_per=500)
+    for ticket in db.session.scalars(query):
+        click.echo(json.dumps({
+            "number": ticket.number,
+            "subject": ticket.subject,
+            "status": ticket.status,
+            "kind": ticket.kind,
+            "category": ticket.category,
+            "requester": ticket.requester.email,
+            "messages": [{"direction": m.direction, "message_id": m.message_id, "from": m.from_email}
+                         for m in ticket.messages],
+        }, ensure_ascii=False))
 
 
 def register(app: Flask) -> None:
     """Attach this package's commands to the app."""
+    app.cli.add_command(tickets_cli)

@@ -1,0 +1,117 @@
+"""Figures for the dashboard: one GROUP BY per chart, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import DateTime, Integer, and_, case, cast, func, literal, select
+
+from ..extensions import db
+from ..models import CATEGORY_LABELS, Article, Ticket, utcnow
+
+WEEKS = 8
+AGE_BUCKETS = (("< 1 dag", 0, 1), ("1–3 dagen", 1, 3), ("3–7 dagen", 3, 7), ("1–2 weken", 7, 14),
+               ("> 2 weken", 14, None))
+OPEN = ("new", "open", "pending")
+
+
+@dataclass
+class Week:
+    start: datetime
+    end: datetime
+
+    @property
+    def label(self) -> str:
+        return f"wk {self.start.isocalendar().week}"
+
+    @property
+    def long_label(self) -> str:
+        return f"week {self.start.isocalendar().week} ({self.start:%d-%m})"
+
+
+def recent_weeks(now: datetime | None = None, count: int = WEEKS) -> list[Week]:
+    """The last `count` ISO weeks (Monday 00:00 UTC), oldest first, the current one included."""
+    now = now or utcnow()
+    monday = datetime.combine(date.fromordinal(now.date().toordinal() - now.weekday()), datetime.min.time())
+    return [Week(monday - timedelta(weeks=i), monday - timedelta(weeks=i - 1)) for i in reversed(range(count))]
+
+
+def _week_index(column: Any, start: datetime) -> Any:
+    """SQL: whole weeks between `start` and `column` (0 for the first week), on SQLite and PostgreSQL."""
+    origin = literal(start, DateTime)
+    if db.engine.dialect.name == "sqlite":
+        return cast((func.julianday(column) - func.julianday(origin)) / 7, Integer)  # days >= 0: truncation = floor
+    return func.floor(func.extract("epoch", column - origin) / (7 * 86400))
+
+
+def _hours_between(later: Any, earlier: Any) -> Any:
+    if db.engine.dialect.name == "sqlite":
+        return (func.julianday(later) - func.julianday(earlier)) * 24
+    return func.extract("epoch", later - earlier) / 3600
+
+
+def tickets_per_category_per_week(weeks: list[Week]) -> dict[str, list[int]]:
+    """Questions received per category (and 'none') per week, in one GROUP BY over (category, week)."""
+    week = _week_index(Ticket.created_at, weeks[0].start)
+    rows = db.session.execute(select(Ticket.category, week, func.count(Ticket.id)).where(
+        Ticket.kind == "question", Ticket.created_at >= weeks[0].start).group_by(Ticket.category, week)).all()
+    out = {key: [0] * len(weeks) for key in CATEGORY_LABELS}
+    for category, index, count in rows:
+        key = category if category in CATEGORY_LABELS else "none"
+        if index is not None and 0 <= int(index) < len(weeks):
+            out.setdefault(key, [0] * len(weeks))[int(index)] += int(count)
+    return out
+
+
+def open_by_age(now: datetime | None = None) -> list[tuple[str, int]]:
+    """Open questions by how long the requester has waited."""
+    now = now or utcnow()
+    columns = []
+    for _label, low, high in AGE_BUCKETS:
+        cond = Ticket.waiting_since <= now - timedelta(days=low)
+        if high is not None:
+            cond = and_(cond, Ticket.waiting_since > now - timedelta(days=high))
+        columns.append(func.sum(case((cond, 1), else_=0)))
+    row = db.session.execute(select(*columns).where(Ticket.kind == "question", Ticket.status.in_(OPEN),
+                                                    Ticket.waiting_since.is_not(None))).one()
+    return [(label, int(value or 0)) for (label, _l, _h), value in zip(AGE_BUCKETS, row, strict=True)]
+
+
+def median_first_response_hours(weeks: list[Week]) -> list[float | None]:
+    """Median hours from arrival to first reply, per week of arrival (None when nothing was answered)."""
+    week = _week_index(Ticket.created_at, weeks[0].start)
+    rows = db.session.execute(select(week, _hours_between(Ticket.first_response_at, Ticket.created_at)).where(
+        Ticket.kind == "question", Ticket.first_response_at.is_not(None), Ticket.created_at >= weeks[0].start)).all()
+    per_week: list[list[float]] = [[] for _ in weeks]
+    for index, hours in rows:
+        if index is not None and hours is not None and 0 <= int(index) < len(weeks):
+            per_week[int(index)].append(max(float(hours), 0.0))
+    return [round(statistics.median(v), 1) if v else None for v in per_week]
+
+
+def most_used_articles(limit: int = 8) -> list[tuple[str, str, int]]:
+    """Articles most often used for replies: (slug, title, tickets)."""
+    count = func.count(Ticket.id)
+    rows = db.session.execute(select(Ticket.used_article_slug, count).where(Ticket.used_article_slug.is_not(None))
+                              .group_by(Ticket.used_article_slug).order_by(count.desc()).limit(limit)).all()
+    titles = dict(db.session.execute(select(Article.slug, Article.title).where(
+        Article.slug.in_([slug for slug, _n in rows]))).all()) if rows else {}
+    return [(slug, titles.get(slug, slug), int(n)) for slug, n in rows]
+
+
+def suggested_article_share(weeks: list[Week]) -> tuple[list[tuple[int, int]], tuple[int, int]]:
+    """Per week of the first reply and overall: (answered with a suggested article, answered)."""
+    used = func.sum(case((Ticket.used_article_slug.is_not(None), 1), else_=0))
+    answered = and_(Ticket.kind == "question", Ticket.first_response_at.is_not(None))
+    total_row = db.session.execute(select(used, func.count(Ticket.id)).where(answered)).one()
+    week = _week_index(Ticket.first_response_at, weeks[0].start)
+    per_week = [(0, 0)] * len(weeks)
+    rows = db.session.execute(select(week, used, func.count(Ticket.id)).where(
+        answered, Ticket.first_response_at >= weeks[0].start).group_by(week)).all()
+    for index, with_article, count in rows:
+        if index is not None and 0 <= int(index) < len(weeks):
+            per_week[int(index)] = (int(with_article or 0), int(count))
+    return per_week, (int(total_row[0] or 0), int(total_row[1] or 0))

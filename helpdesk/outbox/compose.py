@@ -1,0 +1,109 @@
+"""Composing outgoing replies as RFC 5322 messages: headers that thread, a text and a simple HTML part."""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, getaddresses, parseaddr
+
+# Prefixes mail programs put before a subject when replying or forwarding (Dutch, English, German, Nordic).
+_PREFIX = re.compile(r"^\s*(?:(?:re|antw|aw|sv|vs|fw|fwd|doorst)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+_TAG = re.compile(r"\s*\[IPO-\d+\]\s*", re.IGNORECASE)
+_URL = re.compile(r"(https?://[^\s<>()\"']+[^\s<>()\"'.,;:!?])")
+MAX_REFERENCES = 20  # keeps the header short; the first and the latest ids matter most for threading
+
+
+class ComposeError(ValueError):
+    """A reply cannot be composed (e.g. the requester's address is unusable)."""
+
+
+def new_message_id(domain: str) -> str:
+    """A globally unique Message-ID in our own domain: `<uuid@domain>`."""
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
+def reply_subject(subject: str, ticket_id: int) -> str:
+    """`Re: <subject> [IPO-n]` without piling up Re:/Antw: prefixes or ticket tags."""
+    base = _TAG.sub(" ", subject or "").strip()
+    base = _PREFIX.sub("", base).strip()
+    base = _TAG.sub(" ", base).strip() or "Uw vraag aan Helpdesk IPO"
+    return f"Re: {base} [IPO-{ticket_id}]"
+
+
+def references_chain(parent_references: str | None, thread_ids: Iterable[str]) -> list[str]:
+    """The References list: the parent's chain, then the thread's own ids, each once, oldest first."""
+    ids: list[str] = []
+    for candidate in [*re.findall(r"<[^<>\s]+>", parent_references or ""), *thread_ids]:
+        if candidate and candidate not in ids:
+            ids.append(candidate)
+    if len(ids) > MAX_REFERENCES:
+        ids = [ids[0], *ids[-(MAX_REFERENCES - 1):]]
+    return ids
+
+
+def text_to_html(text: str) -> str:
+    """A simple, safe HTML rendering of a plain-text reply: paragraphs, line breaks and clickable links."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    parts = []
+    for paragraph in paragraphs:
+        escaped = html.escape(paragraph)
+        linked = _URL.sub(lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>', escaped)
+        parts.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
+    body = "\n".join(parts)
+    return ('<!doctype html>\n<html lang="nl"><head><meta charset="utf-8"></head>\n'
+            '<body style="font-family: Verdana, Arial, sans-serif; font-size: 15px; line-height: 1.5;">\n'
+            f"{body}\n</body></html>\n")
+
+
+def _address(value: str) -> Address:
+    name, addr = parseaddr(value)
+    if not addr or "@" not in addr or any(c in addr for c in " \r\n<>"):
+        raise ComposeError(f"Geen bruikbaar e-mailadres: {value!r}")
+    local, _, domain = addr.rpartition("@")
+    try:
+        return Address(display_name=name, username=local, domain=domain)
+    except (ValueError, IndexError) as exc:
+        raise ComposeError(f"Geen bruikbaar e-mailadres: {value!r}") from exc
+
+
+def compose_reply(*, from_addr: str, to_name: str, to_email: str, subject: str, body: str, message_id: str,
+                  in_reply_to: str | None, references: list[str], cc: Iterable[str] = (),
+                  ticket_number: str = "", date: datetime | None = None) -> bytes:
+    """The whole message as bytes (CRLF line ends), built once and stored so a retry sends the same bytes."""
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = _address(from_addr)
+    msg["To"] = Address(display_name=to_name.replace("\n", " ").strip(), addr_spec=_address(to_email).addr_spec)
+    cc_list = [_address(a) for a in cc if a.strip()]
+    if cc_list:
+        msg["Cc"] = cc_list
+    msg["Subject"] = subject.replace("\r", " ").replace("\n", " ")
+    msg["Date"] = format_datetime((date or datetime.now(UTC)).replace(tzinfo=UTC))
+    msg["Message-ID"] = message_id
+    if in_reply_to:
+        msg["In-Reply-To"] = in_reply_to
+    if references:
+        msg["References"] = " ".join(references)
+    msg["Content-Language"] = "nl"
+    # Our own mail is recognised by ingest by this header; a human reply carries no Auto-Submitted.
+    msg["X-IPO-Helpdesk"] = "1"
+    if ticket_number:
+        msg["X-IPO-Ticket"] = ticket_number
+    text = body.replace("\r\n", "\n").rstrip() + "\n"
+    msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    msg.add_alternative(text_to_html(text), subtype="html", charset="utf-8", cte="quoted-printable")
+    return msg.as_bytes()
+
+
+def envelope_recipients(to_email: str, cc: Iterable[str] = ()) -> list[str]:
+    """Bare addresses for the SMTP envelope, each once."""
+    out: list[str] = []
+    for _name, addr in getaddresses([to_email, *cc]):
+        if addr and addr.lower() not in (a.lower() for a in out):
+            out.append(addr)
+    return out

@@ -1,0 +1,43 @@
+"""Outbox operations: queue a composed reply next to its message, retry a failed one, describe the state."""
+
+from __future__ import annotations
+
+from ..extensions import db
+from ..models import OutboxMail, TicketMessage, User, record_event, utcnow
+
+
+def queue_mail(message: TicketMessage, raw: bytes, recipients: list[str]) -> OutboxMail:
+    """Add the outbox row for an outgoing message (same transaction as the message; the caller commits)."""
+    if not message.message_id:
+        raise ValueError("een uitgaand bericht heeft een Message-ID nodig")
+    mail = OutboxMail(ticket_message=message, message_id=message.message_id, to_addrs=", ".join(recipients),
+                      raw=raw, status="pending", attempts=0, next_attempt_at=utcnow())
+    db.session.add(mail)
+    db.session.flush()
+    return mail
+
+
+def retry_outbox_mail(mail: OutboxMail, user: User | None = None) -> OutboxMail:
+    """Put a failed mail back in the queue for a new round of attempts."""
+    if mail.status == "sent":
+        return mail
+    mail.status = "pending"
+    mail.attempts = 0
+    mail.next_attempt_at = utcnow()
+    record_event("outbox_retry", user=user, ticket_id=mail.ticket_message.ticket_id, outbox_id=mail.id,
+                 last_error=mail.last_error)
+    db.session.flush()
+    return mail
+
+
+def delivery_label(mail: OutboxMail | None) -> str:
+    """What an agent sees about a reply's delivery."""
+    if mail is None:
+        return ""
+    if mail.status == "sent":
+        return "verzonden"
+    if mail.status == "failed":
+        return f"mislukt: {mail.last_error or 'onbekende fout'}"
+    if mail.attempts and mail.last_error:
+        return f"wacht op verzending (poging {mail.attempts} mislukt: {mail.last_error})"
+    return "wacht op verzending"

@@ -1,0 +1,43 @@
+"""Readable Dutch descriptions of audit events on a ticket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..models import CATEGORY_LABELS, STATUS_LABELS, AuditEvent
+
+ACTIONS = {
+    "reply_sent": "Antwoord verstuurd",
+    "note_added": "Notitie toegevoegd",
+    "category_changed": "Categorie gewijzigd",
+    "status_changed": "Status gewijzigd",
+    "assigned": "Behandelaar gewijzigd",
+    "outbox_retry": "Verzending opnieuw gestart",
+    "ticket_created": "Ticket aangemaakt",
+    "message_added": "Bericht toegevoegd",
+    "triaged": "Automatisch gecategoriseerd",
+}
+
+
+def _cat(value: Any) -> str:
+    return CATEGORY_LABELS.get(value, "geen") if value else "geen"
+
+
+def _status(value: Any) -> str:
+    return STATUS_LABELS.get(value, str(value)) if value else "—"
+
+
+def describe_event(event: AuditEvent) -> str:
+    """One line for the audit trail: what happened, with the old and new value where that helps."""
+    label = ACTIONS.get(event.action, event.action.replace("_", " ").capitalize())
+    d = event.detail or {}
+    if event.action == "category_changed":
+        return f"{label}: {_cat(d.get('old'))} → {_cat(d.get('new'))}"
+    if event.action == "status_changed":
+        return f"{label}: {_status(d.get('old'))} → {_status(d.get('new'))}"
+    if event.action == "assigned":
+        return f"{label}: {d.get('old') or 'niemand'} → {d.get('new') or 'niemand'}"
+    if event.action == "reply_sent":
+        extra = f" (artikel {d['article']})" if d.get("article") else ""
+        return f"{label}{extra}; status {_status(d.get('status_to'))}"
+    return label

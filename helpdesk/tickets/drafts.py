@@ -1,0 +1,86 @@
+"""Reply drafts: an article turned into a personal mail, placeholders, and canned replies (saved snippets)."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from knowledge.render import markdown_to_text
+
+from ..extensions import db
+from ..models import Article, CannedReply, Requester, User, record_event
+from .operations import TicketError
+
+PLACEHOLDER = "{naam}"
+NO_NAME = "heer/mevrouw"
+
+
+def requester_name(requester: Requester) -> str:
+    """The name to greet with; 'heer/mevrouw' when the mail carried no name."""
+    return (requester.name or "").strip() or NO_NAME
+
+
+def personalise(text: str, requester: Requester) -> str:
+    """Fill the `{naam}` placeholder with the requester's name."""
+    return text.replace(PLACEHOLDER, requester_name(requester))
+
+
+def published_article(slug: str) -> Article | None:
+    """A published article with its live revision, or None."""
+    article = db.session.scalar(select(Article).where(Article.slug == slug))
+    if article is None or article.status != "published" or article.published_revision is None:
+        return None
+    return article
+
+
+def article_draft(slug: str, name: str, agent_name: str) -> str | None:
+    """A reply built from an article: greeting, the article as plain text, a link to the FAQ, a signature."""
+    article = published_article(slug)
+    if article is None:
+        return None
+    revision = article.published_revision
+    assert revision is not None
+    base = current_app.config.get("PUBLIC_URL", "").rstrip("/")
+    body = markdown_to_text(revision.body, base_url=base).strip()
+    return (f"Beste {name},\n\n"
+            f"Dank voor uw vraag. Hieronder vindt u het antwoord.\n\n"
+            f"{revision.title}\n\n{body}\n\n"
+            f"U leest dit antwoord ook op onze website: {base}/faq/{article.slug}\n\n"
+            f"Met vriendelijke groet,\n{agent_name}\nHelpdesk IPO\n")
+
+
+def visible_canned_replies(user: User) -> list[CannedReply]:
+    """The agent's own snippets and the shared ones, by title."""
+    query = select(CannedReply).where(or_(CannedReply.owner_id.is_(None), CannedReply.owner_id == user.id))
+    return list(db.session.scalars(query.order_by(CannedReply.title)))
+
+
+def can_edit_canned(reply: CannedReply, user: User) -> bool:
+    """Shared snippets belong to the team; personal ones only to their owner."""
+    return reply.owner_id is None or reply.owner_id == user.id
+
+
+def save_canned_reply(user: User, title: str, body: str, shared: bool,
+                      reply: CannedReply | None = None) -> CannedReply:
+    """Create or update a canned reply."""
+    title, body = (title or "").strip(), (body or "").replace("\r\n", "\n").strip()
+    if not title or not body:
+        raise TicketError("Een standaardantwoord heeft een titel en een tekst nodig.")
+    if reply is not None and not can_edit_canned(reply, user):
+        raise TicketError("U kunt alleen uw eigen of gedeelde standaardantwoorden wijzigen.")
+    created = reply is None
+    reply = reply or CannedReply()
+    reply.title, reply.body, reply.owner_id = title[:200], body, None if shared else user.id
+    db.session.add(reply)
+    db.session.flush()
+    record_event("canned_created" if created else "canned_updated", user=user, canned_id=reply.id, title=reply.title)
+    return reply
+
+
+def delete_canned_reply(reply: CannedReply, user: User) -> None:
+    """Remove a canned reply the user may edit."""
+    if not can_edit_canned(reply, user):
+        raise TicketError("U kunt alleen uw eigen of gedeelde standaardantwoorden verwijderen.")
+    record_event("canned_deleted", user=user, canned_id=reply.id, title=reply.title)
+    db.session.delete(reply)
+    db.session.flush()

@@ -1,0 +1,58 @@
+"""Forms of the agent workspace (all with CSRF through Flask-WTF)."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..models import CATEGORY_LABELS, STATUS_LABELS
+
+REPLY_STATUS_CHOICES = [SelectChoice("pending", "Wacht op aanvrager"), SelectChoice("solved", "Opgelost"),
+                        SelectChoice("open", "Open houden")]
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField("Antwoord aan de aanvrager", validators=[
+        DataRequired("Schrijf een antwoord voordat u het verstuurt."), Length(max=50_000)])
+    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    seen_message_id = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    article_slug = HiddenField(validators=[Length(max=200)])
+    status_after = SelectField("Status na verzenden", choices=REPLY_STATUS_CHOICES, default="pending")
+    canned = SelectField("Standaardantwoord", choices=[], validate_choice=False)
+    insert_canned = SubmitField("Invoegen")
+    send = SubmitField("Verstuur antwoord")
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField("Interne notitie (wordt nooit gemaild)", validators=[
+        DataRequired("Schrijf een notitie."), Length(max=20_000)])
+
+
+class CategoryForm(FlaskForm):
+    category = SelectField("Categorie", choices=[SelectChoice(k, v) for k, v in CATEGORY_LABELS.items()])
+
+
+class StatusForm(FlaskForm):
+    status = SelectField("Status", choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()])
+
+
+class AssignForm(FlaskForm):
+    assignee = SelectField("Behandelaar", choices=[], validate_choice=False)
+
+
+class ActionForm(FlaskForm):
+    """A button-only form (retry, delete): just the CSRF token."""
+
+
+class WaveForm(FlaskForm):
+    body = TextAreaField("Antwoord (gebruik {naam} voor de naam van de aanvrager)", validators=[
+        DataRequired("Schrijf een antwoord."), Length(max=50_000)])
+    seen_message_id = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    status_after = SelectField("Status na verzenden", choices=REPLY_STATUS_CHOICES, default="pending")
+
+
+class CannedReplyForm(FlaskForm):
+    title = StringField("Titel", validators=[DataRequired("Geef een titel."), Length(max=200)])
+    body = TextAreaField("Tekst (gebruik {naam} voor de naam van de aanvrager)", validators=[
+        DataRequired("Schrijf de tekst."), Length(max=20_000)])
+    shared = BooleanField("Delen met alle medewerkers")

@@ -1,0 +1,227 @@
+"""Ticket operations: reply, note, category, status, assignment, presence. They add and flush; callers commit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from email.utils import getaddresses, parseaddr
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..extensions import db
+from ..models import (
+    CATEGORY_LABELS,
+    STATUSES,
+    Article,
+    Ticket,
+    TicketMessage,
+    TicketView,
+    TriageFeedback,
+    User,
+    record_event,
+    utcnow,
+)
+from ..outbox.compose import (
+    ComposeError,
+    compose_reply,
+    envelope_recipients,
+    new_message_id,
+    references_chain,
+    reply_subject,
+)
+from ..outbox.operations import queue_mail
+
+REPLY_STATUSES = ("pending", "solved", "open")
+PRESENCE_WINDOW = timedelta(minutes=5)
+
+
+class TicketError(ValueError):
+    """An operation cannot be done; the message is Dutch and meant for the agent."""
+
+
+class CollisionError(TicketError):
+    """The ticket changed since the agent opened it: `changes` lists the new messages."""
+
+    def __init__(self, changes: list[TicketMessage]) -> None:
+        self.changes = changes
+        super().__init__("Dit ticket is intussen gewijzigd: er is een nieuw bericht of antwoord bijgekomen. "
+                         "Uw antwoord is niet verstuurd; lees wat er veranderde en verstuur opnieuw.")
+
+
+def new_messages_since(ticket: Ticket, seen_message_id: int, user: User | None = None) -> list[TicketMessage]:
+    """Messages added after `seen_message_id`, leaving out the agent's own replies and notes."""
+    query = select(TicketMessage).where(TicketMessage.ticket_id == ticket.id, TicketMessage.id > seen_message_id)
+    rows = db.session.scalars(query.order_by(TicketMessage.id)).all()
+    return [m for m in rows if m.direction == "in" or user is None or m.author_id != user.id]
+
+
+def last_message_id(ticket: Ticket) -> int:
+    """The newest message id of a ticket (0 when there is none): the reply form remembers it."""
+    return max((m.id for m in ticket.messages), default=0)
+
+
+def _claim(ticket: Ticket) -> None:
+    """Bump the version atomically from the one we read; a concurrent change makes this fail loudly."""
+    expected = ticket.version
+    result = db.session.execute(update(Ticket).where(Ticket.id == ticket.id, Ticket.version == expected)
+                                .values(version=expected + 1).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise CollisionError([])
+    set_committed_value(ticket, "version", expected + 1)
+
+
+def _touch(ticket: Ticket) -> None:
+    ticket.version = (ticket.version or 0) + 1
+
+
+def _opening_text(ticket: Ticket) -> str:
+    first = next((m for m in ticket.messages if m.direction == "in"), None)
+    return (first.clean_text or first.text) if first else ""
+
+
+def _article_exists(slug: str | None) -> bool:
+    return bool(slug) and db.session.scalar(select(Article.id).where(Article.slug == slug)) is not None
+
+
+def send_reply(ticket: Ticket, body: str, user: User, *, expected_version: int | None = None,
+               seen_message_id: int | None = None, article_slug: str | None = None,
+               status_after: str = "pending") -> TicketMessage:
+    """Write the outgoing message and its outbox row in one transaction; refuse when the ticket changed."""
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise TicketError("Het antwoord is leeg. Schrijf een antwoord voordat u het verstuurt.")
+    if status_after not in REPLY_STATUSES:
+        raise TicketError("Kies een geldige status na verzenden.")
+    if expected_version is not None and expected_version != ticket.version:
+        changes = new_messages_since(ticket, seen_message_id or 0, user) if seen_message_id is not None else []
+        if changes or seen_message_id is None:
+            raise CollisionError(changes)
+    _claim(ticket)
+    config = current_app.config
+    thread = [m for m in ticket.messages if m.direction in ("in", "out")]
+    parent = next((m for m in reversed(thread) if m.direction == "in"), None)
+    own = {a.lower() for a in config.get("OWN_ADDRESSES", [])}
+    requester = ticket.requester
+    cc = [addr for _n, addr in getaddresses([ticket.cc or ""])
+          if addr and addr.lower() not in own and addr.lower() != requester.email.lower()]
+    message_id = new_message_id(config["MESSAGE_ID_DOMAIN"])
+    refs = references_chain(parent.references_header if parent else None,
+                            [m.message_id for m in thread if m.message_id])
+    subject = reply_subject(ticket.subject, ticket.id)
+    try:
+        raw = compose_reply(from_addr=config["SMTP_FROM"], to_name=requester.name, to_email=requester.email,
+                            subject=subject, body=body, message_id=message_id,
+                            in_reply_to=parent.message_id if parent else None, references=refs, cc=cc,
+                            ticket_number=ticket.number)
+    except ComposeError as exc:
+        raise TicketError(f"Het antwoord kan niet worden opgesteld: {exc}") from exc
+    from_name, from_email = parseaddr(config["SMTP_FROM"])
+    slug = article_slug if _article_exists(article_slug) else None
+    message = TicketMessage(ticket=ticket, direction="out", kind="reply", author=user, from_email=from_email,
+                            from_name=from_name, to_addrs=requester.email, cc_addrs=", ".join(cc),
+                            subject=subject, message_id=message_id,
+                            in_reply_to=parent.message_id if parent else None, references_header=" ".join(refs),
+                            text=body, clean_text=body, article_slug=slug)
+    db.session.add(message)
+    db.session.flush()
+    queue_mail(message, raw, envelope_recipients(requester.email, cc))
+    now = utcnow()
+    ticket.first_response_at = ticket.first_response_at or now
+    ticket.waiting_since = None
+    ticket.last_message_at = now
+    old_status = ticket.status
+    ticket.status = status_after
+    if status_after == "solved":
+        ticket.solved_at = now
+    if ticket.assignee_id is None:
+        ticket.assignee = user
+    if slug:
+        ticket.used_article_slug = slug
+        db.session.add(TriageFeedback(ticket_id=ticket.id, kind="article", subject=ticket.subject,
+                                      text=_opening_text(ticket), category=ticket.category, article_slug=slug,
+                                      user_id=user.id))
+    record_event("reply_sent", user=user, ticket_id=ticket.id, message_id=message_id, article=slug,
+                 status_from=old_status, status_to=status_after)
+    db.session.flush()
+    return message
+
+
+def add_note(ticket: Ticket, body: str, user: User) -> TicketMessage:
+    """An internal note: visible to staff only, never mailed."""
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise TicketError("De notitie is leeg.")
+    note = TicketMessage(ticket=ticket, direction="note", kind="note", author=user, from_name=user.display_name,
+                         from_email=user.email, subject="Notitie", text=body, clean_text=body)
+    db.session.add(note)
+    _touch(ticket)
+    db.session.flush()
+    record_event("note_added", user=user, ticket_id=ticket.id, note_id=note.id)
+    return note
+
+
+def change_category(ticket: Ticket, category: str, user: User) -> bool:
+    """Set the category by hand; the correction teaches triage. Returns whether anything changed."""
+    if category not in CATEGORY_LABELS:
+        raise TicketError("Kies een bestaande categorie.")
+    if category == ticket.category and ticket.category_source == "agent":
+        return False
+    old = ticket.category
+    ticket.category, ticket.category_source, ticket.category_set_by = category, "agent", user
+    _touch(ticket)
+    db.session.add(TriageFeedback(ticket_id=ticket.id, kind="category", subject=ticket.subject,
+                                  text=_opening_text(ticket), category=category, user_id=user.id))
+    record_event("category_changed", user=user, ticket_id=ticket.id, old=old, new=category)
+    db.session.flush()
+    return True
+
+
+def change_status(ticket: Ticket, status: str, user: User) -> bool:
+    """Set the status; solving records the solve time, reopening clears it."""
+    if status not in STATUSES:
+        raise TicketError("Kies een geldige status.")
+    if status == ticket.status:
+        return False
+    old, ticket.status = ticket.status, status
+    if status == "solved":
+        ticket.solved_at = utcnow()
+    elif status in ("new", "open", "pending"):
+        ticket.solved_at = None
+    _touch(ticket)
+    record_event("status_changed", user=user, ticket_id=ticket.id, old=old, new=status)
+    db.session.flush()
+    return True
+
+
+def assign_ticket(ticket: Ticket, assignee: User | None, user: User) -> bool:
+    """Give the ticket to an agent, or to nobody."""
+    if assignee is not None and not (assignee.active and assignee.has_role("agent")):
+        raise TicketError("Deze persoon kan geen tickets behandelen.")
+    if (assignee.id if assignee else None) == ticket.assignee_id:
+        return False
+    old = ticket.assignee.display_name if ticket.assignee else None
+    ticket.assignee = assignee
+    _touch(ticket)
+    record_event("assigned", user=user, ticket_id=ticket.id, old=old,
+                 new=assignee.display_name if assignee else None)
+    db.session.flush()
+    return True
+
+
+def record_view(ticket: Ticket, user: User) -> None:
+    """Remember that `user` has this ticket open now (for the 'also looking at this' notice)."""
+    view = db.session.get(TicketView, (ticket.id, user.id))
+    if view is None:
+        db.session.add(TicketView(ticket_id=ticket.id, user_id=user.id, seen_at=utcnow()))
+    else:
+        view.seen_at = utcnow()
+    db.session.flush()
+
+
+def other_viewers(ticket: Ticket, user: User) -> list[User]:
+    """Other staff who opened this ticket in the last few minutes."""
+    since = utcnow() - PRESENCE_WINDOW
+    query = (select(User).join(TicketView, TicketView.user_id == User.id)
+             .where(TicketView.ticket_id == ticket.id, TicketView.user_id != user.id, TicketView.seen_at >= since))
+    return list(db.session.scalars(query.order_by(User.name)))

@@ -1,0 +1,294 @@
+"""Reading the queue: filters, full-text search, keyset pagination, and small display helpers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select, text
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..models import CATEGORY_LABELS, KINDS, STATUSES, Requester, Ticket, TicketMessage, User, utcnow
+
+PAGE_SIZE = 50
+ACTIVE = ("new", "open", "pending")
+STATUS_FILTERS = {"actief": "Alle openstaande", "new": "Nieuw", "open": "Open", "pending": "Wacht op aanvrager",
+                  "solved": "Opgelost", "closed": "Gesloten", "alle": "Alle statussen"}
+AGE_FILTERS = {"": "Alle", "1": "Langer dan 1 dag", "3": "Langer dan 3 dagen", "7": "Langer dan een week"}
+KIND_FILTERS = {"question": "Vragen", "overig": "Automatische berichten en apart gezet", "autoreply":
+                "Automatische antwoorden", "bounce": "Onbestelbaar", "bulk": "Massamail", "held": "Apart gezet"}
+_NUMBER = re.compile(r"^(?:ipo-?)?(\d{1,9})$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """The queue's filters as parsed from the query string (bad values fall back to defaults)."""
+
+    status: str = "actief"
+    category: str = ""
+    assignee: str = ""
+    age: str = ""
+    kind: str = "question"
+    q: str = ""
+    sort: str = "oudste"
+    after: str = ""
+    before: str = ""
+
+    @classmethod
+    def from_args(cls, args: Any) -> QueueFilter:
+        def pick(name: str, allowed: Any, default: str) -> str:
+            value = (args.get(name) or "").strip()
+            return value if value in allowed else default
+
+        return cls(
+            status=pick("status", STATUS_FILTERS, "actief"),
+            category=pick("categorie", [*CATEGORY_LABELS, "onzeker"], ""),
+            assignee=pick("behandelaar", ("mij", "niemand"), ""),
+            age=pick("leeftijd", AGE_FILTERS, ""),
+            kind=pick("soort", KIND_FILTERS, "question"),
+            q=(args.get("q") or "").strip()[:200],
+            sort=pick("sorteer", ("oudste", "nieuwste"), "oudste"),
+            after=(args.get("na") or "")[:80],
+            before=(args.get("voor") or "")[:80],
+        )
+
+    def args(self, **changes: str) -> dict[str, str]:
+        """Query-string arguments for a link (empty and default values left out)."""
+        f = replace(self, **changes)
+        out = {"status": f.status, "categorie": f.category, "behandelaar": f.assignee, "leeftijd": f.age,
+               "soort": f.kind, "q": f.q, "sorteer": f.sort, "na": f.after, "voor": f.before}
+        defaults = {"status": "actief", "soort": "question", "sorteer": "oudste"}
+        return {k: v for k, v in out.items() if v and defaults.get(k) != v}
+
+
+@dataclass
+class QueuePage:
+    tickets: list[Ticket]
+    next_cursor: str = ""
+    prev_cursor: str = ""
+    filters: QueueFilter = field(default_factory=QueueFilter)
+
+
+def uncertain_clause(threshold: float) -> Any:
+    """SQL: no category, or a triage category below the confidence threshold (agents' choices are certain)."""
+    from_triage = or_(Ticket.category_source.is_(None), Ticket.category_source != "agent")
+    low = or_(Ticket.category_confidence.is_(None), Ticket.category_confidence < threshold)
+    return or_(Ticket.category.is_(None), and_(from_triage, low))
+
+
+def is_uncertain(ticket: Ticket, threshold: float) -> bool:
+    """Whether the ticket's category needs a human look."""
+    if ticket.category is None:
+        return True
+    if ticket.category_source == "agent":
+        return False
+    return ticket.category_confidence is None or ticket.category_confidence < threshold
+
+
+def _like(word: str) -> str:
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _contains(column: Any, pattern: str, sqlite: bool) -> Any:
+    # SQLite's LIKE is already case-insensitive (ASCII) and much cheaper than lower(x) LIKE lower(y).
+    return column.like(pattern, escape="\\") if sqlite else column.ilike(pattern, escape="\\")
+
+
+SMALL_SET = 2000  # up to this many matches a word's hits are looked up once and passed as an id list
+
+
+def _ids_or_none(query: Any) -> list[int] | None:
+    """The ids a query finds, or None when there are more than SMALL_SET (then a per-row check is cheaper)."""
+    ids = list(db.session.scalars(query.limit(SMALL_SET + 1)))
+    return None if len(ids) > SMALL_SET else ids
+
+
+def search_clause(query: str, sqlite: bool = False) -> Any:
+    """Every word must occur in the subject, the requester or a message's own text; `IPO-12` finds ticket 12.
+
+    Messages are searched in their clean text (the new text without quoted history and signature; the full
+    text only when there is none). For each word the matching messages and requesters are looked up once:
+    a rare word gives a short id list, so walking the queue needs no per-row scan of the messages; a common
+    word falls back to a correlated EXISTS, which stops as soon as a page is full.
+    """
+    clauses = []
+    for word in query.split()[:6]:
+        pattern = _like(word)
+        text_match = or_(_contains(TicketMessage.clean_text, pattern, sqlite),
+                         and_(TicketMessage.clean_text.is_(None), _contains(TicketMessage.text, pattern, sqlite)))
+        person_match = or_(_contains(Requester.name, pattern, sqlite), _contains(Requester.email, pattern, sqlite),
+                           _contains(Requester.organisation, pattern, sqlite))
+        # no DISTINCT: it would read every match before the LIMIT; a repeated id is harmless
+        message_ids = _ids_or_none(select(TicketMessage.ticket_id).where(text_match))
+        requester_ids = _ids_or_none(select(Requester.id).where(person_match))
+        options = [_contains(Ticket.subject, pattern, sqlite)]
+        if message_ids is None:
+            options.append(exists(select(TicketMessage.id).where(TicketMessage.ticket_id == Ticket.id, text_match)))
+        elif message_ids:
+            options.append(Ticket.id.in_(message_ids))
+        if requester_ids is None:
+            options.append(exists(select(Requester.id).where(Requester.id == Ticket.requester_id, person_match)))
+        elif requester_ids:
+            options.append(Ticket.requester_id.in_(requester_ids))
+        number = _NUMBER.match(word)
+        if number:
+            options.insert(0, Ticket.id == int(number.group(1)))
+        clauses.append(or_(*options))
+    return and_(*clauses) if clauses else None
+
+
+def _statuses(f: QueueFilter) -> tuple[str, ...]:
+    if f.status == "actief":
+        return ACTIVE
+    return STATUSES if f.status == "alle" else (f.status,)
+
+
+def _conditions(f: QueueFilter, user: User, threshold: float, sqlite: bool, now: datetime | None = None) -> list[Any]:
+    """Every filter except the status as WHERE clauses (the status is split per query, see queue_page)."""
+    conds: list[Any] = []
+    if f.kind == "overig":
+        conds.append(Ticket.kind != "question")
+    else:
+        conds.append(Ticket.kind == (f.kind if f.kind in KINDS else "question"))
+    if f.category == "onzeker":
+        conds.append(uncertain_clause(threshold))
+    elif f.category:
+        conds.append(Ticket.category == f.category)
+    if f.assignee == "mij":
+        conds.append(Ticket.assignee_id == user.id)
+    elif f.assignee == "niemand":
+        conds.append(Ticket.assignee_id.is_(None))
+    if f.age:
+        conds.append(Ticket.waiting_since <= (now or utcnow()) - timedelta(days=int(f.age)))
+    if f.q:
+        conds.append(search_clause(f.q, sqlite))
+    return conds
+
+
+def _encode(stamp: datetime | None, ident: int) -> str:
+    return f"{stamp.isoformat() if stamp else '-'}_{ident}"
+
+
+def _decode(cursor: str) -> tuple[datetime | None, int] | None:
+    stamp, _, ident = cursor.rpartition("_")
+    try:
+        when = None if stamp == "-" else datetime.fromisoformat(stamp).replace(tzinfo=None)
+        number = int(ident)
+    except ValueError:
+        return None
+    return (when, number) if 0 <= number < 2**62 else None  # a tampered cursor must not overflow the database
+
+
+def _segment_range(cursor: tuple[datetime | None, int] | None, after: bool, descending: bool,
+                   with_time: bool) -> Any:
+    """The WHERE for one segment (tickets with or without a waiting time) relative to the cursor.
+
+    The order is: tickets with a waiting time by (waiting_since, id), then those without by id; both ascending
+    or both descending. Returns None when the whole segment lies on the wrong side of the cursor, True for all.
+    """
+    ws, ident = Ticket.waiting_since, Ticket.id
+    if cursor is None:
+        return True
+    stamp, last = cursor
+    forward = after != descending  # compare upwards?
+
+    def beyond(column: Any, value: Any) -> Any:
+        return column > value if forward else column < value
+
+    def reach(column: Any, value: Any) -> Any:
+        return column >= value if forward else column <= value
+
+    if with_time:
+        if stamp is None:
+            return None if after else True
+        # `reach` on the indexed column gives the database a range to scan; the OR settles ties on id.
+        return and_(reach(ws, stamp), or_(beyond(ws, stamp), beyond(ident, last)))
+    if stamp is None:
+        return beyond(ident, last)
+    return True if after else None
+
+
+def queue_page(f: QueueFilter, user: User, threshold: float, size: int = PAGE_SIZE) -> QueuePage:
+    """One page of the queue with keyset pagination on (waiting_since, id), fast at any depth.
+
+    A single ORDER BY over `status IN (...)` makes the database sort every matching row. Instead each status
+    and each segment (with / without a waiting time) is read in index order (kind, status, waiting_since) with
+    its own LIMIT, and the few candidates are merged here: a handful of tiny index scans per page.
+    """
+    sqlite = db.engine.dialect.name == "sqlite"
+    descending = f.sort == "nieuwste"
+    before = _decode(f.before) if f.before else None
+    after = _decode(f.after) if f.after and not before else None
+    cursor, going_after = (before, False) if before else (after, True)
+    reverse_scan = descending == going_after  # read each segment in the direction away from the cursor
+    conds = _conditions(f, user, threshold, sqlite)
+    if f.q and not sqlite:
+        # PostgreSQL underestimates how often a search word matches and would rather read and sort every
+        # queued ticket than walk the queue index until the page is full; for this transaction, walk the index.
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+    ws = Ticket.waiting_since
+    timed: list[tuple[datetime, int]] = []
+    untimed: list[int] = []
+    for status in _statuses(f):
+        for with_time in (True, False):
+            where = _segment_range(cursor, going_after, descending, with_time)
+            if where is None:
+                continue
+            query = select(Ticket.id, ws).where(*conds, Ticket.status == status,
+                                                ws.is_not(None) if with_time else ws.is_(None))
+            if where is not True:
+                query = query.where(where)
+            # Also the segment without a waiting time orders by (waiting_since, id): that matches the index
+            # (kind, status, waiting_since), so an empty segment costs nothing instead of a primary-key walk.
+            order = [ws.desc(), Ticket.id.desc()] if reverse_scan else [ws.asc(), Ticket.id.asc()]
+            rows = db.session.execute(query.order_by(*order).limit(size + 1)).all()
+            if with_time:
+                timed.extend((row[1], row[0]) for row in rows)
+            else:
+                untimed.extend(row[0] for row in rows)
+    keys = [(stamp, ident) for stamp, ident in sorted(timed, reverse=descending)]
+    keys += [(None, ident) for ident in sorted(untimed, reverse=descending)]
+    if going_after:
+        window, more = keys[:size], len(keys) > size
+    else:
+        window, more = keys[-size:], len(keys) > size
+    tickets = _load([ident for _s, ident in window])
+    page = QueuePage(tickets, filters=f)
+    if window:
+        first, last = window[0], window[-1]
+        if going_after:
+            page.next_cursor = _encode(*last) if more else ""
+            page.prev_cursor = _encode(*first) if after else ""
+        else:
+            page.prev_cursor = _encode(*first) if more else ""
+            page.next_cursor = _encode(*last)
+    return page
+
+
+def _load(ids: list[int]) -> list[Ticket]:
+    """The tickets for a page, with requester and assignee, in the given order."""
+    if not ids:
+        return []
+    query = select(Ticket).where(Ticket.id.in_(ids)).options(joinedload(Ticket.requester),
+                                                            selectinload(Ticket.assignee))
+    by_id = {t.id: t for t in db.session.scalars(query).unique()}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def waiting_label(since: datetime | None, now: datetime | None = None) -> str:
+    """'3 dagen', '5 uur', 'minder dan een uur' — how long the requester has been waiting."""
+    if since is None:
+        return "—"
+    seconds = max(((now or utcnow()) - since).total_seconds(), 0)
+    hours, days = int(seconds // 3600), int(seconds // 86400)
+    if days >= 14:
+        weeks = days // 7
+        return f"{weeks} weken"
+    if days >= 1:
+        return "1 dag" if days == 1 else f"{days} dagen"
+    if hours >= 1:
+        return f"{hours} uur"
+    return "minder dan een uur"

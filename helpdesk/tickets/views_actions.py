@@ -1,0 +1,126 @@
+"""Ticket actions: note, category, status, assignment, delivery retry, attachment download."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, send_from_directory, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..auth.roles import agent_required
+from ..extensions import db
+from ..models import Attachment, OutboxMail, User
+from ..outbox.operations import retry_outbox_mail
+from .forms import ActionForm, AssignForm, CategoryForm, NoteForm, StatusForm
+from .operations import TicketError, add_note, assign_ticket, change_category, change_status
+from .views import bp, get_ticket
+
+
+def _back(number: int, anchor: str = "") -> Response:
+    return redirect(url_for("tickets.show", number=number) + (f"#{anchor}" if anchor else ""))
+
+
+def _fail(number: int, message: str) -> Response:
+    db.session.rollback()
+    flash(message, "error")
+    return _back(number)
+
+
+@bp.route("/<int:number>/notitie", methods=["POST"])
+@agent_required
+def note(number: int) -> Response:
+    ticket = get_ticket(number)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _fail(number, "De notitie is leeg of te lang; er is niets opgeslagen.")
+    try:
+        add_note(ticket, form.note.data or "", current_user)
+    except TicketError as exc:
+        return _fail(number, str(exc))
+    db.session.commit()
+    flash("Notitie toegevoegd.", "success")
+    return _back(number, "gesprek")
+
+
+@bp.route("/<int:number>/categorie", methods=["POST"])
+@agent_required
+def category(number: int) -> Response:
+    ticket = get_ticket(number)
+    form = CategoryForm()
+    if not form.validate_on_submit():
+        return _fail(number, "Kies een bestaande categorie.")
+    try:
+        changed = change_category(ticket, form.category.data, current_user)
+    except TicketError as exc:
+        return _fail(number, str(exc))
+    db.session.commit()
+    flash(f"Categorie is nu {ticket.category_label}." if changed else "De categorie was al zo ingesteld.",
+          "success")
+    return _back(number)
+
+
+@bp.route("/<int:number>/status", methods=["POST"])
+@agent_required
+def status(number: int) -> Response:
+    ticket = get_ticket(number)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        return _fail(number, "Kies een geldige status.")
+    try:
+        changed = change_status(ticket, form.status.data, current_user)
+    except TicketError as exc:
+        return _fail(number, str(exc))
+    db.session.commit()
+    flash(f"Status is nu {ticket.status_label}." if changed else "De status was al zo ingesteld.", "success")
+    return _back(number)
+
+
+@bp.route("/<int:number>/behandelaar", methods=["POST"])
+@agent_required
+def assign(number: int) -> Response:
+    ticket = get_ticket(number)
+    form = AssignForm()
+    if not form.validate_on_submit():
+        return _fail(number, "Kies een behandelaar.")
+    value = form.assignee.data or ""
+    if value == "mij":
+        assignee: User | None = current_user._get_current_object()
+    elif value.isdigit():
+        assignee = db.session.get(User, int(value))
+        if assignee is None:
+            return _fail(number, "Deze medewerker bestaat niet.")
+    else:
+        assignee = None
+    try:
+        assign_ticket(ticket, assignee, current_user)
+    except TicketError as exc:
+        return _fail(number, str(exc))
+    db.session.commit()
+    flash(f"Behandelaar: {assignee.display_name if assignee else 'niemand'}.", "success")
+    return _back(number)
+
+
+@bp.route("/uitgaand/<int:outbox_id>/opnieuw", methods=["POST"])
+@agent_required
+def retry(outbox_id: int) -> Response:
+    mail = db.session.get(OutboxMail, outbox_id) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    retry_outbox_mail(mail, current_user)
+    db.session.commit()
+    flash("Het antwoord wordt opnieuw verstuurd.", "success")
+    return _back(mail.ticket_message.ticket_id, "gesprek")
+
+
+@bp.route("/bijlagen/<int:attachment_id>")
+@agent_required
+def attachment(attachment_id: int) -> Response:
+    item = db.session.get(Attachment, attachment_id) or abort(404)
+    folder = Path(current_app.config["ATTACHMENT_DIR"])
+    # send_from_directory refuses paths outside the folder; always a download, never rendered by the browser.
+    response = send_from_directory(folder, item.storage_path, as_attachment=True, download_name=item.filename,
+                                   mimetype=item.content_type or "application/octet-stream")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,117 @@
+"""Waves: open tickets grouped by category and best-matching article, answered at once, each personally."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import CATEGORY_LABELS, Article, Ticket, TicketMessage, User, record_event
+from .drafts import PLACEHOLDER, personalise
+from .operations import CollisionError, TicketError, new_messages_since, send_reply
+
+WAVE_STATUSES = ("new", "open")
+MIN_WAVE = 2
+MAX_WAVE = 200  # one submit sends at most this many replies; a bigger wave is answered in rounds
+
+
+@dataclass
+class Wave:
+    category: str | None
+    slug: str
+    count: int
+    title: str = ""
+
+    @property
+    def category_label(self) -> str:
+        return CATEGORY_LABELS.get(self.category or "", "Zonder categorie")
+
+    @property
+    def category_key(self) -> str:
+        return self.category or "geen"
+
+
+@dataclass
+class WaveResult:
+    sent: list[Ticket]
+    skipped: list[tuple[Ticket, str]]
+
+
+def _wave_where(category: str | None, slug: str) -> list:  # type: ignore[type-arg]
+    cat = Ticket.category.is_(None) if category is None else Ticket.category == category
+    return [Ticket.kind == "question", Ticket.status.in_(WAVE_STATUSES), Ticket.top_article_slug == slug, cat]
+
+
+def list_waves(min_size: int = MIN_WAVE) -> list[Wave]:
+    """Groups of unanswered questions that share a category and a top article, biggest first."""
+    count = func.count(Ticket.id)
+    rows = db.session.execute(
+        select(Ticket.category, Ticket.top_article_slug, count)
+        .where(Ticket.kind == "question", Ticket.status.in_(WAVE_STATUSES), Ticket.top_article_slug.is_not(None))
+        .group_by(Ticket.category, Ticket.top_article_slug).having(count >= min_size)
+        .order_by(count.desc(), Ticket.top_article_slug)
+    ).all()
+    slugs = {slug for _c, slug, _n in rows}
+    titles = dict(db.session.execute(select(Article.slug, Article.title).where(Article.slug.in_(slugs))).all()) \
+        if slugs else {}
+    return [Wave(cat, slug, n, titles.get(slug, slug)) for cat, slug, n in rows]
+
+
+def parse_category(key: str) -> str | None:
+    """URL key → stored category ('geen' means none); unknown keys are an error."""
+    if key == "geen":
+        return None
+    if key not in CATEGORY_LABELS:
+        raise TicketError("Onbekende categorie.")
+    return key
+
+
+def wave_tickets(category: str | None, slug: str, limit: int = MAX_WAVE) -> list[Ticket]:
+    """The tickets of one wave, longest waiting first."""
+    query = select(Ticket).where(*_wave_where(category, slug))
+    return list(db.session.scalars(query.order_by(Ticket.waiting_since.asc().nulls_last(), Ticket.id).limit(limit)))
+
+
+def latest_message_id(tickets: list[Ticket]) -> int:
+    """The newest message id across the wave, remembered by the form for the collision check."""
+    ids = [t.id for t in tickets]
+    if not ids:
+        return 0
+    return db.session.scalar(select(func.max(TicketMessage.id)).where(TicketMessage.ticket_id.in_(ids))) or 0
+
+
+def answer_wave(category: str | None, slug: str, ticket_ids: list[int], template: str, user: User,
+                seen_message_id: int, status_after: str = "pending") -> WaveResult:
+    """Send `template` to each chosen ticket of the wave as its own threaded, personalised reply."""
+    if not template.strip():
+        raise TicketError("Het antwoord is leeg.")
+    if not ticket_ids:
+        raise TicketError("Kies minstens één ticket.")
+    chosen = set(ticket_ids[:MAX_WAVE])
+    tickets = [t for t in wave_tickets(category, slug, limit=10 * MAX_WAVE) if t.id in chosen]
+    result = WaveResult([], [])
+    missing = chosen - {t.id for t in tickets}
+    for ticket in tickets:
+        changes = new_messages_since(ticket, seen_message_id, user)
+        if changes:
+            result.skipped.append((ticket, "er kwam intussen een nieuw bericht bij"))
+            continue
+        try:
+            with db.session.begin_nested():
+                send_reply(ticket, personalise(template, ticket.requester), user, article_slug=slug,
+                           status_after=status_after)
+        except CollisionError:
+            result.skipped.append((ticket, "het ticket werd intussen gewijzigd"))
+        except TicketError as exc:
+            result.skipped.append((ticket, str(exc)))
+        else:
+            result.sent.append(ticket)
+    for ticket_id in sorted(missing):
+        ticket = db.session.get(Ticket, ticket_id)
+        if ticket is not None:
+            result.skipped.append((ticket, "hoort niet (meer) bij deze golf"))
+    record_event("wave_answered", user=user, article=slug, category=category, sent=[t.id for t in result.sent],
+                 skipped=[t.id for t, _r in result.skipped], placeholder=PLACEHOLDER in template)
+    db.session.flush()
+    return result
