@@ -22,7 +22,7 @@ def _codec_name(charset: str | None) -> str | None:
         return None
 
 
-def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str | None]:
+def _decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str | None]:
     """Decode bytes: declared charset, UTF-8, charset-normalizer, cp1252, latin-1; return (text, note)."""
     if not data:
         return "", None
@@ -70,6 +70,14 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str | N
 
 # Non-ASCII characters that real Dutch/English mail in cp1252 contains: accented letters, €, typographic quotes.
 _WESTERN = set("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿ€‘’‚“”„–—…•°§©®«»·½¼¾±²³µ¢£¥")
+
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str | None]:
+    """Decode mail bytes to text (see _decode_bytes) without NUL characters: they carry no meaning in mail
+    and PostgreSQL cannot store them in text, so a NUL must never cost a mail its place in the queue."""
+    text, note = _decode_bytes(data, declared)
+    return (text.replace("\x00", ""), note) if "\x00" in text else (text, note)
 
 
 def _western(data: bytes) -> str | None:
