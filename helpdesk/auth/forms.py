@@ -13,3 +13,8 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     pass
+
+
+class TotpForm(FlaskForm):
+    code = StringField("Code uit uw authenticator-app", validators=[DataRequired("Vul de code van 6 cijfers in."),
+                                                                      Length(min=6, max=8)])

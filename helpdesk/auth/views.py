@@ -68,3 +68,6 @@ def logout() -> Response | str:
         flash("U bent uitgelogd.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/logout.html", form=form)
+
+
+from . import totp_views as _totp_views  # noqa: E402,F401  - registers the second-factor page on this blueprint

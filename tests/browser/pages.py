@@ -116,6 +116,7 @@ PAGES: list[PageCase] = [
     PageCase("artikel-archiveren", _editor_page("archiveren"), role="editor"),
     PageCase("hiaten", "/kb/hiaten", role="editor"),
     PageCase("uitloggen", "/logout", role="agent"),
+    PageCase("tweestapsverificatie", "/account/tweestaps", role="agent"),
 ]
 
 

@@ -139,3 +139,34 @@ def test_user_model_role_rules(app):
     agent = User(email="b@x", role="agent")
     assert admin.has_role("editor") and admin.has_role("agent")
     assert agent.has_role("agent") and not agent.has_role("editor")
+
+
+def test_staff_enrol_and_remove_a_second_factor(client, make_user):
+    user = make_user("agent")
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    page = client.get("/account/tweestaps").get_data(as_text=True)
+    assert "otpauth://totp/" in page and "Tweestapsverificatie aanzetten" in page
+    with client.session_transaction() as session:
+        secret = session["totp_pending_secret"]
+    wrong = client.post("/account/tweestaps", data={"code": "000000"})
+    assert wrong.status_code == 400 and "klopt niet" in wrong.get_data(as_text=True)
+    assert client.post("/account/tweestaps", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
+    db.session.refresh(user)
+    assert user.totp_secret == secret
+    client.post("/logout")
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 200
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                       "code": pyotp.TOTP(secret).now()}).status_code == 302
+    assert client.post("/account/tweestaps", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
+    db.session.refresh(user)
+    assert user.totp_secret is None
+
+
+def test_admins_need_a_second_factor_when_configured(make_app, make_user):
+    app = make_app(TOTP_REQUIRED_FOR_ADMINS=True)
+    client = app.test_client()
+    admin = make_user("admin")
+    agent = make_user("agent")
+    response = client.post("/login", data={"email": admin.email, "password": PASSWORD})
+    assert response.status_code == 401 and "tweede factor verplicht" in response.get_data(as_text=True)
+    assert client.post("/login", data={"email": agent.email, "password": PASSWORD}).status_code == 302
