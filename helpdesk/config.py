@@ -124,6 +124,9 @@ def finalize(config: dict[str, Any], *, debug: bool, testing: bool) -> None:
     config.setdefault("RAW_MAIL_DIR", str(data_dir / "raw"))
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{data_dir / 'helpdesk.sqlite3'}"
+    if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # a file next to us never drops the connection: no ping before every checkout
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {**config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     relaxed = debug or testing or config.get("DEV_MODE")
     if config.get("SESSION_COOKIE_SECURE") is None:
         config["SESSION_COOKIE_SECURE"] = not relaxed
