@@ -1,0 +1,274 @@
+"""User journeys in a real browser: an institution finds an answer, an agent answers a real mail (with the mouse
+and with the keyboard alone) and it arrives over SMTP, an editor drafts, publishes and rolls back an article."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from mail_ingest.demo import demo_mail_paths
+from tests.servers import SMTPTestServer, free_port
+
+from .helpers import check_axe, events_of
+from .journeys_support import (
+    README_VIEWPORT,
+    article_facts,
+    enter_and_wait,
+    helpful_votes,
+    parse_mail,
+    plain_text,
+    run_outbox_once,
+    search_logs,
+    shoot,
+    tab_to,
+    ticket_facts,
+)
+from .live import PASSWORD, LiveServer, start_live_server
+
+pytestmark = pytest.mark.browser
+
+COST_ARTICLE = "wat-kost-eherkenning"  # the bundled article that answers "what does it cost"
+
+
+@pytest.fixture(scope="module")
+def smtp() -> Iterator[SMTPTestServer]:
+    """A real SMTP server (aiosmtpd) for the whole module: the live app's outbox sends here."""
+    server = SMTPTestServer(free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory, smtp: SMTPTestServer) -> Iterator[LiveServer]:
+    """The browser suite's live app, with its SMTP settings pointing at the test SMTP server."""
+    server = start_live_server(
+        tmp_path_factory.mktemp("journeys") / "data",
+        SMTP_HOST=smtp.host, SMTP_PORT=smtp.port, SMTP_STARTTLS=False, SMTP_SSL=False,
+    )
+    yield server
+    server.stop()
+
+
+def demo_mail(name_part: str) -> bytes:
+    return next(p for p in demo_mail_paths() if name_part in p.name).read_bytes()
+
+
+def screen_page(new_page: Callable[..., Page]) -> Page:
+    """A desktop page at the README screenshot size."""
+    page = new_page()
+    page.set_viewport_size(README_VIEWPORT)
+    return page
+
+
+def no_script_trouble(page: Page, where: str) -> None:
+    events = events_of(page)
+    assert not events.page_errors, f"{where}: JavaScript-fouten {events.page_errors}"
+    assert not events.csp_violations(), f"{where}: CSP-overtredingen {events.csp_violations()}"
+
+
+# --- Institution ---------------------------------------------------------------------------------------------
+
+def test_institution_finds_answer_with_a_typo_and_votes_helpful(new_page, live_server):
+    typo = "wat kost eherkening"
+    votes_before = helpful_votes(live_server, COST_ARTICLE)
+    page = screen_page(new_page)
+
+    page.goto("/faq")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    check_axe(page, "FAQ-startpagina")
+    shoot(page, "faq")
+
+    page.fill("#faq-q", typo)
+    with page.expect_navigation(url=re.compile(r"/faq/search\?q=")):
+        page.keyboard.press("Enter")
+    results = page.locator("ol.faq-results > li h2 a")
+    expect(results.first).to_be_visible()
+    hrefs = [results.nth(i).get_attribute("href") or "" for i in range(min(results.count(), 3))]
+    assert any(f"/faq/{COST_ARTICLE}?" in h for h in hrefs), f"kostenartikel niet bij de eerste 3: {hrefs}"
+    check_axe(page, "FAQ-zoekresultaten")
+    shoot(page, "faq-zoeken")
+
+    with page.expect_navigation(url=re.compile(rf"/faq/{COST_ARTICLE}$")):
+        page.locator(f"ol.faq-results a[href^='/faq/{COST_ARTICLE}?']").click()
+    expect(page.get_by_role("heading", name="Was dit antwoord nuttig?")).to_be_visible()
+    check_axe(page, "FAQ-artikel")
+    shoot(page, "faq-artikel")
+
+    page.get_by_role("button", name="Ja", exact=True).click()
+    expect(page.locator(".flashes")).to_contain_text("Bedankt voor uw reactie")
+    check_axe(page, "FAQ-artikel na stemmen")
+    no_script_trouble(page, "FAQ")
+
+    assert helpful_votes(live_server, COST_ARTICLE) == votes_before + 1
+    logged = [row for row in search_logs(live_server, typo) if row["source"] == "faq"]
+    assert logged and logged[-1]["results"] > 0, f"zoekopdracht niet gelogd: {logged}"
+    assert logged[-1]["clicked"] == COST_ARTICLE, f"klik niet gelogd: {logged}"
+
+
+# --- Agent ---------------------------------------------------------------------------------------------------
+
+def arrive(live_server: LiveServer, smtp: SMTPTestServer, mail: str) -> int:
+    """A fresh shift: empty queue, a real demo mail through ingest, then a newer ticket behind it."""
+    live_server.close_open_tickets()
+    smtp.clear()
+    ticket_id = live_server.ingest(demo_mail(mail))
+    assert ticket_id is not None
+    live_server.make_ticket(subject="Later binnengekomen vraag over de machtiging")
+    return ticket_id
+
+
+def check_sent_reply(live_server: LiveServer, smtp: SMTPTestServer, ticket_id: int, added: str) -> None:
+    """Run the outbox once; exactly one mail arrives, threaded onto the customer's mail, with the edit."""
+    facts = ticket_facts(live_server, ticket_id)
+    report = run_outbox_once(live_server)
+    assert not report.skipped and len(report.sent) == 1, report.summary()
+    assert len(smtp.messages) == 1, [m.raw[:200] for m in smtp.messages]
+    received = smtp.messages[0]
+    sent = parse_mail(received.raw)
+    assert f"[IPO-{ticket_id}]" in sent["Subject"], sent["Subject"]
+    assert sent["In-Reply-To"] == facts.incoming_message_id
+    assert facts.requester_email in received.rcpt_tos
+    body = plain_text(sent)
+    assert added in body, body[-400:]
+    assert f"/faq/{facts.top_slug}" in body, "het ingevoegde artikelantwoord ontbreekt"
+
+
+def test_agent_answers_oldest_ticket_with_suggested_answer(new_page, login_as, live_server, smtp):
+    ticket_id = arrive(live_server, smtp, "01-kosten")
+    top = ticket_facts(live_server, ticket_id).top_slug
+    added = f"Journeytoets {secrets.token_hex(4)}: bel ons gerust als u nog vragen hebt."
+    page = screen_page(new_page)
+    login_as(page, "agent")
+
+    with page.expect_navigation(url="**/tickets/"):
+        page.get_by_role("link", name="Tickets", exact=True).click()
+    oldest = page.locator(".queue-row .ticket-link").first
+    expect(oldest).to_have_text(f"IPO-{ticket_id}")  # the default sort puts the longest waiting first
+    check_axe(page, "wachtrij")
+    shoot(page, "wachtrij")
+    with page.expect_navigation(url=f"**/tickets/{ticket_id}"):
+        oldest.click()
+    check_axe(page, "ticketpagina")
+
+    with page.expect_navigation(url=re.compile(rf"/tickets/{ticket_id}\?artikel={top}")):
+        page.get_by_role("button", name=re.compile("^Gebruik dit antwoord")).first.click()
+    body = page.locator("#body")
+    draft = body.input_value()
+    assert draft.startswith("Beste ") and f"/faq/{top}" in draft, draft[:300]
+    check_axe(page, "ticketpagina met concept")
+    shoot(page, "ticket")
+    body.fill(draft.rstrip() + "\n\n" + added)
+    page.get_by_role("button", name="Verstuur antwoord").click()
+    expect(page.locator(".flashes")).to_contain_text("staat klaar voor verzending")
+    no_script_trouble(page, "ticketpagina")
+
+    check_sent_reply(live_server, smtp, ticket_id, added)
+
+    with page.expect_navigation(url="**/dashboard/"):
+        page.get_by_role("link", name="Dashboard", exact=True).click()
+    check_axe(page, "dashboard")
+    shoot(page, "dashboard")
+
+
+def test_agent_flow_works_with_the_keyboard_alone(new_page, live_server, smtp):
+    ticket_id = arrive(live_server, smtp, "23-wie-betaalt")
+    top = ticket_facts(live_server, ticket_id).top_slug
+    added = f"Toetsenbordtoets {secrets.token_hex(4)}: met vriendelijke groet."
+    email = live_server.make_user("agent")
+    page = new_page()
+    keys = page.keyboard
+
+    page.goto("/login")  # typing an address is keyboard use too
+    tab_to(page, lambda f: f["id"] == "email", "e-mailveld")
+    keys.type(email)
+    tab_to(page, lambda f: f["id"] == "password", "wachtwoordveld", limit=3)
+    keys.type(PASSWORD)
+    enter_and_wait(page)
+    assert "/login" not in page.url, page.inner_text("main")[:300]
+
+    tab_to(page, lambda f: f["href"] == "/tickets/", "menu-item Tickets")
+    enter_and_wait(page)
+    assert page.url.endswith("/tickets/"), page.url
+    link = tab_to(page, lambda f: "ticket-link" in f["cls"], "eerste ticket in de wachtrij")
+    assert link["href"] == f"/tickets/{ticket_id}", f"eerste ticket is {link}, niet het oudste"
+    enter_and_wait(page)
+    assert page.url.endswith(f"/tickets/{ticket_id}"), page.url
+
+    tab_to(page, lambda f: f["tag"] == "button" and f["text"].startswith("Gebruik dit antwoord"),
+           "knop 'Gebruik dit antwoord'")
+    enter_and_wait(page)
+    assert re.search(rf"/tickets/{ticket_id}\?artikel={top}", page.url), page.url
+
+    tab_to(page, lambda f: f["id"] == "body", "antwoordveld")
+    keys.press("Control+End")
+    keys.press("Enter")
+    keys.press("Enter")
+    keys.type(added)
+    assert page.locator("#body").input_value().endswith(added)
+    send = tab_to(page, lambda f: f["name"] == "send", "knop 'Verstuur antwoord'", limit=10)
+    assert send["text"] == "Verstuur antwoord"
+    # back and forth once: Shift+Tab reaches the field before the button, and Tab returns
+    tab_to(page, lambda f: f["name"] == "status_after", "keuze 'Status na verzenden'", limit=3, backwards=True)
+    tab_to(page, lambda f: f["name"] == "send", "knop 'Verstuur antwoord'", limit=3)
+    enter_and_wait(page)
+    expect(page.locator(".flashes")).to_contain_text("staat klaar voor verzending")
+    no_script_trouble(page, "toetsenbordroute")
+
+    check_sent_reply(live_server, smtp, ticket_id, added)
+
+
+# --- Editor --------------------------------------------------------------------------------------------------
+
+def public_text(anonymous: Page, slug: str) -> str:
+    anonymous.goto(f"/faq/{slug}")
+    return " ".join(anonymous.inner_text("main").split())
+
+
+def public_search_slugs(anonymous: Page, query: str) -> list[str]:
+    anonymous.goto(f"/faq/search?q={query}")
+    hrefs = anonymous.locator("ol.faq-results a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    return [h.split("?")[0].removeprefix("/faq/") for h in hrefs]
+
+
+def test_editor_drafts_publishes_and_restores_an_article(new_page, login_as, live_server):
+    slug = next(s for s in live_server.published_slugs() if s != COST_ARTICLE)
+    facts = article_facts(live_server, slug)
+    word = "journey" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(8))
+    sentence = f"Let op: de {word} geldt voor elk schoolbestuur."
+    page = screen_page(new_page)
+    anonymous = new_page()
+    login_as(page, "editor")
+
+    with page.expect_navigation(url="**/kb/"):
+        page.get_by_role("link", name="Artikelen", exact=True).click()
+    page.get_by_role("link", name=facts.title, exact=True).click()
+    page.wait_for_url(f"**/kb/{facts.id}/bewerken")
+    check_axe(page, "artikel bewerken")
+    shoot(page, "editor")
+    body = page.locator("#body")
+    body.fill(body.input_value().rstrip() + "\n\n" + sentence)
+    page.fill("#note", "Journeytoets: zin toegevoegd")
+    page.get_by_role("button", name="Opslaan als concept").click()
+    expect(page.locator(".flashes")).to_contain_text("Concept opgeslagen")
+    assert sentence not in public_text(anonymous, slug), "het concept staat al op de publieke pagina"
+    assert slug not in public_search_slugs(anonymous, word), "het concept is al vindbaar"
+
+    page.get_by_role("button", name="Publiceren", exact=True).click()
+    expect(page.locator(".flashes")).to_contain_text("is gepubliceerd")
+    assert sentence in public_text(anonymous, slug)
+    assert slug in public_search_slugs(anonymous, word), "nieuwe tekst niet vindbaar via de FAQ-zoekfunctie"
+
+    with page.expect_navigation(url=f"**/kb/{facts.id}/versies"):
+        page.get_by_role("link", name="Versiegeschiedenis").click()
+    check_axe(page, "versiegeschiedenis")
+    page.get_by_role("button", name=f"Deze versie terugzetten (versie {facts.live_number})").click()
+    expect(page.locator(".flashes")).to_contain_text(f"Versie {facts.live_number} is teruggezet en gepubliceerd")
+    assert sentence not in public_text(anonymous, slug), "de teruggezette versie toont de zin nog"
+    assert slug not in public_search_slugs(anonymous, word), "de zoekindex kent de teruggedraaide zin nog"
+    no_script_trouble(page, "redactie")
