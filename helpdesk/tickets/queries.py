@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, text
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -225,10 +225,6 @@ def queue_page(f: QueueFilter, user: User, threshold: float, size: int = PAGE_SI
     cursor, going_after = (before, False) if before else (after, True)
     reverse_scan = descending == going_after  # read each segment in the direction away from the cursor
     conds = _conditions(f, user, threshold, sqlite)
-    if f.q and not sqlite:
-        # PostgreSQL underestimates how often a search word matches and would rather read and sort every
-        # queued ticket than walk the queue index until the page is full; for this transaction, walk the index.
-        db.session.execute(text("SET LOCAL enable_seqscan = off"))
     ws = Ticket.waiting_since
     timed: list[tuple[datetime, int]] = []
     untimed: list[int] = []
