@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from mail_ingest.fetch import _quietly_close
+
 USER = "helpdesk"
 PASSWORD = "geheim-test-wachtwoord"
 
@@ -188,13 +190,7 @@ class DovecotServer:
         with self._lock:
             helper, self._helper = self._helper, None
             if helper is not None:
-                try:
-                    helper.logout()
-                except Exception:  # noqa: BLE001 - the server may already be gone
-                    try:
-                        helper.shutdown()
-                    except Exception:  # noqa: BLE001
-                        pass
+                _quietly_close(helper)
 
     def _run(self, action):  # type: ignore[no-untyped-def]
         """Run action(client) on the shared connection; once more on a fresh one if the old one died."""
