@@ -12,6 +12,7 @@ from knowledge.analysis import STOP_WORDS, WORD_RE, exact_terms, fold, stem
 
 FIELD_BOOSTS = (("title", 3.0), ("keywords", 2.0), ("body", 1.0))
 STEMMED_FIELDS = tuple(name for name, _ in FIELD_BOOSTS)
+EXACT_FIELD = "exact"
 EXACT_BOOST = 0.7  # an unstemmed match on top of the stemmed one ranks exact word forms higher
 FUZZY_BOOST = 0.5
 MAX_TERMS = 80
@@ -32,6 +33,7 @@ class QueryPlan:
     weights: dict[str, float] = field(default_factory=dict)  # stemmed query term -> weight, for coverage
     unknown: list[tuple[str, list[str]]] = field(default_factory=list)  # (word, corrections best first)
     fuzzy: bool = False
+    long: bool = False  # a mail rather than a search box: rarest terms only, no exact or fuzzy clauses
 
 
 def _in_index(reader: IndexReader, term: str) -> bool:
@@ -46,7 +48,7 @@ def _corrections(reader: IndexReader, word: str) -> list[str]:
     # Closest words of the exact vocabulary, nearest first, then the most common.
     maxdist = 1 if len(word) <= 5 else 2
     found = []
-    for cand in reader.terms_within("exact", word, maxdist, prefix=1):
+    for cand in reader.terms_within(EXACT_FIELD, word, maxdist, prefix=1):
         cand = cand.decode("utf-8") if isinstance(cand, bytes) else cand
         found.append((_distance(word, cand), -reader.doc_frequency("exact", cand), cand))
     return [c for _d, _f, c in sorted(found)[:MAX_FUZZY_CANDIDATES]]
@@ -63,7 +65,9 @@ def _distance(a: str, b: str) -> int:
 
 
 def plan_query(text: str, analyzer: Analyzer, reader: IndexReader) -> QueryPlan:
-    """Builds an OR query over title, keywords, body and exact words, with fuzzy terms for unknown words."""
+    """Builds an OR query over title, keywords, body and exact words, with fuzzy terms for unknown words.
+
+    For a long query (a mail) only `doc_frequency` and `doc_count` of the reader are used."""
     spans, weights = [], {}
     for t in analyzer(text, chars=True, mode="query"):
         spans.append((t.text, t.startchar, t.endchar))
@@ -78,7 +82,8 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader) -> QueryPlan:
         limit = COMMON_SHARE * max(reader.doc_count(), 1)
         dfs = {t: max(reader.doc_frequency(f, t) for f in STEMMED_FIELDS) for t in terms}
         terms = sorted((t for t in terms if dfs[t] <= limit), key=lambda t: dfs[t])[:MAX_SCORED_TERMS]
-    plan = QueryPlan(query=None, highlight_terms=set(kept_for_coverage), weights=kept_for_coverage)
+    plan = QueryPlan(query=None, highlight_terms=set(kept_for_coverage), weights=kept_for_coverage,
+                     long=long_query)
     clauses: list[Query] = [c for t in terms for c in _term_clauses(t, weights[t])]
     if not long_query:
         words = list(dict.fromkeys(exact_terms(text)))

@@ -97,7 +97,10 @@ def content_fingerprint(docs: Iterable[SearchDoc], extra_synonyms: Iterable[Sequ
     return h.hexdigest()
 
 
-def load_spans(raw: str | None) -> list | None:
+def load_spans(raw: str | list | None) -> list | None:
+    """The stored snippet spans (JSON text, or already a list when read from an in-memory snapshot)."""
+    if isinstance(raw, list):
+        return raw
     try:
         return json.loads(raw) if raw else None
     except ValueError:  # an unreadable stored value only costs a re-analysis

@@ -136,7 +136,7 @@ class Triager:
                 limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
         """Rank published articles for a question: search match, category fit and agents' earlier choices."""
         query = f"{subject}\n{text}"[:MAX_QUERY_CHARS]
-        found = self.index.search(query, limit=SEARCH_DEPTH, snippets=limit) if query.strip() else None
+        found = self.index.search_mail(query, limit=SEARCH_DEPTH, snippets=limit) if query.strip() else None
         hits = found.hits if found else []
         hits = [h for h in hits if h.slug in self.article_categories]
         top = max((h.score for h in hits), default=0.0) or 1.0
