@@ -24,17 +24,27 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _window(text: str, spans: list[tuple[int, int]], terms_at: dict[int, str], width: int) -> tuple[int, int]:
     # Slide over the matches and keep the window that covers the most distinct terms, then the most matches.
+    # Spans are merged, so sorted with rising ends: one pass with a window [i, j) that only moves forward.
     best, best_key = (0, min(len(text), width)), (-1, -1)
+    reach = width * 4 // 5
+    counts: dict[str, int] = {}
+    j = 0
     for i, (start, _end) in enumerate(spans):
-        distinct, count = set(), 0
-        for s, e in spans[i:]:
-            if e - start > width * 4 // 5:
-                break
-            distinct.add(terms_at[s])
-            count += 1
-        key = (len(distinct), count)
+        if j < i:
+            j = i
+        while j < len(spans) and spans[j][1] - start <= reach:
+            term = terms_at[spans[j][0]]
+            counts[term] = counts.get(term, 0) + 1
+            j += 1
+        key = (len(counts), j - i)
         if key > best_key:
             best_key, best = key, (max(0, start - width // 5), 0)
+        if j > i:  # the span at i leaves the window
+            term = terms_at[start]
+            if counts[term] == 1:
+                del counts[term]
+            else:
+                counts[term] -= 1
     begin = best[0]
     if begin > 0:
         space = text.rfind(" ", 0, begin + 1)

@@ -42,13 +42,16 @@ def drain(
     batch_size: int = 500,
     on_uidvalidity_change: Callable[[MailboxState | None, int], None] | None = None,
     stop: threading.Event | None = None,
+    handle_batch: Callable[[list[FetchedMail]], object] | None = None,
 ) -> DrainResult:
-    """Fetch new mail in batches, call `handle` (which must store and commit) per message, then per batch
-    mark the handled ones processed (one STORE + one MOVE) and save the state once.
+    """Fetch new mail in batches, call `handle` (which must store and commit) per message, or `handle_batch`
+    once per batch (which must store and commit them all), then per batch mark the handled ones processed
+    (one STORE + one MOVE) and save the state once.
 
-    A handler that raises leaves its message unmarked in the folder; `last_uid` never passes it, so the next
-    drain retries it. Handled messages are moved away, so a retry never hands them over twice; a crash between
-    a commit and the batch's move re-delivers that batch, which the caller dedupes by Message-ID.
+    A handler that raises leaves its message (a batch handler: its whole batch) unmarked in the folder;
+    `last_uid` never passes it, so the next drain retries it. Handled messages are moved away, so a retry never
+    hands them over twice; a crash between a commit and the batch's move re-delivers that batch, which the
+    caller dedupes by Message-ID.
     """
     uidvalidity, _uidnext = client.select()
     state = get_state()
@@ -68,24 +71,18 @@ def drain(
         set_state(state)
     blocked = False  # once a message failed, last_uid stays below it
     for batch in client.fetch_batches(state.last_uid, batch_size=batch_size):
-        handled: list[int] = []
+        if handle_batch is not None:
+            done = _handle_batch(batch, handle_batch, client.config.folder, stop)
+        else:
+            done = _handle_each(batch, handle, client.config.folder, stop)
+        result.fetched += len(done)
+        handled = [uid for uid, ok in done if ok]
+        result.failed += len(done) - len(handled)
         last_uid = state.last_uid
-        for mail in batch:
-            if stop is not None and stop.is_set():
-                break
-            result.fetched += 1
-            try:
-                handle(mail)
-            except Exception:  # noqa: BLE001 - one bad message must not stop the rest; it is retried next time
-                log.exception(
-                    "verwerken van UID %s mislukt; bericht blijft in %s", mail.uid, client.config.folder
-                )
-                result.failed += 1
-                blocked = True
-                continue
-            handled.append(mail.uid)
+        for uid, ok in done:
+            blocked = blocked or not ok
             if not blocked:
-                last_uid = mail.uid
+                last_uid = uid
         # Only now, after every handled message was committed, may they leave the folder.
         client.mark_processed(handled)
         result.processed += len(handled)
@@ -96,6 +93,36 @@ def drain(
             break
     result.state = state
     return result
+
+
+def _handle_each(batch: list[FetchedMail], handle: Callable[[FetchedMail], object], folder: str,
+                 stop: threading.Event | None) -> list[tuple[int, bool]]:
+    """Hand over message by message; (uid, stored) for each one handed over before a stop request."""
+    done = []
+    for mail in batch:
+        if stop is not None and stop.is_set():
+            break
+        try:
+            handle(mail)
+        except Exception:  # noqa: BLE001 - one bad message must not stop the rest; it is retried next time
+            log.exception("verwerken van UID %s mislukt; bericht blijft in %s", mail.uid, folder)
+            done.append((mail.uid, False))
+        else:
+            done.append((mail.uid, True))
+    return done
+
+
+def _handle_batch(batch: list[FetchedMail], handle_batch: Callable[[list[FetchedMail]], object], folder: str,
+                  stop: threading.Event | None) -> list[tuple[int, bool]]:
+    """Hand over the whole batch at once; if the handler raises (the database is gone) none of it is stored."""
+    if stop is not None and stop.is_set():
+        return []
+    try:
+        handle_batch(batch)
+    except Exception:  # noqa: BLE001 - the whole batch stays in the folder and is retried next time
+        log.exception("verwerken van %s berichten mislukt; ze blijven in %s", len(batch), folder)
+        return [(mail.uid, False) for mail in batch]
+    return [(mail.uid, True) for mail in batch]
 
 
 def run_forever(
@@ -112,6 +139,7 @@ def run_forever(
     on_uidvalidity_change: Callable[[MailboxState | None, int], None] | None = None,
     poll_interval: float = 30.0,
     batch_size: int = 500,
+    handle_batch: Callable[[list[FetchedMail]], object] | None = None,
 ) -> None:
     """Drain, wait for new mail (IDLE, or NOOP every `poll_interval` s), repeat; reconnect with exponential
     backoff on connection loss. Returns within about a second after `stop` is set."""
@@ -123,7 +151,7 @@ def run_forever(
             client.connect()
             while not stop.is_set():
                 result = drain(client, get_state, handle, set_state, batch_size=batch_size,
-                               on_uidvalidity_change=on_uidvalidity_change, stop=stop)
+                               on_uidvalidity_change=on_uidvalidity_change, stop=stop, handle_batch=handle_batch)
                 backoff = backoff_initial  # a full drain worked: the connection is healthy again
                 if result.fetched:
                     log.info(

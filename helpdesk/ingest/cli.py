@@ -20,7 +20,9 @@ from mail_ingest.sources import iter_messages
 from ..extensions import db
 from ..models import MailboxState, QuarantinedMail, Ticket, TicketMessage
 from .mailbox import MailboxNotConfigured, MailboxStore, mailbox_config
-from .operations import ingest_raw, reprocess_quarantined
+from .operations import RawMail, ingest_many, reprocess_quarantined
+
+IMPORT_BATCH = 200  # mails stored per transaction by import-mail
 
 mail_cli = AppGroup("mail", help="Mailbox status and quarantine.")
 
@@ -39,7 +41,8 @@ def ingest_command(once: bool, batch_size: int) -> None:
     store = MailboxStore(config)
     if once:
         with MailboxClient(config) as client:
-            result = drain(client, store.get_state, store.handle, store.set_state, batch_size=batch_size)
+            result = drain(client, store.get_state, store.handle, store.set_state, batch_size=batch_size,
+                           handle_batch=store.handle_batch)
         click.echo(json.dumps({"fetched": result.fetched, "processed": result.processed, "failed": result.failed,
                                "uidvalidity_changed": result.uidvalidity_changed, **store.outcomes}))
         return
@@ -48,7 +51,8 @@ def ingest_command(once: bool, batch_size: int) -> None:
         signal.signal(sig, lambda *_: stop.set())
     _warm_up_triage()
     click.echo(f"Wacht op nieuwe mail in {config.folder} op {config.host}:{config.port} (stoppen: Ctrl+C)")
-    run_forever(config, store.get_state, store.handle, store.set_state, stop=stop, batch_size=batch_size)
+    run_forever(config, store.get_state, store.handle, store.set_state, stop=stop, batch_size=batch_size,
+                handle_batch=store.handle_batch)
 
 
 def _warm_up_triage() -> None:
@@ -69,10 +73,12 @@ def import_mail_command(paths: tuple[str, ...]) -> None:
     """Import .eml files, an mbox file or a Maildir through the same pipeline as ingest."""
     counts: dict[str, int] = {}
     messages = [item for path in paths for item in iter_messages(path)]
-    with click.progressbar(messages, label="Mail importeren", file=sys.stderr) as bar:
-        for source, raw in bar:
-            outcome = ingest_raw(raw, source=source)
-            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    with click.progressbar(length=len(messages), label="Mail importeren", file=sys.stderr) as bar:
+        for start in range(0, len(messages), IMPORT_BATCH):
+            chunk = messages[start:start + IMPORT_BATCH]
+            for outcome in ingest_many([RawMail(raw, source) for source, raw in chunk]):
+                counts[outcome.status] = counts.get(outcome.status, 0) + 1
+            bar.update(len(chunk))
     click.echo(json.dumps({"read": len(messages), **counts}))
 
 

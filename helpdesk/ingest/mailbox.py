@@ -12,7 +12,7 @@ from mail_ingest.loop import MailboxState as LoopState
 
 from ..extensions import db
 from ..models import MailboxState, utcnow
-from .operations import IngestOutcome, ingest_raw
+from .operations import IngestOutcome, RawMail, ingest_many
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +64,18 @@ class MailboxStore:
         db.session.commit()
 
     def handle(self, mail: FetchedMail) -> IngestOutcome:
-        source = f"imap:{self.config.folder}:{mail.uidvalidity}:{mail.uid}"
-        outcome = ingest_raw(mail.raw, source=source, uid=(mail.uidvalidity, mail.uid))
-        self.outcomes[outcome.status] = self.outcomes.get(outcome.status, 0) + 1
-        return outcome
+        """Store one fetched message (committed) on its own."""
+        return self.handle_batch([mail])[0]
+
+    def handle_batch(self, mails: list[FetchedMail]) -> list[IngestOutcome]:
+        """Store a fetched batch (committed together; see `ingest_many`)."""
+        outcomes = ingest_many([RawMail(m.raw, self._source(m), (m.uidvalidity, m.uid)) for m in mails])
+        for outcome in outcomes:
+            self.outcomes[outcome.status] = self.outcomes.get(outcome.status, 0) + 1
+        return outcomes
+
+    def _source(self, mail: FetchedMail) -> str:
+        return f"imap:{self.config.folder}:{mail.uidvalidity}:{mail.uid}"
 
     def record_error(self, error: str | None) -> None:
         row = self._row()

@@ -1,34 +1,33 @@
-"""The store step: a raw mail becomes a ticket message (or a quarantined item), exactly once.
+"""The store step: raw mail becomes ticket messages (or quarantined items), exactly once.
 
-Every function adds and flushes; `ingest_raw` is the one place that commits, once per mail, so a crash leaves
-either the whole mail stored or nothing of it.
+`ingest_many` commits once per batch and `ingest_raw` once per mail; either way a crash leaves each mail
+either wholly stored or not at all, and the IMAP side moves mail away only after the commit.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from mail_ingest import (
-    MailParseError,
     ParsedMail,
     candidate_parent_ids,
-    classify_mail,
-    parse_message,
-    split_reply,
     ticket_number_from_subject,
 )
 from mail_ingest.mime import ParseLimits
 
 from ..extensions import db
 from ..models import Attachment, QuarantinedMail, Requester, Ticket, TicketMessage, record_event, utcnow
-from .storage import store_attachment, store_raw
+from .prepare import NO_SUBJECT, PrepareContext, Prepared, prepare_stream
+from .storage import MailFiles
 
 log = logging.getLogger(__name__)
 
@@ -46,17 +45,76 @@ class IngestOutcome:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class RawMail:
+    """One mail as it came in: its bytes, where from (for the quarantine) and its IMAP (UIDVALIDITY, UID)."""
+
+    raw: bytes
+    source: str = ""
+    uid: tuple[int, int] | None = None
+
+
 def ingest_raw(raw: bytes, *, source: str = "", uid: tuple[int, int] | None = None) -> IngestOutcome:
     """Run one raw mail through parse → filters → thread → store, and commit. Never raises for bad mail."""
+    return ingest_many([RawMail(raw, source, uid)])[0]
+
+
+def ingest_many(mails: Sequence[RawMail]) -> list[IngestOutcome]:
+    """Run a batch of raw mails through parse → filters → thread → store; one outcome per mail, in order.
+    Never raises for bad mail.
+
+    The batch is stored in one transaction: what it needs from the database is read in a few queries up front
+    and each table gets its rows in one INSERT, so a crash leaves either all of the batch stored or none of it
+    (and the caller moves mail out of the mailbox only after this returns). If storing the batch fails for any
+    reason (a bug that one odd mail triggers, another ingester that stored the same Message-ID first), it is
+    rolled back and every mail is stored again in a transaction of its own: a mail that fails alone is
+    quarantined with its raw bytes and the error, and the others are still stored.
+    """
+    outcomes: list[IngestOutcome | None] = [None] * len(mails)
+    ready: list[tuple[int, Prepared]] = []
+    unreadable: list[tuple[int, str]] = []
+    batch = _Batch() if len(mails) > 1 else None
+    stored: dict[int, IngestOutcome] = {}
+    position = 0
+    # Prepared mails come back a chunk at a time (worker processes parse and triage the rest meanwhile).
+    for chunk in prepare_stream([m.raw for m in mails], _context()):
+        numbered = list(enumerate(chunk, start=position))
+        position += len(chunk)
+        good = [(n, p) for n, p in numbered if p.error is None]
+        unreadable += [(n, p.error) for n, p in numbered if p.error is not None]
+        ready += good
+        if batch is not None:
+            try:
+                batch.extend([p.parsed for _n, p in good])
+                stored.update((n, batch.store(p, mails[n])) for n, p in good)
+            except Exception:  # noqa: BLE001 - fall back to one transaction per mail, which isolates the cause
+                batch = _give_up(len(mails))
+    if batch is not None:
+        try:
+            batch.finish()
+            db.session.commit()
+        except Exception:  # noqa: BLE001 - as above
+            batch = _give_up(len(mails))
+    for n, prepared in ready:
+        outcomes[n] = stored[n] if batch is not None else _store_one(prepared, mails[n])
+    for n, error in unreadable:
+        outcomes[n] = _quarantine(mails[n].raw, mails[n].source, error)
+    return outcomes  # type: ignore[return-value] - every mail got its outcome above
+
+
+def _give_up(size: int) -> None:
+    db.session.rollback()
+    log.warning("%s mails konden niet samen worden opgeslagen; nu een voor een", size, exc_info=True)
+
+
+def _store_one(prepared: Prepared, mail: RawMail) -> IngestOutcome:
+    """Store one prepared mail in a transaction of its own; quarantine it if that fails."""
+    parsed = prepared.parsed
     try:
-        parsed = parse_message(raw, limits=_limits())
-    except MailParseError as exc:
-        return _quarantine(raw, source, f"{exc.code}: {exc}")
-    existing = _message_ticket(parsed.message_id)
-    if existing is not None:
-        return IngestOutcome("duplicate", existing, parsed.message_id)
-    try:
-        outcome = store_parsed(parsed, raw, uid=uid)
+        batch = _Batch()
+        batch.extend([parsed])
+        outcome = batch.store(prepared, mail)
+        batch.finish()
         db.session.commit()
         return outcome
     except IntegrityError:
@@ -65,72 +123,162 @@ def ingest_raw(raw: bytes, *, source: str = "", uid: tuple[int, int] | None = No
         existing = _message_ticket(parsed.message_id)
         if existing is not None:
             return IngestOutcome("duplicate", existing, parsed.message_id)
-        return _quarantine(raw, source, "database weigerde het bericht (integriteitsfout)")
+        return _quarantine(mail.raw, mail.source, "database weigerde het bericht (integriteitsfout)")
     except Exception as exc:  # noqa: BLE001 - a bug in one step must not lose the mail: quarantine it
         db.session.rollback()
         log.exception("opslaan van mail %s mislukt", parsed.message_id)
-        return _quarantine(raw, source, f"{type(exc).__name__}: {exc}")
+        return _quarantine(mail.raw, mail.source, f"{type(exc).__name__}: {exc}")
 
 
-def store_parsed(parsed: ParsedMail, raw: bytes, *, uid: tuple[int, int] | None = None) -> IngestOutcome:
-    """Store a parsed mail on its ticket (new or existing); the caller commits."""
+def _context() -> PrepareContext:
+    from ..triage.service import get_triager
+
     config = current_app.config
-    verdict = classify_mail(parsed, own_message_id_domain=config["MESSAGE_ID_DOMAIN"],
-                            own_addresses=config["OWN_ADDRESSES"])
-    if verdict.kind == "own":
-        return IngestOutcome("ignored", None, parsed.message_id, "own", verdict.reason)
-    kind = verdict.kind
-    requester, new_requester = _requester(parsed)
-    ticket = find_thread(parsed, requester)
-    # A sender we have never seen has no tickets to count: skip the query for the common case of a wave.
-    if kind == "question" and ticket is None and not new_requester and _flooding(requester):
-        kind = "held"
-    cleaned = split_reply(parsed.text, subject=parsed.subject)
-    now = utcnow()
-    created = ticket is None
-    if ticket is None:
-        ticket = Ticket(subject=(parsed.subject or "(geen onderwerp)")[:500], requester=requester, kind=kind,
-                        status="new", cc=", ".join(parsed.cc)[:2000] or None, created_at=now)
-        db.session.add(ticket)
-    message = TicketMessage(
-        ticket=ticket, direction="in", kind=kind, from_email=parsed.from_email, from_name=parsed.from_name[:200],
-        to_addrs=", ".join(parsed.to), cc_addrs=", ".join(parsed.cc), subject=parsed.subject[:500],
-        message_id=parsed.message_id, in_reply_to=parsed.in_reply_to,
-        references_header=" ".join(parsed.references) or None, raw_path=store_raw(raw), text=parsed.text,
-        clean_text=cleaned.new_text, html=parsed.html, created_at=now,
-        imap_uidvalidity=uid[0] if uid else None, imap_uid=uid[1] if uid else None,
-    )
-    db.session.add(message)
-    for part in parsed.attachments:
-        message.attachments.append(Attachment(
-            filename=part.filename[:255], content_type=part.content_type[:200], size=part.size,
-            storage_path=store_attachment(part.data, part.filename), content_id=part.content_id,
-            inline=part.inline))
-    _update_ticket_for_incoming(ticket, kind, now)
-    db.session.flush()
-    if kind == "question" and (created or ticket.category_source != "agent"):
-        from ..triage.service import triage_ticket
-
-        triage_ticket(ticket, message)
-    record_event("mail_received", ticket_id=ticket.id, message_id=parsed.message_id, kind=kind,
-                 rule=verdict.rule, threaded=not created)
-    return IngestOutcome("created" if created else "threaded", ticket.id, parsed.message_id, kind, verdict.reason)
+    limits = ParseLimits(max_raw_bytes=config["MAX_MAIL_BYTES"], max_attachment_bytes=config["MAX_ATTACHMENT_BYTES"])
+    return PrepareContext(limits, config["MESSAGE_ID_DOMAIN"], config["OWN_ADDRESSES"], get_triager(),
+                          MailFiles.from_app())
 
 
-def find_thread(parsed: ParsedMail, requester: Requester) -> Ticket | None:
-    """The ticket a mail answers: by our Message-IDs in In-Reply-To/References, then by [IPO-n] from its people."""
-    parents = candidate_parent_ids(parsed)
-    if parents:
-        ticket_id = db.session.scalar(
-            select(TicketMessage.ticket_id).where(TicketMessage.message_id.in_(parents)).limit(1))
-        if ticket_id is not None:
-            return db.session.get(Ticket, ticket_id)
-    number = ticket_number_from_subject(parsed.subject)
-    if number is not None:
-        ticket = db.session.get(Ticket, number)
+class _Batch:
+    """Storing a batch of parsed mails: what they need from the database, read up front in a few queries, plus
+    what the batch itself adds (the second mail of a new sender finds the requester the first one created;
+    a reply-all to a question in the same batch joins its ticket). The caller commits."""
+
+    def __init__(self) -> None:
+        self.flood_limit = current_app.config["FLOOD_MAX_PER_HOUR"]
+        self.stored_ids: dict[str, int] = {}  # Message-ID -> ticket id, of mail stored before this batch
+        self.requesters: dict[str, Requester] = {}  # email -> requester (stored before, or new in this batch)
+        self.tickets: dict[int, Ticket] = {}  # tickets stored before this batch that its mail may join
+        self.recent: dict[int, int] = {}  # requester id -> tickets created in the last hour (flood check)
+        self.created: dict[str, int] = {}  # requester email -> tickets this batch created
+        self.new_ids: dict[str, Ticket] = {}  # Message-ID -> ticket, of mail stored by this batch
+        self.pending: list[tuple[IngestOutcome, Ticket | None, dict | None]] = []
+        self.since = utcnow() - timedelta(hours=1)
+
+    def extend(self, mails: Sequence[ParsedMail]) -> None:
+        """Read what these mails need from the database (a few queries for all of them; nothing of this batch
+        is flushed until `finish`, so the answers are about what was stored before it)."""
+        with db.session.no_autoflush:
+            ids = {m.message_id for m in mails} | {pid for m in mails for pid in candidate_parent_ids(m)}
+            ids -= self.stored_ids.keys() | self.new_ids.keys()
+            for chunk in _chunks(ids):
+                self.stored_ids.update(db.session.execute(
+                    select(TicketMessage.message_id, TicketMessage.ticket_id)
+                    .where(TicketMessage.message_id.in_(chunk))).all())
+            known = set(self.requesters)
+            for chunk in _chunks({_sender(m) for m in mails} - known):
+                self.requesters.update((r.email, r) for r in db.session.scalars(
+                    select(Requester).where(Requester.email.in_(chunk))))
+            ticket_ids = set(self.stored_ids.values()) | {ticket_number_from_subject(m.subject) for m in mails}
+            ticket_ids -= self.tickets.keys() | {None}
+            for chunk in _chunks(ticket_ids):
+                self.tickets.update((t.id, t) for t in db.session.scalars(
+                    select(Ticket).options(joinedload(Ticket.requester)).where(Ticket.id.in_(chunk))))
+            loaded = {r.id for email, r in self.requesters.items() if email not in known and r.id is not None}
+            for chunk in _chunks(loaded):
+                self.recent.update(db.session.execute(  # uses ix_tickets_requester_id
+                    select(Ticket.requester_id, func.count(Ticket.id))
+                    .where(Ticket.requester_id.in_(chunk), Ticket.created_at >= self.since)
+                    .group_by(Ticket.requester_id)).all())
+
+    def store(self, prepared: Prepared, mail: RawMail) -> IngestOutcome:
+        """Add one mail to its ticket (new or existing) in the session; ids are filled in by `finish`."""
+        parsed, verdict = prepared.parsed, prepared.verdict
+        if parsed.message_id in self.stored_ids:
+            return IngestOutcome("duplicate", self.stored_ids[parsed.message_id], parsed.message_id)
+        if parsed.message_id in self.new_ids:  # the same mail twice in one batch
+            return self._later(IngestOutcome("duplicate", None, parsed.message_id), self.new_ids[parsed.message_id])
+        if verdict.kind == "own":
+            return IngestOutcome("ignored", None, parsed.message_id, "own", verdict.reason)
+        kind = verdict.kind
+        requester = self._requester(parsed)
+        ticket = self._thread(parsed)
+        if kind == "question" and ticket is None and self._flooding(requester):
+            kind = "held"
+        now = utcnow()
+        created = ticket is None
+        if ticket is None:
+            ticket = Ticket(subject=(parsed.subject or NO_SUBJECT)[:500], requester=requester, kind=kind,
+                            status="new", cc=", ".join(parsed.cc)[:2000] or None, created_at=now)
+            db.session.add(ticket)
+            self.created[requester.email] = self.created.get(requester.email, 0) + 1
+        message = TicketMessage(
+            ticket=ticket, direction="in", kind=kind, from_email=parsed.from_email,
+            from_name=parsed.from_name[:200], to_addrs=", ".join(parsed.to), cc_addrs=", ".join(parsed.cc),
+            subject=parsed.subject[:500], message_id=parsed.message_id, in_reply_to=parsed.in_reply_to,
+            references_header=" ".join(parsed.references) or None, raw_path=prepared.raw_path,
+            text=parsed.text, clean_text=prepared.clean_text, html=parsed.html, created_at=now,
+            imap_uidvalidity=mail.uid[0] if mail.uid else None, imap_uid=mail.uid[1] if mail.uid else None,
+        )
+        db.session.add(message)
+        for part, path in zip(parsed.attachments, prepared.attachment_paths, strict=True):
+            message.attachments.append(Attachment(
+                filename=part.filename[:255], content_type=part.content_type[:200], size=part.size,
+                storage_path=path, content_id=part.content_id, inline=part.inline))
+        self.new_ids[parsed.message_id] = ticket
+        _update_ticket_for_incoming(ticket, kind, now)
+        if kind == "question" and (created or ticket.category_source != "agent"):
+            from ..triage.service import triage_ticket
+
+            done = (prepared.triage_subject, prepared.triage) if prepared.triage is not None else None
+            triage_ticket(ticket, message, done)
+        outcome = IngestOutcome("created" if created else "threaded", None, parsed.message_id, kind, verdict.reason)
+        return self._later(outcome, ticket, {"message_id": parsed.message_id, "kind": kind, "rule": verdict.rule,
+                                             "threaded": not created})
+
+    def finish(self) -> None:
+        """Flush the batch (one INSERT per table) and add what needs ticket ids: outcomes and audit events."""
+        db.session.flush()
+        for outcome, ticket, event in self.pending:
+            if ticket is not None:
+                outcome.ticket_id = ticket.id
+            if event is not None:
+                record_event("mail_received", ticket_id=outcome.ticket_id, **event)
+        self.pending = []
+
+    def _later(self, outcome: IngestOutcome, ticket: Ticket | None, event: dict | None = None) -> IngestOutcome:
+        self.pending.append((outcome, ticket, event))
+        return outcome
+
+    def _requester(self, parsed: ParsedMail) -> Requester:
+        email = _sender(parsed)
+        requester = self.requesters.get(email)
+        if requester is None:
+            requester = self.requesters[email] = Requester(email=email, name=parsed.from_name[:200])
+            db.session.add(requester)
+        elif not requester.name and parsed.from_name:
+            requester.name = parsed.from_name[:200]
+        return requester
+
+    def _thread(self, parsed: ParsedMail) -> Ticket | None:
+        """The ticket a mail answers: by a stored Message-ID in In-Reply-To/References (ours first of all),
+        then by [IPO-n] in the subject when the sender is the ticket's requester or on its CC."""
+        for parent in candidate_parent_ids(parsed):
+            if parent in self.new_ids:
+                return self.new_ids[parent]
+            if parent in self.stored_ids and self.stored_ids[parent] in self.tickets:
+                return self.tickets[self.stored_ids[parent]]
+        number = ticket_number_from_subject(parsed.subject)
+        ticket = self.tickets.get(number) if number is not None else None
         if ticket is not None and _belongs_to(ticket, parsed.from_email):
             return ticket
-    return None
+        return None
+
+    def _flooding(self, requester: Requester) -> bool:
+        """More new tickets from one sender in the last hour than a person writes: hold them for review."""
+        recent = self.recent.get(requester.id, 0) if requester.id is not None else 0
+        return recent + self.created.get(requester.email, 0) >= self.flood_limit
+
+
+def _sender(parsed: ParsedMail) -> str:
+    return (parsed.from_email or parsed.reply_to or "onbekend@afzender.invalid").lower()[:254]
+
+
+def _chunks(values: Iterable, size: int = 500) -> Iterator[list]:
+    """Values in lists of at most `size`, for IN (...) lists every database accepts."""
+    items = list(values)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def _belongs_to(ticket: Ticket, sender: str) -> bool:
@@ -155,35 +303,8 @@ def _update_ticket_for_incoming(ticket: Ticket, kind: str, now) -> None:  # noqa
         ticket.version = (ticket.version or 1) + 1
 
 
-def _requester(parsed: ParsedMail) -> tuple[Requester, bool]:
-    """The sender's Requester row and whether it is new (added to the session, not yet stored)."""
-    email = (parsed.from_email or parsed.reply_to or "onbekend@afzender.invalid").lower()[:254]
-    requester = db.session.scalar(select(Requester).where(Requester.email == email))
-    if requester is None:
-        requester = Requester(email=email, name=parsed.from_name[:200])
-        db.session.add(requester)
-        return requester, True
-    if not requester.name and parsed.from_name:
-        requester.name = parsed.from_name[:200]
-    return requester, False
-
-
-def _flooding(requester: Requester) -> bool:
-    """More new tickets from one sender in the last hour than a person writes: hold them for review."""
-    limit = current_app.config["FLOOD_MAX_PER_HOUR"]
-    since = utcnow() - timedelta(hours=1)
-    count = db.session.scalar(  # uses ix_tickets_requester_id; no join needed now that we have the row
-        select(func.count(Ticket.id)).where(Ticket.requester_id == requester.id, Ticket.created_at >= since))
-    return (count or 0) >= limit
-
-
 def _message_ticket(message_id: str) -> int | None:
     return db.session.scalar(select(TicketMessage.ticket_id).where(TicketMessage.message_id == message_id))
-
-
-def _limits() -> ParseLimits:
-    config = current_app.config
-    return ParseLimits(max_raw_bytes=config["MAX_MAIL_BYTES"], max_attachment_bytes=config["MAX_ATTACHMENT_BYTES"])
 
 
 def _quarantine(raw: bytes, source: str, error: str) -> IngestOutcome:

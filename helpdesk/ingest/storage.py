@@ -4,39 +4,64 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 
+_made_dirs: set[str] = set()  # folders this process already made: a mail costs no mkdir call
+
 
 def _write_once(path: Path, data: bytes) -> None:
     """Write atomically; an existing file with this content-address is already right."""
-    if path.exists():
+    name = str(path)
+    if os.path.exists(name):
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    folder = os.path.dirname(name)
+    if folder not in _made_dirs:
+        os.makedirs(folder, exist_ok=True)
+        _made_dirs.add(folder)
+    tmp = os.path.join(folder, f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+    except FileNotFoundError:  # the folder was removed under us (a test, an admin): make it again
+        _made_dirs.discard(folder)
+        os.makedirs(folder, exist_ok=True)
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+    os.replace(tmp, name)
 
 
-def store_raw(raw: bytes) -> str:
-    """Keep the raw source of a mail; returns its path relative to the data dir."""
-    digest = hashlib.sha256(raw).hexdigest()
-    base = Path(current_app.config["RAW_MAIL_DIR"])
-    path = base / digest[:2] / f"{digest}.eml"
-    _write_once(path, raw)
-    return str(path.relative_to(current_app.config["DATA_DIR"]))
+@dataclass(frozen=True)
+class MailFiles:
+    """Where stored mail keeps its files (from the app config; plain paths, so worker processes can write)."""
 
+    data_dir: str
+    raw_dir: str
+    attachment_dir: str
 
-def store_attachment(data: bytes, filename: str) -> str:
-    """Keep an attachment under its content hash; returns its path relative to the attachment dir."""
-    digest = hashlib.sha256(data).hexdigest()
-    suffix = Path(filename).suffix.lower()[:12] if filename else ""
-    if not suffix.replace(".", "").isalnum():
-        suffix = ""
-    path = Path(current_app.config["ATTACHMENT_DIR"]) / digest[:2] / f"{digest}{suffix}"
-    _write_once(path, data)
-    return str(path.relative_to(current_app.config["ATTACHMENT_DIR"]))
+    @classmethod
+    def from_app(cls) -> MailFiles:
+        config = current_app.config
+        return cls(str(config["DATA_DIR"]), str(config["RAW_MAIL_DIR"]), str(config["ATTACHMENT_DIR"]))
+
+    def store_raw(self, raw: bytes) -> str:
+        """Keep the raw source of a mail; returns its path relative to the data dir."""
+        digest = hashlib.sha256(raw).hexdigest()
+        path = Path(self.raw_dir, digest[:2], f"{digest}.eml")
+        _write_once(path, raw)
+        return os.path.relpath(path, self.data_dir)
+
+    def store_attachment(self, data: bytes, filename: str) -> str:
+        """Keep an attachment under its content hash; returns its path relative to the attachment dir."""
+        digest = hashlib.sha256(data).hexdigest()
+        suffix = Path(filename).suffix.lower()[:12] if filename else ""
+        if not suffix.replace(".", "").isalnum():
+            suffix = ""
+        path = Path(self.attachment_dir, digest[:2], f"{digest}{suffix}")
+        _write_once(path, data)
+        return os.path.relpath(path, self.attachment_dir)
 
 
 def read_raw(raw_path: str) -> bytes:

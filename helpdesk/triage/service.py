@@ -83,8 +83,14 @@ def get_triager() -> Triager:
 
 
 def triage_text(text: str, subject: str) -> TriageResult:
-    """Triage a question; reply prefixes are stripped and mark the subject as the thread's old topic."""
-    return get_triager().triage(text, strip_subject_prefixes(subject), reply=is_reply_subject(subject))
+    """Triage a question with this process's triager (see `triage_mail`)."""
+    return triage_mail(get_triager(), text, subject)
+
+
+def triage_mail(triager: Triager, text: str, subject: str) -> TriageResult:
+    """Triage a question; reply prefixes are stripped and mark the subject as the thread's old topic.
+    Needs no app context (ingest runs it in worker processes)."""
+    return triager.triage(text, strip_subject_prefixes(subject), reply=is_reply_subject(subject))
 
 
 def is_uncertain(ticket: Ticket) -> bool:
@@ -92,10 +98,17 @@ def is_uncertain(ticket: Ticket) -> bool:
     return ticket.category is None or (ticket.category_confidence or 0.0) < current_app.config["TRIAGE_THRESHOLD"]
 
 
-def triage_ticket(ticket: Ticket, message: TicketMessage) -> TriageResult:
-    """Set category, confidence, reason and suggestions on a ticket from its newest question (caller commits)."""
+def triage_ticket(ticket: Ticket, message: TicketMessage, done: tuple[str, TriageResult] | None = None) -> TriageResult:
+    """Set category, confidence, reason and suggestions on a ticket from its newest question (caller commits).
+
+    `done` is (subject, result) of a triage already made of this message's text under that subject: it is
+    used when the subject is the one this ticket triages with."""
     text = message.clean_text if message.clean_text is not None else message.text
-    result = triage_text(text or "", message.subject or ticket.subject)
+    subject = message.subject or ticket.subject
+    if done is not None and done[0] == subject:
+        result = done[1]
+    else:
+        result = triage_text(text or "", subject)
     if ticket.category_source != "agent":
         ticket.category = result.category
         ticket.category_confidence = round(result.confidence, 4)
