@@ -44,6 +44,7 @@ ENV_KEYS: dict[str, tuple[str, Any]] = {
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "TOTP_REQUIRED_FOR_ADMINS": ("TOTP_REQUIRED_FOR_ADMINS", _bool),
     "OUTBOX_THREAD": ("OUTBOX_THREAD", _bool),
+    "INGEST_WORKERS": ("INGEST_WORKERS", _INT),
 }
 
 
@@ -95,6 +96,7 @@ def defaults() -> dict[str, Any]:
         "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
         "MAX_MAIL_BYTES": 30 * 1024 * 1024,
         "FLOOD_MAX_PER_HOUR": 20,
+        "INGEST_WORKERS": None,  # worker processes that prepare big batches; None: one per further core
         "TOTP_REQUIRED_FOR_ADMINS": False,
         "OUTBOX_THREAD": False,
     }

@@ -115,12 +115,12 @@ class Classifier:
         """The model trained on the bundled seed examples, calibrated; built once per process."""
         with cls._default_lock:
             if cls._default is None:
-                from knowledge.classify_calibrate import fit_temperature
+                from knowledge.classify_calibrate import fit_temperature, stored_temperature
 
                 examples = load_examples()
                 model = cls()
                 model.train(examples)
-                model.temperature, model.smoothing = fit_temperature(examples)
+                model.temperature, model.smoothing = stored_temperature() or fit_temperature(examples)
                 model._build()  # build now, so threads sharing the default never race on the lazy build
                 cls._default = model
             return cls._default

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from knowledge.classify import CATEGORIES, Classifier, Example, _softmax, vectorise
+from knowledge.classify import CATEGORIES, SEED_PATH, Classifier, Example, _softmax, vectorise
 
 FOLDS = 5
 # Candidate temperatures on a log grid; NB logits are far too sharp, so the fit usually lands well above 1.
@@ -106,3 +110,45 @@ def expected_calibration_error(rows: Sequence[tuple]) -> float:
     """Weighted mean gap between confidence and accuracy over reliability rows."""
     total = sum(r[2] for r in rows)
     return sum(r[2] * abs(r[3] - r[4]) for r in rows) / total if total else 0.0
+
+
+# The fit of the seed model takes most of a second: every process that classifies would pay for it at start.
+# It is stored with a key over everything it depends on (the seeds and the code that turns them into numbers);
+# when any of that changes the key no longer matches, the fit is done again at start, and a test says to run
+# `python -m knowledge.classify_calibrate` to store the new one.
+CALIBRATION_PATH = Path(__file__).with_name("training") / "calibration.json"
+_INPUTS = ("classify.py", "classify_text.py", "classify_lexicon.py", "classify_calibrate.py")
+
+
+def calibration_key(seed_path: Path | str = SEED_PATH) -> str:
+    """A hash of the seed examples and the code the calibration depends on."""
+    digest = hashlib.sha256(Path(seed_path).read_bytes())
+    for name in _INPUTS:
+        digest.update(Path(__file__).with_name(name).read_bytes())
+    return digest.hexdigest()
+
+
+def stored_temperature(seed_path: Path | str = SEED_PATH) -> tuple[float, float] | None:
+    """(temperature, smoothing) stored for exactly these seeds and this code, or None."""
+    try:
+        stored = json.loads(CALIBRATION_PATH.read_text(encoding="utf-8"))
+        if stored.get("key") == calibration_key(seed_path):
+            return float(stored["temperature"]), float(stored["smoothing"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def write_calibration(examples: Sequence[Example], seed_path: Path | str = SEED_PATH) -> tuple[float, float]:
+    """Fit on the examples and store the result under the current key."""
+    temperature, smoothing = fit_temperature(examples)
+    payload = {"key": calibration_key(seed_path), "temperature": temperature, "smoothing": smoothing}
+    CALIBRATION_PATH.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    return temperature, smoothing
+
+
+if __name__ == "__main__":
+    from knowledge.classify import load_examples
+
+    fitted = write_calibration(load_examples())
+    sys.stdout.write(f"{CALIBRATION_PATH}: temperature {fitted[0]}, smoothing {fitted[1]}\n")

@@ -262,6 +262,7 @@ class SearchIndex:
             fallback=lambda: summary,
             cache=self._spans,
             spans=load_spans(r.get("spans")),
+            span_index=r.get("span_index"),
         ) if with_snippet else ""
         return Hit(
             slug=r["slug"],

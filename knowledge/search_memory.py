@@ -19,6 +19,7 @@ from whoosh.scoring import BM25F
 
 from knowledge.search_query import EXACT_FIELD, STEMMED_FIELDS, QueryPlan
 from knowledge.search_schema import load_spans
+from knowledge.snippets import index_spans
 
 K1 = 1.2
 B = 0.75
@@ -49,7 +50,8 @@ class MemorySnapshot:
         self._doc_count_all = reader.doc_count_all()
         self.stored: dict[int, dict] = dict(reader.iter_docs())
         for stored in self.stored.values():
-            stored["spans"] = load_spans(stored.get("spans")) or []  # parsed once, not per hit
+            stored["spans"] = load_spans(stored.get("spans")) or []  # parsed and indexed once, not per hit
+            stored["span_index"] = index_spans(stored["spans"])
         self.terms: dict[int, set[str]] = {n: set(s.get("terms", "").split()) for n, s in self.stored.items()}
         self.fields: dict[str, _Field] = {}
         for name in (*STEMMED_FIELDS, EXACT_FIELD):

@@ -56,6 +56,14 @@ def _window(text: str, spans: list[tuple[int, int]], terms_at: dict[int, str], w
     return begin, end
 
 
+def index_spans(spans: Sequence[Sequence]) -> dict[str, list[int]]:
+    """Positions in `spans` per term, for `highlight(span_index=…)`."""
+    index: dict[str, list[int]] = {}
+    for n, span in enumerate(spans):
+        index.setdefault(span[0], []).append(n)
+    return index
+
+
 class SpanCache:
     """Remembers the analysed spans of article texts, so a snippet costs no re-analysis per query."""
 
@@ -90,10 +98,12 @@ def highlight(
     fallback: Callable[[], str] | None = None,
     cache: SpanCache | None = None,
     spans: Sequence[Sequence] | None = None,
+    span_index: dict[str, list[int]] | None = None,
 ) -> str:
     """Escaped snippet of `text` around the best cluster of `terms`, with <mark> around each match.
 
-    `spans` are precomputed (term, start, end) of snippet_text(text), as the index stores them.
+    `spans` are precomputed (term, start, end) of snippet_text(text), as the index stores them; `span_index`
+    (from `index_spans`) finds a query's terms among them without reading them all.
     """
     text = snippet_text(text)
     if not text:
@@ -103,10 +113,13 @@ def highlight(
     terms_at: dict[int, str] = {}
     if spans is None:
         spans = (cache or _NO_CACHE).spans(text, analyzer)
-    for term, start, end in spans:
-        if term in wanted:
-            hits.append((start, end))
-            terms_at.setdefault(start, term)
+    if span_index is not None:
+        matched = [spans[i] for i in sorted(i for term in wanted for i in span_index.get(term, ()))]
+    else:
+        matched = [span for span in spans if span[0] in wanted]
+    for term, start, end in matched:
+        hits.append((start, end))
+        terms_at.setdefault(start, term)
     spans = _merge(hits)
     for s, _e in spans:
         terms_at.setdefault(s, str(s))

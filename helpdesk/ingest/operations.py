@@ -136,7 +136,7 @@ def _context() -> PrepareContext:
     config = current_app.config
     limits = ParseLimits(max_raw_bytes=config["MAX_MAIL_BYTES"], max_attachment_bytes=config["MAX_ATTACHMENT_BYTES"])
     return PrepareContext(limits, config["MESSAGE_ID_DOMAIN"], config["OWN_ADDRESSES"], get_triager(),
-                          MailFiles.from_app())
+                          MailFiles.from_app(), config["INGEST_WORKERS"])
 
 
 class _Batch:

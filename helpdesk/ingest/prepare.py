@@ -8,6 +8,7 @@ with the threading it knows, whether a mail is really a new question and uses th
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -37,6 +38,7 @@ class PrepareContext:
     own_addresses: Sequence[str]
     triager: Triager
     files: MailFiles
+    workers: int | None = None  # worker processes for a big batch; None: one per further core
 
 
 @dataclass
@@ -102,13 +104,16 @@ def prepare_stream(raws: Sequence[bytes], ctx: PrepareContext) -> Iterator[list[
     """Prepare a batch and hand it back in order, a chunk at a time. A big batch is shared between this
     process and forked workers (one per further core); if forking is impossible or a worker fails, this process
     prepares the rest itself. Never raises for bad mail."""
-    workers = _worker_count(len(raws))
+    workers = _worker_count(len(raws), ctx.workers)
     own = len(raws) if workers == 0 else int(len(raws) * max(0.0, (1 / workers - STORE_COST) / (1 + 1 / workers)))
     global _forked
     pool = results = None
     if workers:
         _forked = ctx
         try:
+            # Objects that exist now are left alone by the garbage collector (here and in the workers): a
+            # collection in a worker would otherwise touch, and so copy, every page it shares with this process.
+            gc.freeze()
             pool = multiprocessing.get_context("fork").Pool(workers)
             chunks = [list(raws[start:start + CHUNK]) for start in range(own, len(raws), CHUNK)]
             results = pool.imap(_prepare_in_worker, chunks)  # chunks of mails, back in order
@@ -133,6 +138,7 @@ def prepare_stream(raws: Sequence[bytes], ctx: PrepareContext) -> Iterator[list[
         if pool is not None:
             pool.terminate()
             pool.join()
+            gc.unfreeze()
         _forked = None
 
 
@@ -141,7 +147,8 @@ def prepare_many(raws: Sequence[bytes], ctx: PrepareContext) -> list[Prepared]:
     return [prepared for chunk in prepare_stream(raws, ctx) for prepared in chunk]
 
 
-def _worker_count(size: int) -> int:
+def _worker_count(size: int, configured: int | None = None) -> int:
     if size < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return 0
-    return max(0, min((os.cpu_count() or 1) - 1, 7))
+    wanted = (os.cpu_count() or 1) - 1 if configured is None else configured
+    return max(0, min(wanted, 7))

@@ -222,3 +222,14 @@ def test_dev_mail_questions_are_mostly_right(model: Classifier) -> None:
         body = cut.split(r["body"], maxsplit=1)[0]
         right += model.classify(body, r["subject"]).category == r["category"]
     assert right / len(questions) >= 0.85
+
+
+def test_stored_calibration_is_current_and_equals_a_fresh_fit() -> None:
+    """The stored fit saves every process a second at start; it must be exactly what fitting gives now.
+    When this fails after a change to the seeds or the classifier: `python -m knowledge.classify_calibrate`."""
+    from knowledge.classify_calibrate import fit_temperature, stored_temperature
+
+    stored = stored_temperature()
+    assert stored is not None, "calibration.json is stale: run python -m knowledge.classify_calibrate"
+    assert stored == fit_temperature(load_examples())
+    assert (Classifier.default().temperature, Classifier.default().smoothing) == stored
