@@ -12,6 +12,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -114,7 +115,7 @@ def prepare_stream(raws: Sequence[bytes], ctx: PrepareContext) -> Iterator[list[
             # Objects that exist now are left alone by the garbage collector (here and in the workers): a
             # collection in a worker would otherwise touch, and so copy, every page it shares with this process.
             gc.freeze()
-            pool = multiprocessing.get_context("fork").Pool(workers)
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent)
             chunks = [list(raws[start:start + CHUNK]) for start in range(own, len(raws), CHUNK)]
             results = pool.imap(_prepare_in_worker, chunks)  # chunks of mails, back in order
         except Exception:  # noqa: BLE001 - e.g. no memory for a fork: this process does it all
@@ -140,6 +141,19 @@ def prepare_stream(raws: Sequence[bytes], ctx: PrepareContext) -> Iterator[list[
             pool.join()
             gc.unfreeze()
         _forked = None
+
+
+def _die_with_parent() -> None:
+    """A worker ends when the ingest process ends, even by SIGKILL (which runs no clean-up): otherwise it would
+    wait for work forever. Linux only; elsewhere a worker ends with the pool as usual."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def prepare_many(raws: Sequence[bytes], ctx: PrepareContext) -> list[Prepared]:

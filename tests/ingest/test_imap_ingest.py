@@ -64,7 +64,28 @@ def test_server_restart_between_runs(imap_app, imap_mailbox, runner):
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_moments_loses_and_duplicates_nothing(imap_app, imap_mailbox):
+def _children(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return [int(child) for child in found]
+
+
+def _gone(pid: int, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                if "zombie" in status.read():
+                    return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+# 20: one transaction per 20 mails, all prepared in the ingesting process; 100: batches big enough to be
+# prepared by worker processes too.
+@pytest.mark.parametrize("batch_size", [20, 100])
+def test_sigkill_at_random_moments_loses_and_duplicates_nothing(imap_app, imap_mailbox, batch_size):
     total = 300
     rng = random.Random(20261129)
     ids = [f"crash{n}@school.example" for n in range(total)]
@@ -74,7 +95,7 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(imap_app, imap_m
     env = cli_env(imap_app, imap_mailbox)
     # Small batches, so the moves to Verwerkt (once per batch) happen all through the run and a kill can land
     # between a commit and its batch's move, in a move, in a state save or in the middle of storing a mail.
-    command = flask_cmd("ingest", "--once", "--batch-size", "20")
+    command = flask_cmd("ingest", "--once", "--batch-size", str(batch_size))
     kills = 0
     while kills < 3:
         before = len(stored_ids())
@@ -105,6 +126,29 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(imap_app, imap_m
     assert len(stored) == len(set(stored))
     assert imap_mailbox.count("INBOX") == 0 and sorted(imap_mailbox.message_ids("Verwerkt")) == sorted(ids)
     assert db.session.scalar(select(func.count(Ticket.id))) == total
+
+
+def test_a_killed_ingester_leaves_no_worker_behind(imap_app, imap_mailbox):
+    """Workers prepare a big batch; SIGKILL runs no clean-up in the ingester, yet they must not wait forever."""
+    ids = [f"worker{n}@school.example" for n in range(200)]
+    imap_mailbox.append_many([make_mail(subject=f"Vraag {n}", body=f"Wat kost eHerkenning? ({n})",
+                                        sender=f"School {n} <b{n}@school{n}.example>", message_id=f"<{i}>")
+                              for n, i in enumerate(ids)])
+    proc = subprocess.Popen(flask_cmd("ingest", "--once", "--batch-size", "200"), cwd=ROOT,
+                            env=cli_env(imap_app, imap_mailbox), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not (workers := _children(proc.pid)) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert workers, "the ingester should have started worker processes for 200 mails"
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert all(_gone(pid) for pid in workers), "a worker outlived its killed ingester"
+    final = run_cli(imap_app, "ingest", "--once", imap=imap_mailbox)
+    assert final.returncode == 0, final.stderr[-2000:]
+    assert sorted(stored_ids()) == sorted(ids)
 
 
 def _start_ingest(imap_app, imap_mailbox) -> subprocess.Popen:  # noqa: ANN001
