@@ -12,9 +12,14 @@ import gc
 import logging
 import multiprocessing
 import os
+import pickle
+import queue
 import signal
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 
 from knowledge.triage import Triager, TriageResult
 from mail_ingest import MailKind, MailParseError, ParsedMail, classify_mail, parse_message, split_reply
@@ -85,9 +90,6 @@ def _prepare(raw: bytes, ctx: PrepareContext) -> Prepared:
     return prepared
 
 
-# The context of the batch being prepared, set while its worker pool lives: forked workers inherit it.
-_forked: PrepareContext | None = None
-
 CHUNK = 25  # mails handed back at a time, so the caller can store while the workers prepare
 # What storing a prepared mail costs this process, relative to preparing it in a worker (which also pays for the
 # fork and for sending results back): measured with bench/ingest.py. With one worker this process prepares 45 % of
@@ -96,56 +98,110 @@ CHUNK = 25  # mails handed back at a time, so the caller can store while the wor
 STORE_COST = 0.1
 
 
-def _prepare_in_worker(raws: list[bytes]) -> list[Prepared]:
-    assert _forked is not None, "worker started without a context"
-    return [prepare_one(raw, _forked) for raw in raws]
+def _prepare_in_worker(raws: Sequence[bytes], ctx: PrepareContext) -> list[Prepared]:
+    return [prepare_one(raw, ctx) for raw in raws]
+
+
+def _worker_main(conn: Connection, raws: Sequence[bytes], ctx: PrepareContext) -> None:
+    """A forked worker: prepare its slice of the batch and send it back a chunk at a time, then end."""
+    _die_with_parent()
+    try:
+        for start in range(0, len(raws), CHUNK):
+            conn.send(_prepare_in_worker(raws[start:start + CHUNK], ctx))
+    finally:
+        conn.close()
+
+
+class _Worker:
+    """A forked worker preparing one slice of the batch. A thread here reads its pipe as results come, so the
+    worker never waits for this process (which is busy preparing its own part and storing)."""
+
+    def __init__(self, process: BaseProcess, conn: Connection, start: int, end: int) -> None:
+        self.process, self.conn, self.start, self.end = process, conn, start, end
+        self.results: queue.Queue[bytes | None] = queue.Queue()
+        self.reader = threading.Thread(target=self._read, name=f"ingest-worker-{process.pid}", daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        try:
+            while True:
+                self.results.put(self.conn.recv_bytes())
+        except (EOFError, OSError):  # the worker is done (or died): end of its results
+            self.results.put(None)
+
+    def receive(self) -> list[Prepared] | None:
+        """The worker's next chunk, or None when it died, failed or went silent for WORKER_TIMEOUT."""
+        try:
+            data = self.results.get(timeout=WORKER_TIMEOUT)
+            if data is not None:
+                return pickle.loads(data)
+            log.warning("werkproces %s voor ingest stopte voortijdig", self.process.pid)
+        except queue.Empty:
+            log.warning("werkproces %s voor ingest antwoordt niet", self.process.pid)
+        except Exception:  # noqa: BLE001 - an unreadable result
+            log.warning("werkproces %s voor ingest stuurde iets onleesbaars", self.process.pid, exc_info=True)
+        return None
+
+    def stop(self, delivered: bool) -> None:
+        """Reap a worker that delivered its slice; kill one that did not (it failed, or nobody wants it now)."""
+        if delivered:
+            self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()  # the reader thread ends at EOF
+        self.reader.join(timeout=5)
 
 
 def prepare_stream(raws: Sequence[bytes], ctx: PrepareContext) -> Iterator[list[Prepared]]:
     """Prepare a batch and hand it back in order, a chunk at a time. A big batch is shared between this
-    process and forked workers (one per further core); if forking is impossible or a worker fails, this process
-    prepares the rest itself. Never raises for bad mail."""
-    workers = _worker_count(len(raws), ctx.workers)
-    own = len(raws) if workers == 0 else int(len(raws) * max(0.0, (1 / workers - STORE_COST) / (1 + 1 / workers)))
-    global _forked
-    pool = results = None
-    if workers:
-        _forked = ctx
-        try:
-            # Objects that exist now are left alone by the garbage collector (here and in the workers): a
-            # collection in a worker would otherwise touch, and so copy, every page it shares with this process.
-            gc.freeze()
-            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent)
-            chunks = [list(raws[start:start + CHUNK]) for start in range(own, len(raws), CHUNK)]
-            results = pool.imap(_prepare_in_worker, chunks)  # chunks of mails, back in order
-        except Exception:  # noqa: BLE001 - e.g. no memory for a fork: this process does it all
-            log.warning("werkprocessen voor ingest starten niet; dit proces doet het zelf", exc_info=True)
-            own = len(raws)
-    try:
-        for start in range(0, own, CHUNK):
-            yield [prepare_one(raw, ctx) for raw in raws[start:min(start + CHUNK, own)]]
-        done = own
-        while results is not None and done < len(raws):
+    process (the first part) and forked workers (one slice each, one worker per further core), so this process can
+    store while the workers prepare. A worker that cannot start, dies or hangs costs time, not mail: this process
+    prepares what it did not deliver. Never raises for bad mail."""
+    count = _worker_count(len(raws), ctx.workers)
+    own = len(raws) if count == 0 else int(len(raws) * max(0.0, (1 / count - STORE_COST) / (1 + 1 / count)))
+    size = -(-(len(raws) - own) // count) if count else 0
+    slices = [(start, min(start + size, len(raws))) for start in range(own, len(raws), size)] if size else []
+    workers: list[_Worker] = []
+    if slices:
+        # Objects that exist now are left alone by the garbage collector (here and in the workers): a
+        # collection in a worker would otherwise touch, and so copy, every page it shares with this process.
+        gc.freeze()
+        fork = multiprocessing.get_context("fork")
+        for start, end in slices:
             try:
-                chunk = results.next(timeout=WORKER_TIMEOUT)
-            except Exception:  # noqa: BLE001 - a worker died or hangs: the rest is prepared here
-                log.warning("werkproces voor ingest faalde; dit proces doet de rest", exc_info=True)
-                break
-            yield chunk
-            done += len(chunk)
-        for start in range(done, len(raws), CHUNK):
-            yield [prepare_one(raw, ctx) for raw in raws[start:start + CHUNK]]
+                reader, writer = fork.Pipe(duplex=False)
+                process = fork.Process(target=_worker_main, args=(writer, raws[start:end], ctx), daemon=True)
+                process.start()
+                writer.close()
+            except Exception:  # noqa: BLE001 - e.g. no memory for a fork: this process does that slice
+                log.warning("werkproces voor ingest start niet; dit proces doet het zelf", exc_info=True)
+                continue
+            workers.append(_Worker(process, reader, start, end))
+    done = 0
+    try:
+        for worker in workers:
+            yield from _here(raws, ctx, done, worker.start)  # this process's part, or what a worker left undone
+            done = worker.start
+            while done < worker.end and (chunk := worker.receive()) is not None:
+                yield chunk
+                done += len(chunk)
+        yield from _here(raws, ctx, done, len(raws))
     finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+        for worker in workers:
+            worker.stop(delivered=done >= worker.end)
+        if slices:
             gc.unfreeze()
-        _forked = None
+
+
+def _here(raws: Sequence[bytes], ctx: PrepareContext, start: int, end: int) -> Iterator[list[Prepared]]:
+    for first in range(start, end, CHUNK):
+        yield _prepare_in_worker(raws[first:min(first + CHUNK, end)], ctx)
 
 
 def _die_with_parent() -> None:
-    """A worker ends when the ingest process ends, even by SIGKILL (which runs no clean-up): otherwise it would
-    wait for work forever. Linux only; elsewhere a worker ends with the pool as usual."""
+    """A worker ends when the ingest process ends, even by SIGKILL (which runs no clean-up), instead of working
+    on for nobody. Linux only; elsewhere it ends when it finds the pipe to the ingester closed."""
     try:
         import ctypes
 
@@ -154,11 +210,6 @@ def _die_with_parent() -> None:
         return
     if os.getppid() == 1:  # the parent died before prctl took effect
         os._exit(1)
-
-
-def prepare_many(raws: Sequence[bytes], ctx: PrepareContext) -> list[Prepared]:
-    """Prepare a batch, in order (see `prepare_stream`)."""
-    return [prepared for chunk in prepare_stream(raws, ctx) for prepared in chunk]
 
 
 def _worker_count(size: int, configured: int | None = None) -> int:
