@@ -63,8 +63,9 @@ def ingest_many(mails: Sequence[RawMail]) -> list[IngestOutcome]:
     """Run a batch of raw mails through parse → filters → thread → store; one outcome per mail, in order.
     Never raises for bad mail.
 
-    The batch is stored in one transaction: what it needs from the database is read in a few queries up front
-    and each table gets its rows in one INSERT, so a crash leaves either all of the batch stored or none of it
+    The batch is stored in one transaction: what it needs from the database is read in a few queries per chunk
+    of prepared mail and every table gets its rows in one flush, so a crash leaves either all of the batch stored
+    or none of it
     (and the caller moves mail out of the mailbox only after this returns). If storing the batch fails for any
     reason (a bug that one odd mail triggers, another ingester that stored the same Message-ID first), it is
     rolled back and every mail is stored again in a transaction of its own: a mail that fails alone is
