@@ -65,8 +65,7 @@ def ingest_many(mails: Sequence[RawMail]) -> list[IngestOutcome]:
 
     The batch is stored in one transaction: what it needs from the database is read in a few queries per chunk
     of prepared mail and every table gets its rows in one flush, so a crash leaves either all of the batch stored
-    or none of it
-    (and the caller moves mail out of the mailbox only after this returns). If storing the batch fails for any
+    or none of it (and the caller moves mail out of the mailbox only after this returns). If storing it fails for any
     reason (a bug that one odd mail triggers, another ingester that stored the same Message-ID first), it is
     rolled back and every mail is stored again in a transaction of its own: a mail that fails alone is
     quarantined with its raw bytes and the error, and the others are still stored.
