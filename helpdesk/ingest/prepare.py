@@ -8,7 +8,6 @@ with the threading it knows, whether a mail is really a new question and uses th
 
 from __future__ import annotations
 
-import gc
 import logging
 import multiprocessing
 import os
@@ -98,7 +97,7 @@ CHUNK = 25  # mails handed back at a time, so the caller can store while the wor
 STORE_COST = 0.1
 
 
-def _prepare_in_worker(raws: Sequence[bytes], ctx: PrepareContext) -> list[Prepared]:
+def _prepare_chunk(raws: Sequence[bytes], ctx: PrepareContext) -> list[Prepared]:
     return [prepare_one(raw, ctx) for raw in raws]
 
 
@@ -107,7 +106,7 @@ def _worker_main(conn: Connection, raws: Sequence[bytes], ctx: PrepareContext) -
     _die_with_parent()
     try:
         for start in range(0, len(raws), CHUNK):
-            conn.send(_prepare_in_worker(raws[start:start + CHUNK], ctx))
+            conn.send(_prepare_chunk(raws[start:start + CHUNK], ctx))
     finally:
         conn.close()
 
@@ -164,9 +163,6 @@ def prepare_stream(raws: Sequence[bytes], ctx: PrepareContext) -> Iterator[list[
     slices = [(start, min(start + size, len(raws))) for start in range(own, len(raws), size)] if size else []
     workers: list[_Worker] = []
     if slices:
-        # Objects that exist now are left alone by the garbage collector (here and in the workers): a
-        # collection in a worker would otherwise touch, and so copy, every page it shares with this process.
-        gc.freeze()
         fork = multiprocessing.get_context("fork")
         for start, end in slices:
             try:
@@ -190,13 +186,11 @@ def prepare_stream(raws: Sequence[bytes], ctx: PrepareContext) -> Iterator[list[
     finally:
         for worker in workers:
             worker.stop(delivered=done >= worker.end)
-        if slices:
-            gc.unfreeze()
 
 
 def _here(raws: Sequence[bytes], ctx: PrepareContext, start: int, end: int) -> Iterator[list[Prepared]]:
     for first in range(start, end, CHUNK):
-        yield _prepare_in_worker(raws[first:min(first + CHUNK, end)], ctx)
+        yield _prepare_chunk(raws[first:min(first + CHUNK, end)], ctx)
 
 
 def _die_with_parent() -> None:

@@ -18,18 +18,15 @@ def _write_once(path: Path, data: bytes) -> None:
     if os.path.exists(name):
         return
     folder = os.path.dirname(name)
+    tmp = os.path.join(folder, f".{path.name}.{os.getpid()}.tmp")
     if folder not in _made_dirs:
         os.makedirs(folder, exist_ok=True)
         _made_dirs.add(folder)
-    tmp = os.path.join(folder, f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
+        Path(tmp).write_bytes(data)
     except FileNotFoundError:  # the folder was removed under us (a test, an admin): make it again
-        _made_dirs.discard(folder)
         os.makedirs(folder, exist_ok=True)
-        with open(tmp, "wb") as handle:
-            handle.write(data)
+        Path(tmp).write_bytes(data)
     os.replace(tmp, name)
 
 

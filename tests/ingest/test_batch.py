@@ -16,7 +16,7 @@ from mail_ingest.demo import demo_mail_paths
 from tests.ingest.conftest import make_mail
 
 PARENT = os.getpid()
-real_prepare = prepare._prepare_in_worker
+real_prepare = prepare._prepare_chunk
 
 
 def count(model) -> int:  # noqa: ANN001
@@ -122,7 +122,7 @@ def die(*_args: object) -> list:
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="worker processes need a second core")
 def test_a_dying_worker_costs_time_but_no_mail(app, monkeypatch):
-    monkeypatch.setattr(prepare, "_prepare_in_worker", die)
+    monkeypatch.setattr(prepare, "_prepare_chunk", die)
     monkeypatch.setattr(prepare, "WORKER_TIMEOUT", 2.0)
     mails = variants(prepare.PARALLEL_FROM + 6)
     outcomes = ingest_many([RawMail(raw) for raw in mails])
