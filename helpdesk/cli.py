@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from flask_migrate import upgrade
 
 from .extensions import db
+from .schema_check import needs_schema
 from .users import UserError, create_user
 
 users_cli = AppGroup("users", help="Staff accounts.")
@@ -30,6 +31,7 @@ def setup_command() -> None:
 @click.option("--role", type=click.Choice(["agent", "editor", "admin"]), default="agent", show_default=True)
 @click.option("--name", default="", help="Display name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@needs_schema
 def users_create(email: str, role: str, name: str, password_stdin: bool) -> None:
     """Create a staff account; the password comes from --password-stdin or a prompt."""
     if password_stdin:
@@ -45,6 +47,7 @@ def users_create(email: str, role: str, name: str, password_stdin: bool) -> None
 
 
 @users_cli.command("list")
+@needs_schema
 def users_list() -> None:
     """List staff accounts."""
     from sqlalchemy import select
@@ -71,6 +74,7 @@ def register_cli(app: Flask) -> None:
 
 
 @click.command("demo")
+@needs_schema
 def demo_command() -> None:
     """Prepare a demo: one account per role (only in an empty database), demo mails, and print how to log in."""
     from .demo import prepare_demo

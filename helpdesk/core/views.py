@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from ..auth.roles import public
 from ..extensions import db
 from ..models import User
+from ..schema_check import schema_problem
 
 bp = Blueprint("core", __name__)
 
@@ -38,7 +39,7 @@ def healthz() -> tuple[Response, int]:
     checks: dict[str, str] = {}
     try:
         db.session.execute(text("SELECT 1"))
-        checks["database"] = "ok"
+        checks["database"] = schema_problem() or "ok"
     except Exception as exc:  # any driver error means unhealthy
         db.session.rollback()
         checks["database"] = f"fout: {type(exc).__name__}"

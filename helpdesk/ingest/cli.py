@@ -19,6 +19,7 @@ from mail_ingest.sources import iter_messages
 
 from ..extensions import db
 from ..models import MailboxState, QuarantinedMail, Ticket, TicketMessage
+from ..schema_check import needs_schema
 from .mailbox import MailboxNotConfigured, MailboxStore, mailbox_config
 from .operations import RawMail, ingest_many, reprocess_quarantined
 
@@ -31,6 +32,7 @@ mail_cli = AppGroup("mail", help="Mailbox status and quarantine.")
 @click.option("--once", is_flag=True, help="Drain the mailbox once and exit.")
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 5000),
               help="Messages fetched per batch; stored ones are moved to the processed folder once per batch.")
+@needs_schema
 def ingest_command(once: bool, batch_size: int) -> None:
     """Fetch new mail from the configured IMAP mailbox into tickets (waits with IDLE unless --once)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -69,6 +71,7 @@ def _warm_up_triage() -> None:
 
 @click.command("import-mail")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@needs_schema
 def import_mail_command(paths: tuple[str, ...]) -> None:
     """Import .eml files, an mbox file or a Maildir through the same pipeline as ingest."""
     counts: dict[str, int] = {}
@@ -83,6 +86,7 @@ def import_mail_command(paths: tuple[str, ...]) -> None:
 
 
 @mail_cli.command("status")
+@needs_schema
 def mail_status() -> None:
     """Print JSON: mailbox, uidvalidity, last uid and counts."""
     states = db.session.scalars(select(MailboxState).order_by(MailboxState.id)).all()
@@ -105,6 +109,7 @@ def mail_status() -> None:
 @mail_cli.command("reprocess")
 @click.argument("item_id", required=False, type=int)
 @click.option("--all", "all_items", is_flag=True, help="Reprocess every quarantined mail.")
+@needs_schema
 def mail_reprocess(item_id: int | None, all_items: bool) -> None:
     """Run quarantined mails (ID or --all) through the pipeline again."""
     if (item_id is None) == (not all_items):

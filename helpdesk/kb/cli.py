@@ -7,10 +7,12 @@ from flask import Flask
 
 from knowledge.search import LockError
 
+from ..schema_check import needs_schema
 from .search_service import db_fingerprint, docs_from_db, get_index
 
 
 @click.command("reindex")
+@needs_schema
 def reindex_command() -> None:
     """Rebuild the search index from the published articles in the database."""
     docs = docs_from_db()

@@ -8,12 +8,15 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from ..schema_check import needs_schema
+
 outbox_cli = AppGroup("outbox", help="Uitgaande antwoorden (SMTP).")
 
 
 @outbox_cli.command("run")
 @click.option("--once", is_flag=True, help="Verstuur wat klaarstaat en stop.")
 @click.option("--interval", default=10.0, show_default=True, help="Seconden tussen rondes.")
+@needs_schema
 def run_command(once: bool, interval: float) -> None:
     """Deliver waiting replies over SMTP, retrying failures with backoff."""
     from .sender import deliver_due

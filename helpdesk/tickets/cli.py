@@ -12,11 +12,13 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Ticket
+from ..schema_check import needs_schema
 
 tickets_cli = AppGroup("tickets", help="Tickets.")
 
 
 @tickets_cli.command("export")
+@needs_schema
 def export_command() -> None:
     """Print one JSON object a line per ticket: number, subject, status, category, requester, messages."""
     query = select(Ticket).options(selectinload(Ticket.messages)).order_by(Ticket.id).execution_options(

@@ -23,3 +23,10 @@ def test_healthz_reports_unreachable_database(make_app, tmp_path):
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"].startswith("fout")
+
+
+def test_healthz_reports_a_database_that_setup_has_not_prepared(make_app, tmp_path):
+    bare = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'bare.sqlite3'}")
+    response = bare.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert "flask --app app setup" in response.json["database"]

@@ -70,3 +70,38 @@ def test_setup_is_idempotent(app, runner):
     second = runner.invoke(args=["setup"])
     assert second.exit_code == 0, second.output
     assert "schema is bijgewerkt" in second.output
+
+
+@pytest.mark.parametrize("command", [["mail", "status"], ["tickets", "export"], ["users", "list"], ["reindex"],
+                                     ["mail", "reprocess", "--all"], ["outbox", "run", "--once"]])
+def test_commands_before_setup_say_to_run_setup_instead_of_a_traceback(tmp_path, command):
+    from helpdesk import create_app
+    from tests.conftest import base_config
+
+    app = create_app(base_config(tmp_path / "data", f"sqlite:///{tmp_path / 'empty.sqlite3'}"))
+    with app.app_context():  # as `flask` itself does for every command
+        result = app.test_cli_runner().invoke(args=command)
+        db.engine.dispose()
+    assert result.exit_code == 1
+    assert "nog niet ingericht" in result.output and "flask --app app setup" in result.output
+    assert "Traceback" not in result.output and "OperationalError" not in result.output
+
+
+def test_a_schema_behind_or_ahead_of_the_code_is_named(tmp_path):
+    from helpdesk import create_app
+    from tests.conftest import base_config
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    migrate_database(url, tmp_path)
+    app = create_app(base_config(tmp_path / "data", url))
+    runner = app.test_cli_runner()
+    engine = create_engine(url)
+    with app.app_context():
+        assert runner.invoke(args=["mail", "status"]).exit_code == 0
+        for revision, expected in (("0001", "loopt achter"), ("9999", "nieuwer dan deze versie")):
+            with engine.begin() as conn:
+                conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": revision})
+            result = runner.invoke(args=["mail", "status"])
+            assert result.exit_code == 1 and expected in result.output, result.output
+        db.engine.dispose()
+    engine.dispose()
