@@ -1,0 +1,205 @@
+"""One transaction's worth of mail: what a batch needs from the database, read up front, and its new rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from mail_ingest import ParsedMail, candidate_parent_ids, ticket_number_from_subject
+
+from ..extensions import db
+from ..models import Attachment, Requester, Ticket, TicketMessage, record_event, utcnow
+from .prepare import NO_SUBJECT, Prepared
+
+REOPEN_STATUSES = ("pending", "solved", "closed")
+
+
+@dataclass
+class IngestOutcome:
+    """What happened to one mail: stored (new ticket or threaded), duplicate, ignored or quarantined."""
+
+    status: str  # "created", "threaded", "duplicate", "ignored", "quarantined"
+    ticket_id: int | None = None
+    message_id: str | None = None
+    kind: str = "question"
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class RawMail:
+    """One mail as it came in: its bytes, where from (for the quarantine) and its IMAP (UIDVALIDITY, UID)."""
+
+    raw: bytes
+    source: str = ""
+    uid: tuple[int, int] | None = None
+
+
+class Batch:
+    """Storing a batch of parsed mails: what they need from the database, read up front in a few queries, plus
+    what the batch itself adds (the second mail of a new sender finds the requester the first one created;
+    a reply-all to a question in the same batch joins its ticket). The caller commits."""
+
+    def __init__(self) -> None:
+        self.flood_limit = current_app.config["FLOOD_MAX_PER_HOUR"]
+        self.stored_ids: dict[str, int] = {}  # Message-ID -> ticket id, of mail stored before this batch
+        self.requesters: dict[str, Requester] = {}  # email -> requester (stored before, or new in this batch)
+        self.tickets: dict[int, Ticket] = {}  # tickets stored before this batch that its mail may join
+        self.recent: dict[int, int] = {}  # requester id -> tickets created in the last hour (flood check)
+        self.created: dict[str, int] = {}  # requester email -> tickets this batch created
+        self.new_ids: dict[str, Ticket] = {}  # Message-ID -> ticket, of mail stored by this batch
+        self.pending: list[tuple[IngestOutcome, Ticket | None, dict | None]] = []
+        self.since = utcnow() - timedelta(hours=1)
+
+    def extend(self, mails: Sequence[ParsedMail]) -> None:
+        """Read what these mails need from the database (a few queries for all of them; nothing of this batch
+        is flushed until `finish`, so the answers are about what was stored before it)."""
+        with db.session.no_autoflush:
+            ids = {m.message_id for m in mails} | {pid for m in mails for pid in candidate_parent_ids(m)}
+            ids -= self.stored_ids.keys() | self.new_ids.keys()
+            for chunk in _chunks(ids):
+                self.stored_ids.update(db.session.execute(
+                    select(TicketMessage.message_id, TicketMessage.ticket_id)
+                    .where(TicketMessage.message_id.in_(chunk))).all())
+            known = set(self.requesters)
+            for chunk in _chunks({_sender(m) for m in mails} - known):
+                self.requesters.update((r.email, r) for r in db.session.scalars(
+                    select(Requester).where(Requester.email.in_(chunk))))
+            ticket_ids = set(self.stored_ids.values()) | {ticket_number_from_subject(m.subject) for m in mails}
+            ticket_ids -= self.tickets.keys() | {None}
+            for chunk in _chunks(ticket_ids):
+                self.tickets.update((t.id, t) for t in db.session.scalars(
+                    select(Ticket).options(joinedload(Ticket.requester)).where(Ticket.id.in_(chunk))))
+            loaded = {r.id for email, r in self.requesters.items() if email not in known and r.id is not None}
+            for chunk in _chunks(loaded):
+                self.recent.update(db.session.execute(  # uses ix_tickets_requester_id
+                    select(Ticket.requester_id, func.count(Ticket.id))
+                    .where(Ticket.requester_id.in_(chunk), Ticket.created_at >= self.since)
+                    .group_by(Ticket.requester_id)).all())
+
+    def store(self, prepared: Prepared, mail: RawMail) -> IngestOutcome:
+        """Add one mail to its ticket (new or existing) in the session; ids are filled in by `finish`."""
+        parsed, verdict = prepared.parsed, prepared.verdict
+        if parsed.message_id in self.stored_ids:
+            return IngestOutcome("duplicate", self.stored_ids[parsed.message_id], parsed.message_id)
+        if parsed.message_id in self.new_ids:  # the same mail twice in one batch
+            return self._later(IngestOutcome("duplicate", None, parsed.message_id), self.new_ids[parsed.message_id])
+        if verdict.kind == "own":
+            return IngestOutcome("ignored", None, parsed.message_id, "own", verdict.reason)
+        kind = verdict.kind
+        requester = self._requester(parsed)
+        ticket = self._thread(parsed)
+        if kind == "question" and ticket is None and self._flooding(requester):
+            kind = "held"
+        now = utcnow()
+        created = ticket is None
+        if ticket is None:
+            ticket = Ticket(subject=(parsed.subject or NO_SUBJECT)[:500], requester=requester, kind=kind,
+                            status="new", cc=", ".join(parsed.cc)[:2000] or None, created_at=now)
+            db.session.add(ticket)
+            self.created[requester.email] = self.created.get(requester.email, 0) + 1
+        message = TicketMessage(
+            ticket=ticket, direction="in", kind=kind, from_email=parsed.from_email,
+            from_name=parsed.from_name[:200], to_addrs=", ".join(parsed.to), cc_addrs=", ".join(parsed.cc),
+            subject=parsed.subject[:500], message_id=parsed.message_id, in_reply_to=parsed.in_reply_to,
+            references_header=" ".join(parsed.references) or None, raw_path=prepared.raw_path,
+            text=parsed.text, clean_text=prepared.clean_text, html=parsed.html, created_at=now,
+            imap_uidvalidity=mail.uid[0] if mail.uid else None, imap_uid=mail.uid[1] if mail.uid else None,
+        )
+        db.session.add(message)
+        for part, path in zip(parsed.attachments, prepared.attachment_paths, strict=True):
+            message.attachments.append(Attachment(
+                filename=part.filename[:255], content_type=part.content_type[:200], size=part.size,
+                storage_path=path, content_id=part.content_id, inline=part.inline))
+        self.new_ids[parsed.message_id] = ticket
+        _update_ticket_for_incoming(ticket, kind, now)
+        if kind == "question" and (created or ticket.category_source != "agent"):
+            from ..triage.service import triage_ticket
+
+            done = (prepared.triage_subject, prepared.triage) if prepared.triage is not None else None
+            triage_ticket(ticket, message, done)
+        outcome = IngestOutcome("created" if created else "threaded", None, parsed.message_id, kind, verdict.reason)
+        return self._later(outcome, ticket, {"message_id": parsed.message_id, "kind": kind, "rule": verdict.rule,
+                                             "threaded": not created})
+
+    def finish(self) -> None:
+        """Flush the batch (one INSERT per table) and add what needs ticket ids: outcomes and audit events."""
+        db.session.flush()
+        for outcome, ticket, event in self.pending:
+            if ticket is not None:
+                outcome.ticket_id = ticket.id
+            if event is not None:
+                record_event("mail_received", ticket_id=outcome.ticket_id, **event)
+        self.pending = []
+
+    def _later(self, outcome: IngestOutcome, ticket: Ticket | None, event: dict | None = None) -> IngestOutcome:
+        self.pending.append((outcome, ticket, event))
+        return outcome
+
+    def _requester(self, parsed: ParsedMail) -> Requester:
+        email = _sender(parsed)
+        requester = self.requesters.get(email)
+        if requester is None:
+            requester = self.requesters[email] = Requester(email=email, name=parsed.from_name[:200])
+            db.session.add(requester)
+        elif not requester.name and parsed.from_name:
+            requester.name = parsed.from_name[:200]
+        return requester
+
+    def _thread(self, parsed: ParsedMail) -> Ticket | None:
+        """The ticket a mail answers: by a stored Message-ID in In-Reply-To/References (ours first of all),
+        then by [IPO-n] in the subject when the sender is the ticket's requester or on its CC."""
+        for parent in candidate_parent_ids(parsed):
+            if parent in self.new_ids:
+                return self.new_ids[parent]
+            if parent in self.stored_ids and self.stored_ids[parent] in self.tickets:
+                return self.tickets[self.stored_ids[parent]]
+        number = ticket_number_from_subject(parsed.subject)
+        ticket = self.tickets.get(number) if number is not None else None
+        if ticket is not None and _belongs_to(ticket, parsed.from_email):
+            return ticket
+        return None
+
+    def _flooding(self, requester: Requester) -> bool:
+        """More new tickets from one sender in the last hour than a person writes: hold them for review."""
+        recent = self.recent.get(requester.id, 0) if requester.id is not None else 0
+        return recent + self.created.get(requester.email, 0) >= self.flood_limit
+
+
+def _sender(parsed: ParsedMail) -> str:
+    return (parsed.from_email or parsed.reply_to or "onbekend@afzender.invalid").lower()[:254]
+
+
+def _chunks(values: Iterable, size: int = 500) -> Iterator[list]:
+    """Values in lists of at most `size`, for IN (...) lists every database accepts."""
+    items = list(values)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _belongs_to(ticket: Ticket, sender: str) -> bool:
+    """Only the requester, or someone on the ticket's CC, may add to a ticket by its subject tag."""
+    sender = sender.lower()
+    if ticket.requester.email == sender:
+        return True
+    cc = {a.strip().lower() for a in (ticket.cc or "").split(",") if a.strip()}
+    return sender in cc
+
+
+def _update_ticket_for_incoming(ticket: Ticket, kind: str, now) -> None:  # noqa: ANN001
+    if kind != "question":
+        return  # auto-replies and bounces are kept on the ticket but never reopen it or make it wait
+    ticket.last_message_at = now
+    if ticket.waiting_since is None:
+        ticket.waiting_since = now
+    if ticket.status in REOPEN_STATUSES:
+        ticket.status = "open"
+        ticket.solved_at = None
+    if ticket.id is not None:
+        ticket.version = (ticket.version or 1) + 1
+
+
