@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -52,6 +52,8 @@ class ArticleForm(FlaskForm):
         DataRequired("Vul de tekst van het artikel in."),
         Length(max=200_000, message="De tekst is te lang (maximaal 200.000 tekens).")])
     note = StringField("Wat is er veranderd?", validators=[Length(max=500, message="Maximaal 500 tekens.")])
+    # the revision number the form was filled from (empty for a new article); a save checks it is still the head
+    base_version = HiddenField()
     preview = SubmitField("Voorbeeld")
     save = SubmitField("Opslaan als concept")
     publish = SubmitField("Publiceren")
@@ -64,6 +66,11 @@ class ArticleForm(FlaskForm):
         for n, line in enumerate((field.data or "").splitlines(), start=1):
             if line.strip() and len(parse_synonym_line(line)) < 2:
                 raise ValidationError(f"Regel {n} van de synoniemen heeft niet de vorm 'woord = ander woord'.")
+
+    def base(self) -> int | None:
+        """The revision number the editor started from, None when missing or not a number."""
+        value = (self.base_version.data or "").strip()
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
     def values(self) -> dict[str, object]:
         """The form's content as fields for save_draft."""

@@ -14,15 +14,19 @@ from knowledge.analysis import fold
 from ..auth.roles import editor_required
 from ..extensions import db
 from ..kb.operations import (
+    EditConflict,
     KbError,
     archive_article,
+    check_base,
     diff_revisions,
     feedback_counts,
     get_revision,
+    head_revision,
     publish_article,
     render_body,
     restore_revision,
     save_draft,
+    unsaved_revision,
 )
 from ..kb.search_service import try_index_article
 from ..models import Article, ArticleRevision, utcnow
@@ -58,18 +62,24 @@ def index() -> str:
 
 def _fill(form: ArticleForm, revision: ArticleRevision, article: Article) -> None:
     form.slug.data = article.slug
+    form.base_version.data = str(revision.number)
     for name in ("title", "category", "keywords", "synonyms", "summary", "review_date", "body"):
         getattr(form, name).data = getattr(revision, name)
 
 
 def _handle(form: ArticleForm, article: Article | None) -> Response | None:
-    """Save (and maybe publish) a valid form; on a KbError put the message on its field and return None."""
+    """Save (and maybe publish) a valid form; on a KbError put the message on its field and return None.
+
+    An EditConflict (someone else saved since the form was filled) is raised after the rollback.
+    """
     fields = form.values()
-    before = (article.draft_revision_id, article.published_revision_id) if article else ()
     if article is None and not (fields["slug"] or "").strip():
-        fields["slug"] = slugify(form.title.data or "")
+        form.slug.data = fields["slug"] = slugify(form.title.data or "")  # shown if that slug is taken
     published = False
     try:
+        if article is not None:
+            check_base(article, form.base())
+        before = (article.draft_revision_id, article.published_revision_id) if article else ()
         revision = save_draft(article, fields, current_user)
         article = revision.article
         if form.publish.data:
@@ -80,6 +90,8 @@ def _handle(form: ArticleForm, article: Article | None) -> Response | None:
             published = True
     except KbError as exc:
         db.session.rollback()
+        if isinstance(exc, EditConflict):
+            raise
         target = getattr(form, exc.field, None) if exc.field else None
         (target.errors if target is not None else form.form_errors).append(str(exc))
         return None
@@ -95,17 +107,30 @@ def _handle(form: ArticleForm, article: Article | None) -> Response | None:
     return redirect(url_for("editor.edit", article_id=article.id))
 
 
+def _conflict(form: ArticleForm, article: Article, head: ArticleRevision) -> dict[str, object]:
+    """What the conflict message shows; the form's base becomes the head, so saving again is a choice."""
+    base = get_revision(article, form.base()) if form.base() is not None else None
+    form.base_version.data = str(head.number)
+    return {"head": head, "base": base, "live": head.id == article.published_revision_id,
+            "theirs": diff_revisions(base, head) if base is not None else {},
+            "changes": diff_revisions(head, unsaved_revision(form.values()))}
+
+
 def _edit_page(form: ArticleForm, article: Article | None) -> Response | str | tuple[str, int]:
-    preview = None
+    preview = conflict = None
     if form.validate_on_submit():
         if form.preview.data:
             preview = render_body(form.body.data or "")
         else:
-            response = _handle(form, article)
-            if response is not None:
-                return response
-    status = 400 if request.method == "POST" and form.errors else 200
-    return render_template("editor/edit.html", form=form, article=article, preview=preview,
+            try:
+                response = _handle(form, article)
+            except EditConflict as exc:
+                conflict = _conflict(form, article, exc.head)
+            else:
+                if response is not None:
+                    return response
+    status = 409 if conflict else 400 if request.method == "POST" and form.errors else 200
+    return render_template("editor/edit.html", form=form, article=article, preview=preview, conflict=conflict,
                            counts=feedback_counts(article) if article else None, action_form=ActionForm()), status
 
 
@@ -121,7 +146,7 @@ def edit(article_id: int) -> Response | str | tuple[str, int]:
     article = _article(article_id)
     form = ArticleForm()
     if request.method == "GET":
-        base = article.draft_revision or article.published_revision
+        base = head_revision(article)
         if base is not None:
             _fill(form, base, article)
     return _edit_page(form, article)
@@ -133,7 +158,11 @@ def publish(article_id: int) -> Response:
     article = _article(article_id)
     if ActionForm().validate_on_submit():
         try:
+            check_base(article, request.form.get("versie", type=int))  # the version the history page showed
             revision = publish_article(article, current_user)
+        except EditConflict as exc:
+            db.session.rollback()
+            flash(f"Niet gepubliceerd. {exc} Bekijk die hieronder en publiceer opnieuw als u dat wilt.", "error")
         except KbError as exc:
             flash(str(exc), "error")
         else:

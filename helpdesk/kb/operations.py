@@ -3,7 +3,8 @@
 Operations add and flush; the caller commits (and then updates the search index via search_service).
 Restoring an old revision publishes a copy of it at once when the article is live; for an article that is
 archived or was never published the copy becomes the pending draft, so a restore never brings an archived
-page back by surprise.
+page back by surprise. Edits from the form first pass check_base: a form filled from an older revision is
+an EditConflict, never a silent overwrite of someone else's version.
 """
 
 from __future__ import annotations
@@ -41,6 +42,15 @@ class KbError(ValueError):
         self.field = field
 
 
+class EditConflict(KbError):
+    """Someone else saved, published or restored the article after the editor's form was filled."""
+
+    def __init__(self, head: ArticleRevision) -> None:
+        who = head.author.display_name if head.author else "het systeem"
+        super().__init__(f"Intussen is er een nieuwere versie van dit artikel: versie {head.number}, door {who}.")
+        self.head = head
+
+
 def render_body(md: str) -> str:
     """Sanitised HTML of an article body; links to our own site are not marked external."""
     host = urlsplit(current_app.config.get("PUBLIC_URL") or "").hostname
@@ -56,6 +66,25 @@ def get_revision(article: Article, number: int) -> ArticleRevision | None:
     """One revision of an article by its number."""
     return db.session.scalar(select(ArticleRevision).where(
         ArticleRevision.article_id == article.id, ArticleRevision.number == number))
+
+
+def head_revision(article: Article) -> ArticleRevision | None:
+    """The newest content of an article: its pending draft, else its (last) live revision."""
+    return article.draft_revision or article.published_revision
+
+
+def check_base(article: Article, base: int | None) -> None:
+    """EditConflict unless the article's head is still revision `base`, the one the editor started from."""
+    # Lock the row (PostgreSQL) so a concurrent save waits for this one and then sees the new head.
+    db.session.refresh(article, with_for_update=True)
+    head = head_revision(article)
+    if head is not None and head.number != base:
+        raise EditConflict(head)
+
+
+def unsaved_revision(fields: dict[str, Any]) -> ArticleRevision:
+    """Form fields as a revision that is never stored, to diff against saved ones."""
+    return ArticleRevision(**_normalise_fields(fields))
 
 
 def load_bundled_articles() -> list[str]:
@@ -116,7 +145,8 @@ def validate_slug(slug: str, article: Article | None = None) -> str:
                       "bijvoorbeeld 'wat-kost-eherkenning'.", "slug")
     other = get_article(slug)
     if other is not None and (article is None or other.id != article.id):
-        raise KbError("Deze slug is al in gebruik door een ander artikel.", "slug")
+        raise KbError(f"Deze slug is al in gebruik door het artikel ‘{other.title}’. Kies een andere slug.",
+                      "slug")
     return slug
 
 
@@ -135,7 +165,7 @@ def save_draft(article: Article | None, fields: dict[str, Any], author: User | N
             raise KbError("De slug van een gepubliceerd artikel ligt vast: het webadres blijft altijd gelijk.",
                           "slug")
         article.slug = validate_slug(fields["slug"], article)
-    base = article.draft_revision or article.published_revision
+    base = head_revision(article)
     if base is not None and all(getattr(base, k) == values[k] for k in REVISION_FIELDS):
         return base  # nothing changed: no empty revision in the history
     revision = _new_revision(article, values, author, (fields.get("note") or "").strip())
@@ -168,7 +198,7 @@ def _point(article: Article, **ids: int | None) -> None:
 
 def publish_article(article: Article, author: User | None) -> ArticleRevision:
     """Make the pending draft live (or re-publish an archived article's last live revision)."""
-    revision = article.draft_revision or article.published_revision
+    revision = head_revision(article)
     if revision is None:
         raise KbError("Dit artikel heeft nog geen inhoud om te publiceren.")
     if revision is article.published_revision and article.status == "published":

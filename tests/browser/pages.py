@@ -81,6 +81,18 @@ def _empty_article(page: Page) -> None:
     page.get_by_role("button", name="Opslaan als concept").click()
 
 
+def _conflicting_save(page: Page) -> None:
+    """The same article saved first from a second tab, then from this older form: the conflict page (409)."""
+    other = page.context.new_page()
+    other.goto(page.url)
+    other.fill("#body", other.input_value("#body") + "\n\nEen zin uit een ander tabblad.")
+    other.get_by_role("button", name="Opslaan als concept").click()
+    other.wait_for_load_state()
+    other.close()
+    page.fill("#body", page.input_value("#body") + "\n\nMijn eigen zin.")
+    page.get_by_role("button", name="Opslaan als concept").click()
+
+
 def _quarantine_a_mail(server: LiveServer) -> None:
     server.ingest(b"dit is geen mail maar een los tekstbestand zonder headers", expect="quarantined")
 
@@ -111,6 +123,8 @@ PAGES: list[PageCase] = [
     PageCase("artikel-nieuw", "/kb/nieuw", role="editor"),
     PageCase("artikel-nieuw-fout", "/kb/nieuw", role="editor", status=400, submit=_empty_article),
     PageCase("artikel-bewerken", _editor_page("bewerken"), role="editor"),
+    PageCase("artikel-bewerken-conflict", _editor_page("bewerken"), role="editor", status=409,
+             submit=_conflicting_save),
     PageCase("artikel-versies", _editor_page("versies"), role="editor"),
     PageCase("artikel-verschil", _editor_page("versies/1/verschil"), role="editor"),
     PageCase("artikel-archiveren", _editor_page("archiveren"), role="editor"),
