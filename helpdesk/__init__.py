@@ -26,12 +26,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
 
+    from .web import IdConverter, init_web
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
+
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
-
-    from .web import init_web
-
     init_web(app)
     return app
 

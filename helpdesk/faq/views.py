@@ -6,11 +6,14 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from knowledge.search import MAX_QUERY_CHARS
+
 from ..auth.roles import public
 from ..extensions import db, limiter
 from ..kb.operations import article_feedback, get_article, log_click, log_search
 from ..kb.search_service import search, search_articles
 from ..models import CATEGORY_LABELS, Article
+from ..web import parse_id
 from .forms import FeedbackForm
 
 bp = Blueprint("faq", __name__)
@@ -19,6 +22,11 @@ PAGE_RESULTS = 20
 API_DEFAULT_LIMIT = 10
 API_MAX_LIMIT = 50
 RELATED = 5
+
+
+def _query() -> str:
+    """The search words; the search reads no further than MAX_QUERY_CHARS, so neither does the search log."""
+    return request.args.get("q", "")[:MAX_QUERY_CHARS]
 
 
 def _published(*where: object) -> list[Article]:
@@ -38,7 +46,7 @@ def index() -> str:
 @bp.route("/faq/search")
 @public
 def search_page() -> str:
-    query = request.args.get("q", "").strip()
+    query = _query().strip()
     if not query:
         return render_template("faq/search.html", query="", result=None, log_id=None)
     result = search(query, limit=PAGE_RESULTS)
@@ -70,7 +78,8 @@ def article(slug: str) -> Response | str | tuple[str, int]:
     click = request.args.get("zoek", "")
     if click:
         # A result click from the search page: record it, then show the article under its own URL.
-        if click.isdigit() and len(click) < 12 and log_click(int(click), item.slug):
+        log_id = parse_id(click)
+        if log_id is not None and log_click(log_id, item.slug):
             db.session.commit()
         return redirect(url_for("faq.article", slug=item.slug), 303)
     return render_template("faq/article.html", article=item, revision=item.published_revision,
@@ -111,7 +120,7 @@ def api_search() -> Response | tuple[Response, int]:
     if category is not None and category not in CATEGORY_LABELS:
         return jsonify({"error": "Ongeldige category", "status": 400,
                         "message": f"category moet een van deze zijn: {', '.join(CATEGORY_LABELS)}."}), 400
-    query = request.args.get("q", "")
+    query = _query()
     result = search(query, limit=limit, category=category)
     # Search-as-you-type previews (typed=1) are not searches anyone finished: keep them out of the log.
     if query.strip() and request.args.get("typed") != "1":

@@ -27,6 +27,8 @@ def personalise(text: str, requester: Requester) -> str:
 
 def published_article(slug: str) -> Article | None:
     """A published article with its live revision, or None."""
+    if "\x00" in slug:  # from a link's query string; PostgreSQL cannot compare text with a NUL byte
+        return None
     article = db.session.scalar(select(Article).where(Article.slug == slug))
     if article is None or article.status != "published" or article.published_revision is None:
         return None

@@ -6,16 +6,30 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..models import CATEGORY_LABELS, STATUS_LABELS
+from ..web import parse_id
 
 REPLY_STATUS_CHOICES = [SelectChoice("pending", "Wacht op aanvrager"), SelectChoice("solved", "Opgelost"),
                         SelectChoice("open", "Open houden")]
 
 
+class HiddenNumberField(IntegerField):
+    """A number the page itself fills in (a version, a message id): anything else means a damaged form."""
+
+    widget = HiddenField.widget
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            self.data = parse_id(valuelist[0])
+            if self.data is None:
+                raise ValueError("Het formulier is beschadigd. Laad de pagina opnieuw; er is niets verstuurd.")
+
+
 class ReplyForm(FlaskForm):
     body = TextAreaField("Antwoord aan de aanvrager", validators=[
         DataRequired("Schrijf een antwoord voordat u het verstuurt."), Length(max=50_000)])
-    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
-    seen_message_id = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    version = HiddenNumberField(validators=[Optional()])
+    seen_message_id = HiddenNumberField(validators=[Optional()])
     article_slug = HiddenField(validators=[Length(max=200)])
     status_after = SelectField("Status na verzenden", choices=REPLY_STATUS_CHOICES, default="pending")
     canned = SelectField("Standaardantwoord", choices=[], validate_choice=False)
@@ -47,7 +61,7 @@ class ActionForm(FlaskForm):
 class WaveForm(FlaskForm):
     body = TextAreaField("Antwoord (gebruik {naam} voor de naam van de aanvrager)", validators=[
         DataRequired("Schrijf een antwoord."), Length(max=50_000)])
-    seen_message_id = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    seen_message_id = HiddenNumberField(validators=[Optional()])
     status_after = SelectField("Status na verzenden", choices=REPLY_STATUS_CHOICES, default="pending")
 
 

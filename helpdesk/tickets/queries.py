@@ -49,7 +49,7 @@ class QueueFilter:
             assignee=pick("behandelaar", ("mij", "niemand"), ""),
             age=pick("leeftijd", AGE_FILTERS, ""),
             kind=pick("soort", KIND_FILTERS, "question"),
-            q=(args.get("q") or "").strip()[:200],
+            q=(args.get("q") or "").replace("\x00", "").strip()[:200],  # PostgreSQL cannot compare NUL
             sort=pick("sorteer", ("oudste", "nieuwste"), "oudste"),
             after=(args.get("na") or "")[:80],
             before=(args.get("voor") or "")[:80],

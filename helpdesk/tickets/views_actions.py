@@ -12,6 +12,7 @@ from ..auth.roles import agent_required
 from ..extensions import db
 from ..models import Attachment, OutboxMail, User
 from ..outbox.operations import retry_outbox_mail
+from ..web import parse_id
 from .forms import ActionForm, AssignForm, CategoryForm, NoteForm, StatusForm
 from .operations import TicketError, add_note, assign_ticket, change_category, change_status
 from .views import bp, get_ticket
@@ -86,8 +87,9 @@ def assign(number: int) -> Response:
     value = form.assignee.data or ""
     if value == "mij":
         assignee: User | None = current_user._get_current_object()
-    elif value.isdigit():
-        assignee = db.session.get(User, int(value))
+    elif value:
+        user_id = parse_id(value)
+        assignee = db.session.get(User, user_id) if user_id is not None else None
         if assignee is None:
             return _fail(number, "Deze medewerker bestaat niet.")
     else:

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from ..auth.roles import agent_required
 from ..extensions import db
 from ..models import CATEGORY_LABELS
+from ..web import parse_id
 from .drafts import PLACEHOLDER, article_draft, published_article
 from .forms import WaveForm
 from .operations import TicketError
@@ -38,7 +39,7 @@ def wave(category: str, slug: str) -> Response | tuple[str, int]:
             f"Beste {PLACEHOLDER},\n\n\n\nMet vriendelijke groet,\n{current_user.display_name}\nHelpdesk IPO\n")
         form.seen_message_id.data = latest_message_id(tickets)
         return _render(category_key, slug, form, tickets, set(t.id for t in tickets), 200)
-    chosen = [int(v) for v in request.form.getlist("ticket") if v.isdigit()]
+    chosen = [n for n in map(parse_id, request.form.getlist("ticket")) if n is not None]
     if not form.validate_on_submit():
         tickets = wave_tickets(category_key, slug)
         return _render(category_key, slug, form, tickets, set(chosen), 400)
