@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from .extensions import db
@@ -12,18 +14,25 @@ class UserError(ValueError):
     """A staff account cannot be created or changed as asked."""
 
 
+# one @, a dot in the domain, no spaces or control characters (PostgreSQL refuses NUL in text)
+_EMAIL = re.compile(r"[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def create_user(email: str, password: str, role: str, *, name: str = "", actor: User | None = None) -> User:
     """Add a staff account (the caller commits)."""
-    email = email.strip().lower()
-    if "@" not in email or len(email) > 254:
+    email, name = email.strip().lower(), name.strip()
+    if not _EMAIL.fullmatch(email) or len(email) > 254:
         raise UserError("Dit is geen geldig e-mailadres.")
+    if len(name) > 200 or _CONTROL.search(name):
+        raise UserError("Geef een naam van hoogstens 200 gewone tekens.")
     if role not in ROLES:
         raise UserError(f"Onbekende rol {role!r}; kies uit {', '.join(ROLES)}.")
     if len(password) < 12:
         raise UserError("Het wachtwoord moet minstens 12 tekens lang zijn.")
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise UserError("Er bestaat al een account met dit e-mailadres.")
-    user = User(email=email, name=name.strip(), role=role, active=True)
+    user = User(email=email, name=name, role=role, active=True)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()

@@ -70,16 +70,27 @@ def triage_file(triager: Triager, path: Path) -> dict:
 
 
 @click.command("triage")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def triage_command(files: tuple[Path, ...]) -> None:
-    """Read RFC 822 messages and print one JSON object a line: category, confidence, autoreply, suggestions."""
+    """Read RFC 822 messages and print one JSON object a line: category, confidence, autoreply, suggestions.
+
+    A file that is not a readable mail gets a line with "error"; the command then ends with exit code 1.
+    """
     scratch = Path(tempfile.mkdtemp(prefix="ipo-triage-"))
+    unreadable = []
     try:
         triager = _triager_without_writes(scratch)
         for path in files:
-            click.echo(json.dumps(triage_file(triager, path), ensure_ascii=False))
+            record = triage_file(triager, path)
+            click.echo(json.dumps(record, ensure_ascii=False))
+            if "error" in record:
+                unreadable.append(path.name)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    if unreadable:
+        verb = "is" if len(unreadable) == 1 else "zijn"
+        raise click.ClickException(f"{len(unreadable)} van de {len(files)} bestanden {verb} geen leesbare e-mail: "
+                                   f"{', '.join(unreadable[:5])}{' …' if len(unreadable) > 5 else ''}")
 
 
 def register(app: Flask) -> None:
