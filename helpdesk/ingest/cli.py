@@ -20,6 +20,7 @@ from mail_ingest.sources import iter_messages
 from ..extensions import db
 from ..models import MailboxState, QuarantinedMail, Ticket, TicketMessage
 from ..schema_check import needs_schema
+from ..web import MAX_ID
 from .mailbox import MailboxNotConfigured, MailboxStore, mailbox_config
 from .operations import RawMail, ingest_many, reprocess_quarantined
 
@@ -75,7 +76,12 @@ def _warm_up_triage() -> None:
 def import_mail_command(paths: tuple[str, ...]) -> None:
     """Import .eml files, an mbox file or a Maildir through the same pipeline as ingest."""
     counts: dict[str, int] = {}
-    messages = [item for path in paths for item in iter_messages(path)]
+    found = {path: list(iter_messages(path)) for path in paths}
+    empty = [path for path, items in found.items() if not items]
+    if empty:  # a typo'd folder or the wrong file: say so before importing anything
+        raise click.ClickException(f"Geen mail gevonden in {', '.join(empty)} (verwacht: .eml-bestanden, een "
+                                   "mbox-bestand of een Maildir). Er is niets geïmporteerd.")
+    messages = [item for items in found.values() for item in items]
     with click.progressbar(length=len(messages), label="Mail importeren", file=sys.stderr) as bar:
         for start in range(0, len(messages), IMPORT_BATCH):
             chunk = messages[start:start + IMPORT_BATCH]
@@ -114,6 +120,8 @@ def mail_reprocess(item_id: int | None, all_items: bool) -> None:
     """Run quarantined mails (ID or --all) through the pipeline again."""
     if (item_id is None) == (not all_items):
         raise click.UsageError("Geef een ID of --all.")
+    if item_id is not None and not 1 <= item_id <= MAX_ID:
+        raise click.ClickException(f"Geen mail in quarantaine met ID {item_id}.")
     query = select(QuarantinedMail).where(QuarantinedMail.status == "held")
     if item_id is not None:
         query = query.where(QuarantinedMail.id == item_id)
