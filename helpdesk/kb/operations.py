@@ -238,7 +238,7 @@ def restore_revision(article: Article, number: int, author: User | None) -> Arti
 def article_feedback(article: Article, helpful: bool, reason: str = "") -> ArticleFeedback:
     """Store a reader's "was this useful?" answer (personal data in the reason is masked)."""
     feedback = ArticleFeedback(article_id=article.id, helpful=bool(helpful),
-                               reason=scrub_personal_data((reason or "").strip())[:2000])
+                               reason=scrub_personal_data((reason or "").strip(), 2000))
     db.session.add(feedback)
     db.session.flush()
     return feedback
@@ -247,14 +247,17 @@ def article_feedback(article: Article, helpful: bool, reason: str = "") -> Artic
 _EMAIL_RE = re.compile(r"[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+")
 _LONG_NUMBER_RE = re.compile(r"(?:\+?\d[\d .-]{4,}\d)")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SCRUB_MARGIN = 320  # longer than any real e-mail address (254) or number
 
 
-def scrub_personal_data(text: str) -> str:
-    """Mask e-mail addresses and long numbers (phone, BSN, KvK) and drop control characters."""
-    text = _CONTROL_RE.sub("", text or "")
+def scrub_personal_data(text: str, limit: int) -> str:
+    """Mask e-mail addresses and long numbers (phone, BSN, KvK) and drop control characters; at most `limit`
+    characters are kept. The masks scan in time quadratic in a run without spaces, so only a little more than
+    what is kept is scanned (the margin lets an address across the cut still be masked)."""
+    text = _CONTROL_RE.sub("", (text or "")[:limit + SCRUB_MARGIN])
     text = _EMAIL_RE.sub("[e-mail]", text)
     return _LONG_NUMBER_RE.sub(lambda m: "[nummer]" if sum(c.isdigit() for c in m.group()) >= 6
-                               else m.group(), text)
+                               else m.group(), text)[:limit]
 
 
 def normalise_query(query: str) -> str:
@@ -264,7 +267,7 @@ def normalise_query(query: str) -> str:
 
 def log_search(query: str, result: SearchResult, source: str = "faq") -> SearchLog:
     """Log one public search: the (masked) query, the number of results and the best score; no user data."""
-    clean = " ".join(scrub_personal_data(query or "").split())[:500]
+    clean = " ".join(scrub_personal_data(" ".join((query or "").split()), 500).split())
     entry = SearchLog(query=clean, normalized=normalise_query(clean), result_count=result.total,
                       top_score=result.hits[0].score if result.hits else None, source=source[:20])
     db.session.add(entry)
