@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from knowledge.analysis import parse_synonym_line
 
 from ..models import CATEGORY_LABELS
+from ..web import parse_id
 
 DATE_MESSAGE = "Vul een geldige datum in als JJJJ-MM-DD, bijvoorbeeld 2026-09-01."
 
@@ -69,8 +70,7 @@ class ArticleForm(FlaskForm):
 
     def base(self) -> int | None:
         """The revision number the editor started from, None when missing or not a number."""
-        value = (self.base_version.data or "").strip()
-        return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+        return parse_id(self.base_version.data)
 
     def values(self) -> dict[str, object]:
         """The form's content as fields for save_draft."""
