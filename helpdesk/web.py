@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
+from .extensions import db
 from .models import CATEGORY_LABELS, STATUS_LABELS
 
 CSP = (
@@ -112,6 +113,12 @@ def init_web(app: Flask) -> None:
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[Response | str, int]:
         app.logger.exception("Onverwachte fout bij %s %s", request.method, request.path)
+        # A failed statement leaves the transaction unusable; the error page itself may need the database
+        # (the signed-in user), and so may the next request on this session.
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the database itself may be what failed
+            app.logger.warning("rollback na fout mislukt", exc_info=True)
         return render_error(500)
 
     @app.template_filter("datum")
