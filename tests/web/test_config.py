@@ -42,3 +42,19 @@ def test_dev_mode_generates_a_secret_key_once_into_the_data_dir(tmp_path):
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key_file.read_text()
     assert len(first.config["SECRET_KEY"]) >= 40
     assert first.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_a_command_without_secret_key_ends_with_one_clear_line(tmp_path):
+    """What an operator sees from `flask --app app …` (and gunicorn) when the configuration is incomplete."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HELPDESK_", "FLASK_"))}
+    env["HELPDESK_DATA_DIR"] = str(tmp_path)
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "mail", "status"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == proc.stderr.strip().splitlines()[-1], proc.stderr  # a single line
+    assert proc.stderr.startswith("Error: HELPDESK_SECRET_KEY ontbreekt") and "Traceback" not in proc.stderr
