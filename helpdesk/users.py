@@ -11,7 +11,11 @@ from .models import ROLES, User, record_event
 
 
 class UserError(ValueError):
-    """A staff account cannot be created or changed as asked."""
+    """A staff account cannot be created or changed as asked; `field` names the form field at fault."""
+
+    def __init__(self, message: str, field: str = "email") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 # one @, a dot in the domain, no spaces or control characters (PostgreSQL refuses NUL in text)
@@ -25,11 +29,11 @@ def create_user(email: str, password: str, role: str, *, name: str = "", actor: 
     if not _EMAIL.fullmatch(email) or len(email) > 254:
         raise UserError("Dit is geen geldig e-mailadres.")
     if len(name) > 200 or _CONTROL.search(name):
-        raise UserError("Geef een naam van hoogstens 200 gewone tekens.")
+        raise UserError("Geef een naam van hoogstens 200 gewone tekens.", "name")
     if role not in ROLES:
-        raise UserError(f"Onbekende rol {role!r}; kies uit {', '.join(ROLES)}.")
+        raise UserError(f"Onbekende rol {role!r}; kies uit {', '.join(ROLES)}.", "role")
     if len(password) < 12:
-        raise UserError("Het wachtwoord moet minstens 12 tekens lang zijn.")
+        raise UserError("Het wachtwoord moet minstens 12 tekens lang zijn.", "password")
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise UserError("Er bestaat al een account met dit e-mailadres.")
     user = User(email=email, name=name, role=role, active=True)

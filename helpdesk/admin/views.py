@@ -31,7 +31,8 @@ def users() -> Response | tuple[str, int] | str:
             user = create_user(form.email.data or "", form.password.data or "", form.role.data,
                                name=form.name.data or "", actor=current_user)
         except UserError as exc:
-            form.email.errors = [*form.email.errors, str(exc)]
+            field = getattr(form, exc.field, form.email)
+            field.errors = [*field.errors, str(exc)]
         else:
             db.session.commit()
             flash(f"Account {user.email} is aangemaakt.", "success")

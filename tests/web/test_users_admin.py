@@ -63,3 +63,13 @@ def test_admin_cannot_deactivate_self(client, login):
     client.post(f"/admin/users/{admin.id}/active")
     db.session.refresh(admin)
     assert admin.active is True
+
+
+def test_admin_form_shows_a_refused_name_at_the_name_field(client, login):
+    login("admin")
+    response = client.post("/admin/users", data={"email": "nieuw@duo.example", "name": "Jan\x07 de Vries",
+                                                 "role": "agent", "password": PASSWORD, "confirm": PASSWORD})
+    page = response.get_data(as_text=True)
+    assert "naam van hoogstens 200 gewone tekens" in page
+    assert 'id="name-error1"' in page and 'id="email-error1"' not in page
+    assert db.session.scalar(select(User).where(User.email == "nieuw@duo.example")) is None
