@@ -74,7 +74,8 @@ def triage_file(triager: Triager, path: Path) -> dict:
 def triage_command(files: tuple[Path, ...]) -> None:
     """Read RFC 822 messages and print one JSON object a line: category, confidence, autoreply, suggestions.
 
-    A file that is not a readable mail gets a line with "error"; the command then ends with exit code 1.
+    A file that is not a readable mail gets a line with "error" and is named in a note on stderr; the exit code
+    stays 0 when every file got its line, so a script that scores the output still gets the rest.
     """
     scratch = Path(tempfile.mkdtemp(prefix="ipo-triage-"))
     unreadable = []
@@ -89,8 +90,8 @@ def triage_command(files: tuple[Path, ...]) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
     if unreadable:
         verb = "is" if len(unreadable) == 1 else "zijn"
-        raise click.ClickException(f"{len(unreadable)} van de {len(files)} bestanden {verb} geen leesbare e-mail: "
-                                   f"{', '.join(unreadable[:5])}{' …' if len(unreadable) > 5 else ''}")
+        click.echo(f"Let op: {len(unreadable)} van de {len(files)} bestanden {verb} geen leesbare e-mail: "
+                   f"{', '.join(unreadable[:5])}{' …' if len(unreadable) > 5 else ''}", err=True)
 
 
 def register(app: Flask) -> None:
