@@ -7,6 +7,7 @@ import re
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from knowledge.analysis import fold
@@ -75,7 +76,7 @@ def _handle(form: ArticleForm, article: Article | None) -> Response | None:
     fields = form.values()
     if article is None and not (fields["slug"] or "").strip():
         form.slug.data = fields["slug"] = slugify(form.title.data or "")  # shown if that slug is taken
-    published = False
+    published, existing = False, article
     try:
         if article is not None:
             check_base(article, form.base())
@@ -88,6 +89,7 @@ def _handle(form: ArticleForm, article: Article | None) -> Response | None:
                 return redirect(url_for("editor.edit", article_id=article.id))
             publish_article(article, current_user)
             published = True
+        db.session.commit()
     except KbError as exc:
         db.session.rollback()
         if isinstance(exc, EditConflict):
@@ -95,7 +97,15 @@ def _handle(form: ArticleForm, article: Article | None) -> Response | None:
         target = getattr(form, exc.field, None) if exc.field else None
         (target.errors if target is not None else form.form_errors).append(str(exc))
         return None
-    db.session.commit()
+    except IntegrityError:
+        # Another save was written between our check and ours (SQLite has no row lock to wait on): the same
+        # version number or slug. Nothing of ours is stored; say what happened.
+        db.session.rollback()
+        if existing is not None:
+            check_base(existing, form.base())  # raises EditConflict: the head has moved
+        form.form_errors.append("Iemand anders sloeg op hetzelfde moment iets op. Er is niets opgeslagen; "
+                                "controleer de gegevens en sla opnieuw op.")
+        return None
     if published:
         _reindex(article)  # same request: the public page and the search results change together
         flash(f"‘{article.title}’ is gepubliceerd (versie {article.published_revision.number}).", "success")
