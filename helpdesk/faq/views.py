@@ -98,11 +98,11 @@ def feedback(slug: str) -> Response | tuple[str, int]:
     target = url_for("faq.article", slug=item.slug, _anchor="feedback")
     if not form.validate_on_submit() or not (form.ja.data or form.nee.data):
         message = "; ".join(form.reason.errors) or "Kies 'Ja' of 'Nee'."
-        flash(f"Uw reactie is niet opgeslagen: {message}", "error")
+        flash(f"Uw reactie is niet opgeslagen: {message}", "feedback-error")
         return redirect(target, 303)
     article_feedback(item, helpful=bool(form.ja.data), reason=form.reason.data or "")
     db.session.commit()
-    flash("Bedankt voor uw reactie! Daarmee maken we de antwoorden beter.", "success")
+    flash("Bedankt voor uw reactie! Daarmee maken we de antwoorden beter.", "feedback-success")
     return redirect(target, 303)
 
 

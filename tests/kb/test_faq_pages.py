@@ -76,7 +76,10 @@ def test_feedback_is_stored_and_thanked(kb, client):
     response = client.post("/faq/wat-kost-eherkenning/feedback",
                            data={"nee": "Nee", "reason": "Ik mis de prijs. Bel me op 0612345678."},
                            follow_redirects=True)
-    assert response.status_code == 200 and "Bedankt voor uw reactie" in response.get_data(as_text=True)
+    assert response.status_code == 200
+    # the thanks stand where the reader clicked (the redirect goes to #feedback), in place of the form
+    section = response.get_data(as_text=True).split('id="feedback"')[1].split("</section>")[0]
+    assert "Bedankt voor uw reactie" in section and "<form" not in section
     feedback = db.session.scalars(select(ArticleFeedback)).one()
     assert feedback.article_id == get_article("wat-kost-eherkenning").id
     assert feedback.helpful is False and "Ik mis de prijs" in feedback.reason and "0612345678" not in feedback.reason
@@ -87,7 +90,8 @@ def test_feedback_is_stored_and_thanked(kb, client):
 
 def test_feedback_without_a_choice_is_not_stored(kb, client):
     response = client.post("/faq/wat-kost-eherkenning/feedback", data={"reason": "hm"}, follow_redirects=True)
-    assert "niet opgeslagen" in response.get_data(as_text=True)
+    section = response.get_data(as_text=True).split('id="feedback"')[1].split("</section>")[0]
+    assert "niet opgeslagen" in section and "<form" in section  # the error is at the form, to try again
     assert db.session.scalars(select(ArticleFeedback)).all() == []
 
 
