@@ -16,6 +16,8 @@ ACTIONS = {
     "ticket_created": "Ticket aangemaakt",
     "message_added": "Bericht toegevoegd",
     "triaged": "Automatisch gecategoriseerd",
+    "mail_received": "Mail ontvangen",
+    "wave_answered": "Beantwoord via een golf",
 }
 
 
@@ -37,6 +39,8 @@ def describe_event(event: AuditEvent) -> str:
         return f"{label}: {_status(d.get('old'))} → {_status(d.get('new'))}"
     if event.action == "assigned":
         return f"{label}: {d.get('old') or 'niemand'} → {d.get('new') or 'niemand'}"
+    if event.action == "mail_received":
+        return f"{label} (in een bestaand gesprek)" if d.get("threaded") else f"{label}; ticket aangemaakt"
     if event.action == "reply_sent":
         extra = f" (artikel {d['article']})" if d.get("article") else ""
         return f"{label}{extra}; status {_status(d.get('status_to'))}"

@@ -18,12 +18,15 @@ from ..extensions import db
 from ..models import AuditEvent, OutboxMail, Ticket, TicketMessage, User
 from ..outbox.operations import delivery_label
 from .display import describe_event
-from .drafts import article_draft, personalise, requester_name, visible_canned_replies
+from .drafts import article_draft, personalise, published_article, requester_name, visible_canned_replies
 from .forms import ActionForm, AssignForm, CategoryForm, NoteForm, ReplyForm, StatusForm
 from .operations import CollisionError, TicketError, last_message_id, other_viewers, record_view, send_reply
 from .queries import AGE_FILTERS, KIND_FILTERS, STATUS_FILTERS, QueueFilter, is_uncertain, queue_page, waiting_label
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets")
+
+NO_SMTP = ("er is geen mailserver (SMTP) ingesteld. Antwoorden wachten in de wachtrij voor uitgaande mail "
+           "tot de beheerder de mailserver instelt; daarna worden ze alsnog verstuurd.")
 
 
 @bp.app_template_filter("wachttijd")
@@ -82,6 +85,7 @@ def render_ticket(ticket: Ticket, form: ReplyForm | None = None, status: int = 2
     html = {m.id: Markup(nh3.clean(m.html)) for m in ticket.messages if m.html}
     assign = AssignForm(formdata=None, assignee=str(ticket.assignee_id or ""))
     assign.assignee.choices = _assign_choices()
+    source = published_article(form.article_slug.data) if form.article_slug.data else None
     return render_template(
         "tickets/ticket.html", ticket=ticket, form=form, collision=collision, outbox=outbox,
         delivery_label=delivery_label, events=events, html=html, suggestions=_suggestions(ticket),
@@ -89,7 +93,8 @@ def render_ticket(ticket: Ticket, form: ReplyForm | None = None, status: int = 2
         note_form=NoteForm(formdata=None), category_form=CategoryForm(formdata=None, category=ticket.category),
         status_form=StatusForm(formdata=None, status=ticket.status), assign_form=assign,
         action_form=ActionForm(formdata=None), requester_name=requester_name(ticket.requester),
-        describe_event=describe_event,
+        describe_event=describe_event, smtp_configured=bool(current_app.config.get("SMTP_HOST")),
+        KIND_FILTERS=KIND_FILTERS, draft_title=source.title if source else None,
     ), status
 
 
@@ -141,8 +146,13 @@ def reply(number: int) -> Response | tuple[str, int]:
         form.body.errors = [*form.body.errors, str(exc)]
         return render_ticket(get_ticket(number), form, 400)
     db.session.commit()
-    flash(f"Uw antwoord op {ticket.number} staat klaar voor verzending.", "success")
-    return redirect(url_for("tickets.show", number=ticket.id))
+    if current_app.config.get("SMTP_HOST"):
+        flash(f"Uw antwoord op {ticket.number} staat klaar voor verzending.", "success")
+    else:
+        flash(f"Uw antwoord op {ticket.number} staat klaar voor verzending, maar is nog niet gemaild: {NO_SMTP}",
+              "warning")
+    # to the top of the page, where the message is (the form's #antwoord would stay in the address otherwise)
+    return redirect(url_for("tickets.show", number=ticket.id, _anchor="inhoud"))
 
 
 from . import views_actions, views_canned, views_waves  # noqa: E402,F401  (routes on this blueprint)

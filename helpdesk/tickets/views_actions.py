@@ -41,7 +41,7 @@ def note(number: int) -> Response:
         return _fail(number, str(exc))
     db.session.commit()
     flash("Notitie toegevoegd.", "success")
-    return _back(number, "gesprek")
+    return _back(number, "inhoud")
 
 
 @bp.route("/<int:number>/categorie", methods=["POST"])
@@ -112,7 +112,7 @@ def retry(outbox_id: int) -> Response:
     retry_outbox_mail(mail, current_user)
     db.session.commit()
     flash("Het antwoord wordt opnieuw verstuurd.", "success")
-    return _back(mail.ticket_message.ticket_id, "gesprek")
+    return _back(mail.ticket_message.ticket_id, "inhoud")
 
 
 @bp.route("/bijlagen/<int:attachment_id>")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -13,7 +13,7 @@ from ..web import parse_id
 from .drafts import PLACEHOLDER, article_draft, published_article
 from .forms import WaveForm
 from .operations import TicketError
-from .views import bp
+from .views import NO_SMTP, bp
 from .waves import MAX_WAVE, answer_wave, latest_message_id, list_waves, parse_category, wave_tickets
 
 
@@ -51,7 +51,13 @@ def wave(category: str, slug: str) -> Response | tuple[str, int]:
         form.body.errors = [*form.body.errors, str(exc)]
         return _render(category_key, slug, form, wave_tickets(category_key, slug), set(chosen), 400)
     db.session.commit()
-    flash(f"{len(result.sent)} antwoorden staan klaar voor verzending.", "success")
+    one = len(result.sent) == 1
+    sent = "1 antwoord staat" if one else f"{len(result.sent)} antwoorden staan"
+    if current_app.config.get("SMTP_HOST"):
+        flash(f"{sent} klaar voor verzending.", "success")
+    else:
+        flash(f"{sent} klaar voor verzending, maar {'is' if one else 'zijn'} nog niet gemaild: {NO_SMTP}",
+              "warning")
     for ticket, reason in result.skipped:
         flash(f"{ticket.number} is overgeslagen: {reason}.", "warning")
     return redirect(url_for("tickets.waves"))

@@ -252,3 +252,30 @@ def test_name_placeholder_is_filled_in_a_single_reply(client, login, make_ticket
     client.post(f"/tickets/{ticket.id}/antwoord", data=reply_form(ticket, "Beste {naam},\n\nDank."))
     deliver()
     assert "Beste Eva Eelman," in parse(smtp_server.messages[0].raw).get_body(("plain",)).get_content()
+
+
+def test_without_a_mail_server_the_agent_is_told_the_reply_is_not_mailed(client, login, make_ticket, app):
+    app.config["SMTP_HOST"] = None
+    ticket = make_ticket(subject="Vraag over kosten")
+    login("agent")
+    body = "Beste Anna,\n\nHet kost 30 euro."
+    response = client.post(f"/tickets/{ticket.id}/antwoord", data=reply_form(ticket, body))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/tickets/{ticket.id}#inhoud")  # the message is at the top
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    flash = page.split('class="flash flash-warning"')[1].split("</p>")[0]
+    assert "staat klaar voor verzending, maar is nog niet gemaild" in flash and "geen mailserver (SMTP)" in flash
+    assert "nog niet gemaild: er is geen mailserver ingesteld" in page.split('<p class="delivery ')[1].split("</p>")[0]
+
+
+def test_draft_names_its_article_by_title_and_the_trail_speaks_dutch(client, login, make_ticket, publish_article):
+    ticket = _ticket_with_suggestion(make_ticket, publish_article)
+    db.session.add(AuditEvent(action="mail_received", ticket_id=ticket.id, detail={"threaded": False}))
+    db.session.commit()
+    login("agent")
+    page = client.get(f"/tickets/{ticket.id}?artikel=wat-kost-eherkenning").get_data(as_text=True)
+    assert "Concept gebaseerd op het artikel" in page
+    assert ">Wat kost eHerkenning?</a>. Pas het aan" in page
+    assert "Score 0,80" in page  # a Dutch decimal comma
+    trail = page.split('id="audit-caption"')[1]
+    assert "Mail ontvangen; ticket aangemaakt" in trail and "Mail received" not in trail

@@ -146,3 +146,10 @@ def test_export_prints_one_json_line_per_ticket(runner, make_ticket):
     assert lines[0]["requester"] == first.requester.email
     assert lines[0]["messages"] == [{"direction": "in", "message_id": incoming(first).message_id,
                                      "from": first.requester.email}]
+
+
+def test_an_automatic_message_is_labelled_in_dutch(client, login, make_ticket):
+    ticket = make_ticket(subject="Automatisch antwoord: afwezig", kind="autoreply")
+    login("agent")
+    meta = client.get(f"/tickets/{ticket.id}").get_data(as_text=True).split('class="ticket-meta"')[1].split("</p>")[0]
+    assert "Automatische antwoorden" in meta and ">autoreply<" not in meta
