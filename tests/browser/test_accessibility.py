@@ -39,3 +39,29 @@ def test_page_is_accessible_at_every_width(case, page_pool, live_server):
     events = events_of(page)
     assert not events.csp_violations(), f"{case.name}: CSP-overtredingen {events.csp_violations()}"
     assert not events.page_errors, f"{case.name}: JavaScript-fouten {events.page_errors}"
+
+
+# Tables an agent, editor or admin reads on a phone: each row becomes a block with labelled cells.
+STACKED = [case for case in PAGES if case.name in {"wachtrij", "accounts", "artikelen", "artikel-versies"}]
+
+
+@pytest.mark.parametrize("case", STACKED, ids=[case.name for case in STACKED])
+def test_tables_need_no_sideways_scrolling_on_a_phone(case, page_pool, live_server):
+    page = page_pool.get(case.role)
+    open_case(page, case, live_server)
+    page.set_viewport_size({"width": 375, "height": 740})
+    hidden = page.evaluate("""() => {
+        const width = document.documentElement.clientWidth, out = [];
+        for (const table of document.querySelectorAll('table.table-stack')) {
+            const region = table.closest('.table-scroll');
+            if (region && region.scrollWidth > region.clientWidth) out.push('scrolls ' + region.scrollWidth);
+            for (const cell of table.querySelectorAll('tbody td, tbody th')) {
+                const box = cell.getBoundingClientRect();
+                if (box.width && box.right > width + 1) out.push(cell.textContent.trim().slice(0, 40));
+            }
+            if (!table.querySelector('td[data-label]')) out.push('geen data-label');
+        }
+        return out;
+    }""")
+    assert page.locator("table.table-stack").count(), f"{case.name}: geen tabel met .table-stack"
+    assert not hidden, f"{case.name} @ 375px: tabelinhoud buiten beeld of achter horizontaal scrollen: {hidden}"

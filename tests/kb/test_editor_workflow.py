@@ -101,6 +101,16 @@ def test_history_diff_and_restore(editor, client, article_form):
     assert hits(client, "termijn kort")[0] == "wanneer-verplicht"
     against_live = client.get(f"/kb/{article_id}/versies/3/verschil?met=live").get_data(as_text=True)
     assert "Vergeleken met de live versie (versie 4)" in against_live
+    # the live version itself offers no restore: that would only copy what is already live
+    assert "Deze versie terugzetten" not in client.get(f"/kb/{article_id}/versies/4/verschil").get_data(as_text=True)
+    assert "Deze versie terugzetten" in client.get(f"/kb/{article_id}/versies/3/verschil").get_data(as_text=True)
+
+
+def test_article_list_shows_review_dates_in_dutch(editor, client, article_form):
+    _edit(client, "wanneer-verplicht", article_form(title="Wanneer is het verplicht?", category="deadline",
+                                                    body="Tekst.\n", review_date="2027-06-01", publish="Publiceren"))
+    page = client.get("/kb/").get_data(as_text=True)
+    assert '<time datetime="2027-06-01">1 juni 2027</time>' in page
 
 
 def test_archive_answers_410_and_leaves_search(editor, client):
