@@ -31,7 +31,7 @@ def mail() -> str:
     figures = {
         "Tickets (vragen)": count(select(func.count(Ticket.id)).where(Ticket.kind == "question")),
         "Berichten": count(select(func.count(TicketMessage.id))),
-        "Automatische antwoorden en bounces": count(select(func.count(TicketMessage.id)).where(
+        "Automatische antwoorden, onbestelbare mail en massamail": count(select(func.count(TicketMessage.id)).where(
             TicketMessage.kind.in_(("autoreply", "bounce", "bulk")))),
         "Vastgehouden (te veel mail van één afzender)": count(
             select(func.count(Ticket.id)).where(Ticket.kind == "held")),

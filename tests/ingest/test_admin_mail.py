@@ -31,7 +31,8 @@ def test_mail_status_page_shows_counts(client, login):
     ingest_raw(make_mail(subject="Vraag", body="Wat kost het?"))
     login("admin")
     page = client.get("/admin/mail").get_data(as_text=True)
-    assert "Automatische antwoorden en bounces" in page and "<td>1</td>" in page
+    assert "Automatische antwoorden, onbestelbare mail en massamail" in page and "<td>1</td>" in page
+    assert "Er is geen mailserver voor uitgaande mail ingesteld" in page  # replies would wait unseen otherwise
 
 
 def test_agents_cannot_see_the_quarantine(client, login):
