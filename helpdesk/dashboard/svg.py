@@ -25,13 +25,20 @@ def _fmt(value: float) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.1f}".replace(".", ",")
 
 
-def _frame(chart_id: str, title: str, desc: str, body: list[str], height: int = HEIGHT) -> Markup:
-    return Markup(
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+def _frame(chart_id: str, title: str, desc: str, body: list[str], height: int = HEIGHT, kind: str = "v") -> Markup:
+    # On a phone vertical charts get larger text (dashboard.css); horizontal ones, with long labels, keep their
+    # size and scroll sideways in their own focusable region (a chart is two-dimensional content, WCAG 1.4.10).
+    # The table under each chart gives the same figures.
+    chart = Markup(
+        f'<svg class="chart chart-{kind}" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>'
         + "".join(body) + "</svg>"
     )
+    if kind == "v":
+        return chart
+    return Markup(f'<div class="chart-scroll" role="region" tabindex="0" aria-labelledby="{chart_id}-title">'
+                  f"{chart}</div>")
 
 
 def _axis(top: float, plot_h: float) -> list[str]:
@@ -46,7 +53,8 @@ def _axis(top: float, plot_h: float) -> list[str]:
 
 def stacked_bars(chart_id: str, title: str, desc: str, labels: Sequence[str],
                  series: Sequence[tuple[str, str, Sequence[float]]]) -> Markup:
-    """Vertical stacked bars per label; `series` is (name, css class, values), with a legend underneath."""
+    """Vertical stacked bars per label; `series` is (name, css class, values). The legend is the page's (HTML,
+    so it wraps on a phone): see `legend`."""
     plot_h = HEIGHT - TOP - BOTTOM
     totals = [sum(s[2][i] for s in series) for i in range(len(labels))]
     top = _nice_max(max(totals, default=0))
@@ -62,12 +70,14 @@ def stacked_bars(chart_id: str, title: str, desc: str, labels: Sequence[str],
                             f"<title>{escape(label)}, {escape(name)}: {_fmt(values[i])}</title></rect>")
         body.append(f'<text class="label" x="{x + slot * 0.35:.1f}" y="{TOP + plot_h + 16}" '
                     f'text-anchor="middle">{escape(label)}</text>')
-    lx = LEFT
-    for name, css, _values in series:
-        body.append(f'<rect class="{css}" x="{lx}" y="{HEIGHT - 22}" width="12" height="12"/>'
-                    f'<text class="legend" x="{lx + 16}" y="{HEIGHT - 12}">{escape(name)}</text>')
-        lx += 24 + 8 * len(name)
-    return _frame(chart_id, title, desc, body)
+    return _frame(chart_id, title, desc, body, TOP + plot_h + 28)
+
+
+def legend(series: Sequence[tuple[str, str, Sequence[float]]]) -> Markup:
+    """The series of a stacked chart as a list with colour swatches (hidden from screen readers: the chart's
+    description and its table name the categories)."""
+    items = "".join(f'<li><span class="swatch {css}"></span>{escape(name)}</li>' for name, css, _v in series)
+    return Markup(f'<ul class="chart-legend" aria-hidden="true">{items}</ul>')
 
 
 def bars(chart_id: str, title: str, desc: str, items: Sequence[tuple[str, float | None]], css: str = "bar",
@@ -106,4 +116,4 @@ def hbars(chart_id: str, title: str, desc: str, items: Sequence[tuple[str, float
                     f'<rect class="{css}" x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row - 10}">'
                     f"<title>{escape(label)}: {_fmt(value)}</title></rect>"
                     f'<text class="value" x="{label_w + w + 6:.1f}" y="{y + 18}">{_fmt(value)}</text>')
-    return _frame(chart_id, title, desc, body, height)
+    return _frame(chart_id, title, desc, body, height, kind="h")

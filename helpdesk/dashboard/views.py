@@ -47,6 +47,7 @@ def charts(f: dict[str, Any]) -> dict[str, Any]:
         "category": svg.stacked_bars("grafiek-categorie", "Vragen per categorie per week",
                                      f"{f['total_questions']} vragen in de laatste {len(weeks)} weken, gestapeld "
                                      "per categorie. De tabel hieronder geeft dezelfde cijfers.", labels, f["series"]),
+        "category_legend": svg.legend(f["series"]),
         "age": svg.bars("grafiek-leeftijd", "Openstaande vragen naar wachttijd",
                         f"{sum(n for _l, n in f['ages'])} openstaande vragen, verdeeld naar hoe lang de aanvrager "
                         "wacht.", f["ages"], css="s1"),

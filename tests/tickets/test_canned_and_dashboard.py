@@ -76,7 +76,7 @@ def test_dashboard_charts_and_tables(client, login, make_ticket, publish_article
     db.session.commit()
 
     page = client.get("/dashboard/").get_data(as_text=True)
-    assert page.count('<svg class="chart"') == 5 and page.count('role="img"') == 5
+    assert page.count('<svg class="chart chart-') == 5 and page.count('role="img"') == 5
     assert 'aria-labelledby="grafiek-categorie-title grafiek-categorie-desc"' in page
     assert "3 vragen in de laatste 8 weken" in page  # the bounce is no question
     assert "50% van de beantwoorde vragen (1 van 2)" in page
@@ -84,6 +84,10 @@ def test_dashboard_charts_and_tables(client, login, make_ticket, publish_article
     assert "Wat kost eHerkenning?" in page.split("Meest gebruikte artikelen in antwoorden</caption>")[1]
     week_table = page.split("Vragen per categorie per week</caption>")[1]
     assert '<th scope="row">Kosten</th>' in week_table
+    # every category in the legend, as wrapping HTML (the SVG legend ran out of the chart after three names)
+    legend = page.split('<ul class="chart-legend"')[1].split("</ul>")[0]
+    for label in ("Kosten", "Leverancierskeuze", "Upgrade naar niveau 3", "Termijnen en deadline", "Overig"):
+        assert f"</span>{label}</li>" in legend
 
 
 def test_empty_dashboard_renders(client, login):
