@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from flask import current_app
+
 from ..extensions import db
 from ..models import OutboxMail, TicketMessage, User, record_event, utcnow
+
+
+def smtp_configured() -> bool:
+    """Whether replies can leave at all: without HELPDESK_SMTP_HOST they wait in the outbox."""
+    return bool(current_app.config.get("SMTP_HOST"))
 
 
 def queue_mail(message: TicketMessage, raw: bytes, recipients: list[str]) -> OutboxMail:

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from ..auth.roles import agent_required
 from ..extensions import db
 from ..models import AuditEvent, OutboxMail, Ticket, TicketMessage, User
-from ..outbox.operations import delivery_label
+from ..outbox.operations import delivery_label, smtp_configured
 from .display import describe_event
 from .drafts import article_draft, personalise, published_article, requester_name, visible_canned_replies
 from .forms import ActionForm, AssignForm, CategoryForm, NoteForm, ReplyForm, StatusForm
@@ -93,7 +93,7 @@ def render_ticket(ticket: Ticket, form: ReplyForm | None = None, status: int = 2
         note_form=NoteForm(formdata=None), category_form=CategoryForm(formdata=None, category=ticket.category),
         status_form=StatusForm(formdata=None, status=ticket.status), assign_form=assign,
         action_form=ActionForm(formdata=None), requester_name=requester_name(ticket.requester),
-        describe_event=describe_event, smtp_configured=bool(current_app.config.get("SMTP_HOST")),
+        describe_event=describe_event, smtp_configured=smtp_configured(),
         KIND_FILTERS=KIND_FILTERS, draft_title=source.title if source else None,
     ), status
 
@@ -146,7 +146,7 @@ def reply(number: int) -> Response | tuple[str, int]:
         form.body.errors = [*form.body.errors, str(exc)]
         return render_ticket(get_ticket(number), form, 400)
     db.session.commit()
-    if current_app.config.get("SMTP_HOST"):
+    if smtp_configured():
         flash(f"Uw antwoord op {ticket.number} staat klaar voor verzending.", "success")
     else:
         flash(f"Uw antwoord op {ticket.number} staat klaar voor verzending, maar is nog niet gemaild: {NO_SMTP}",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..auth.roles import agent_required
 from ..extensions import db
 from ..models import CATEGORY_LABELS
+from ..outbox.operations import smtp_configured
 from ..web import parse_id
 from .drafts import PLACEHOLDER, article_draft, published_article
 from .forms import WaveForm
@@ -53,7 +54,7 @@ def wave(category: str, slug: str) -> Response | tuple[str, int]:
     db.session.commit()
     one = len(result.sent) == 1
     sent = "1 antwoord staat" if one else f"{len(result.sent)} antwoorden staan"
-    if current_app.config.get("SMTP_HOST"):
+    if smtp_configured():
         flash(f"{sent} klaar voor verzending.", "success")
     else:
         flash(f"{sent} klaar voor verzending, maar {'is' if one else 'zijn'} nog niet gemaild: {NO_SMTP}",
