@@ -267,7 +267,7 @@ def normalise_query(query: str) -> str:
 
 def log_search(query: str, result: SearchResult, source: str = "faq") -> SearchLog:
     """Log one public search: the (masked) query, the number of results and the best score; no user data."""
-    clean = " ".join(scrub_personal_data(" ".join((query or "").split()), 500).split())
+    clean = scrub_personal_data(" ".join((query or "").split()), 500).strip()
     entry = SearchLog(query=clean, normalized=normalise_query(clean), result_count=result.total,
                       top_score=result.hits[0].score if result.hits else None, source=source[:20])
     db.session.add(entry)
