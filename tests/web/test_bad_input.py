@@ -8,7 +8,6 @@ with tickets, messages, an attachment, an outbox mail, a quarantined mail, a can
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -31,11 +30,13 @@ from helpdesk.models import (
     Attachment,
     CannedReply,
     QuarantinedMail,
+    SearchLog,
     Ticket,
     TicketMessage,
     User,
 )
 from helpdesk.tickets.operations import send_reply
+from knowledge.search import MAX_QUERY_CHARS
 from tests.conftest import PASSWORD
 from tests.web.routes import Route, all_routes, allowed
 
@@ -382,14 +383,16 @@ def test_too_big_requests_get_a_dutch_413(swept, make_user, role):
             assert "te groot" in response.get_data(as_text=True), route.rule
 
 
-def test_a_huge_search_query_is_answered_quickly(swept):
-    """The search reads a bounded prefix; the rest of a pasted novel must not cost the server minutes."""
+def test_a_huge_search_query_is_read_only_up_to_its_bound(swept):
+    """A pasted novel is searched and logged by a bounded prefix. (Unbounded, the search log's personal-data mask
+    took minutes; that mask's own bound is tested in tests/kb/test_gaps.py, without a timer.)"""
     _app, client = swept
-    started = time.monotonic()
-    for path in ("/faq/search", "/api/faq/search"):
-        response = client.get(path, query_string={"q": "x" * 250_000})
-        assert response.status_code == 200, path
-    assert time.monotonic() - started < 10  # about 200 s before the bound
+    assert client.get("/faq/search", query_string={"q": "x" * 250_000}).status_code == 200
+    response = client.get("/api/faq/search", query_string={"q": "x" * 250_000})
+    assert response.status_code == 200
+    assert response.json["query"] == "x" * MAX_QUERY_CHARS
+    logged = db.session.scalars(select(SearchLog.query)).all()
+    assert logged and all(len(q) <= 500 for q in logged)
 
 
 QUERY_TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=60)
