@@ -16,14 +16,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from knowledge.classify import CATEGORIES, Classifier, load_examples  # noqa: E402
-from knowledge.classify_calibrate import (  # noqa: E402
+from knowledge.classify.calibration import (  # noqa: E402
     accuracy_macro_f1,
     calibrate,
-    cross_val_logits,
     expected_calibration_error,
-    fit_temperature,
     reliability,
 )
+from knowledge.classify.model import cross_val_logits, fit_temperature  # noqa: E402
 
 DEV = Path("/work/shared/eval/dev-mails.jsonl")
 _SIGNOFF = re.compile(r"^\s*(met vriendelijke groet|vriendelijke groet|groet(en)?|kind regards|best regards|"

@@ -7,15 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 
-from knowledge.analysis import parse_synonym_line
-
-CATEGORIES: dict[str, str] = {
-    "cost": "Kosten",
-    "supplier": "Leverancierskeuze",
-    "upgrade": "Upgrade naar niveau 3",
-    "deadline": "Termijnen en deadline",
-    "other": "Overig",
-}
+from knowledge import categories
+from knowledge.dutch import parse_synonym_line
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KEY_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:\s*(.*)$")
@@ -86,8 +79,8 @@ def parse_article(text: str) -> ArticleSource:
     if len(slug) > _MAX_SLUG or not SLUG_RE.match(slug):
         raise ValueError(f"Ongeldige slug {slug!r}: alleen kleine letters, cijfers en streepjes.")
     category = fields.pop("category")
-    if category not in CATEGORIES:
-        raise ValueError(f"Onbekende categorie {category!r}; kies uit {', '.join(CATEGORIES)}.")
+    if category not in categories.CATEGORIES:
+        raise ValueError(f"Onbekende categorie {category!r}; kies uit {', '.join(categories.CATEGORIES)}.")
     review_date = None
     review = fields.pop("review", "")
     if review:

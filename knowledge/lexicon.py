@@ -1,4 +1,4 @@
-"""Domain word lists for the Dutch analysis: compound parts, synonyms and stop-word exceptions."""
+"""Word lists for the Dutch analysis: compound parts, stop words and their exceptions, domain synonyms."""
 
 from __future__ import annotations
 
@@ -14,6 +14,27 @@ COMPOUND_PARTS: frozenset[str] = frozenset(
     portaal account toegang informatie kanaal kanalen helpdesk mail adres machtiging machtigingen
     controle veiligheid maatregel maatregelen procedure overzicht termijn datum moment uitwisseling
     sms pin ezine zine wet digitale vooraankondiging brief leerling leerlingen financieel salaris
+    """.split()
+)
+
+# The Dutch and English stop-word lists of the snowball project (as Whoosh ships them), minus KEEP_WORDS below.
+SNOWBALL_STOP_NL: frozenset[str] = frozenset(
+    """
+    aan al alles als altijd andere ben bij daar dan dat de der deze die dit doch doen door dus een eens en er ge
+    geen geweest haar had heb hebben heeft hem het hier hij hoe hun iemand iets ik in is ja je kan kon kunnen
+    maar me meer men met mij mijn moet na naar niet niets nog nu of om omdat onder ons ook op over reeds te
+    tegen toch toen tot u uit uw van veel voor want waren was wat werd wezen wie wil worden wordt zal ze zelf
+    zich zij zijn zo zonder zou
+    """.split()
+)
+SNOWBALL_STOP_EN: frozenset[str] = frozenset(
+    """
+    a about above after again against all am an and any are as at be because been before being below between
+    both but by can did do does doing don down during each few for from further had has have having he her here
+    hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of
+    off on once only or other our ours ourselves out over own s same she should so some such t than that the
+    their theirs them themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with you your yours yourself yourselves
     """.split()
 )
 

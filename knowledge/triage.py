@@ -13,14 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .classify import Classification, Classifier, load_examples
-from .classify_text import extract
-from .search import SearchIndex
+from knowledge.classify import Classification, Classifier, load_examples
+from knowledge.classify.text import extract
+from knowledge.search.types import MAX_QUERY_CHARS, SearchBackend
 
 MAX_SUGGESTIONS = 5
 SEARCH_DEPTH = 12
-MAX_QUERY_CHARS = 4000
-# Weights of the three signals (chosen on our own examples in tests/knowledge_triage, not on the dev mails).
+# Weights of the three signals (chosen on our own cases in tests/triage, never on the dev mails).
 W_SEARCH = 0.55
 W_CATEGORY = 0.35
 W_MEMORY = 1.2
@@ -112,7 +111,7 @@ class ArticleMemory:
 class Triager:
     """Categorise and suggest; build once per process and reuse (the classifier and index are loaded once)."""
 
-    def __init__(self, classifier: Classifier, index: SearchIndex, article_categories: dict[str, str],
+    def __init__(self, classifier: Classifier, index: SearchBackend, article_categories: dict[str, str],
                  article_titles: dict[str, str] | None = None, memory: ArticleMemory | None = None) -> None:
         self.classifier = classifier
         self.index = index

@@ -9,7 +9,7 @@ from wtforms import DateField, HiddenField, SelectField, StringField, SubmitFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from knowledge.analysis import parse_synonym_line
+from knowledge.dutch import parse_synonym_line
 
 from ..models import CATEGORY_LABELS
 from ..web import parse_id

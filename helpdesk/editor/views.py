@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from knowledge.analysis import fold
+from knowledge.dutch import fold
 
 from ..auth.roles import editor_required
 from ..extensions import db

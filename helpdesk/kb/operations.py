@@ -18,9 +18,10 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import select
 
-from knowledge.analysis import fold
-from knowledge.articles import CATEGORIES, SLUG_RE
+from knowledge.articles import SLUG_RE
 from knowledge.articles import load_bundled_articles as read_bundled_articles
+from knowledge.categories import CATEGORIES
+from knowledge.dutch import fold
 from knowledge.render import render_markdown
 from knowledge.search import SearchResult
 

@@ -7,8 +7,16 @@ from collections.abc import Callable
 from flask import current_app
 from sqlalchemy import select
 
-from knowledge.analysis import parse_synonym_line
-from knowledge.search import MAX_QUERY_CHARS, Hit, SearchDoc, SearchIndex, SearchResult, content_fingerprint
+from knowledge.dutch import parse_synonym_line
+from knowledge.search import (
+    MAX_QUERY_CHARS,
+    Hit,
+    SearchBackend,
+    SearchDoc,
+    SearchResult,
+    content_fingerprint,
+    open_index,
+)
 
 from ..extensions import db
 from ..models import Article, ArticleRevision
@@ -45,7 +53,7 @@ def docs_from_db() -> list[SearchDoc]:
     return [doc_for(article, revision) for article, revision in rows]
 
 
-def get_index() -> SearchIndex:
+def get_index() -> SearchBackend:
     """The index of this app (created on first use).
 
     Editors' synonyms from the published articles' headers reach the analyzer through the documents: the
@@ -53,7 +61,7 @@ def get_index() -> SearchIndex:
     """
     index = current_app.extensions.get(_EXTENSION_KEY)
     if index is None:
-        index = SearchIndex(current_app.config["INDEX_DIR"])
+        index = open_index(current_app.config["INDEX_DIR"])
         current_app.extensions[_EXTENSION_KEY] = index
     return index
 

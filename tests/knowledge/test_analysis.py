@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from knowledge.analysis import CompoundSplitter, analyze_terms, build_analyzer, exact_terms, stem, term_spans
+from knowledge.dutch import CompoundSplitter, stem
+from knowledge.search.whoosh_analysis import analyze_terms, build_analyzer, exact_terms, term_spans
 
 
 def terms(text: str) -> set[str]:

@@ -17,6 +17,8 @@ from knowledge.classify import (
     Example,
     load_examples,
 )
+from knowledge.classify.calibration import stored_temperature
+from knowledge.classify.model import fit_temperature
 
 HERE = Path(__file__).parent
 HELDOUT = HERE / "heldout.jsonl"
@@ -226,10 +228,8 @@ def test_dev_mail_questions_are_mostly_right(model: Classifier) -> None:
 
 def test_stored_calibration_is_current_and_equals_a_fresh_fit() -> None:
     """The stored fit saves every process a second at start; it must be exactly what fitting gives now.
-    When this fails after a change to the seeds or the classifier: `python -m knowledge.classify_calibrate`."""
-    from knowledge.classify_calibrate import fit_temperature, stored_temperature
-
+    When this fails after a change to the seeds or the classifier: `python -m knowledge.classify`."""
     stored = stored_temperature()
-    assert stored is not None, "calibration.json is stale: run python -m knowledge.classify_calibrate"
+    assert stored is not None, "calibration.json is stale: run python -m knowledge.classify"
     assert stored == fit_temperature(load_examples())
     assert (Classifier.default().temperature, Classifier.default().smoothing) == stored

@@ -1,44 +1,26 @@
-"""Dutch text analysis for the knowledge base: a Whoosh analyzer chain with compounds and domain synonyms."""
+"""The Whoosh analyzer chain over the Dutch analysis of `knowledge.dutch`: tokens, compounds, synonyms, stems."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
 
 from whoosh.analysis import Analyzer, Filter, Token, Tokenizer
-from whoosh.lang import stemmer_for_language, stopwords_for_language
 
-from knowledge.lexicon import COMPOUND_PARTS, KEEP_WORDS, SYNONYM_GROUPS
-
-# A word, optionally hyphenated or with an apostrophe ("e-Herkenning", "collega's"), optionally ending in
-# "+" so that "2+" and "eh2+" survive as tokens.
-WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*\+?")
-_WORD_RE = WORD_RE
-_HYPHEN_RE = re.compile(r"-")
-_LINKERS = ("s", "en", "e")
-_MAX_TOKEN_LEN = 48
-STOP_WORDS: frozenset[str] = frozenset(
-    (stopwords_for_language("nl") | stopwords_for_language("en")) - KEEP_WORDS
+from knowledge.dutch import (
+    KEEP_WORDS,
+    STOP_WORDS,
+    SYNONYM_GROUPS,
+    WORD_RE,
+    CompoundSplitter,
+    editor_synonym_groups,
+    fold,
+    phrase_stems,
+    stem,
 )
 
-_snowball_nl = stemmer_for_language("nl")
-
-
-@lru_cache(maxsize=50000)
-def fold(word: str) -> str:
-    """Lower-case and strip accents and apostrophes ("Café's" -> "cafes")."""
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c) and c not in "'’")
-
-
-@lru_cache(maxsize=20000)
-def stem(word: str) -> str:
-    """Dutch snowball stem of a folded word; words with digits or '+' are kept as they are."""
-    if any(c.isdigit() or c == "+" for c in word):
-        return word
-    return _snowball_nl(word)
+_HYPHEN_RE = re.compile(r"-")
+_MAX_TOKEN_LEN = 48
 
 
 class DutchTokenizer(Tokenizer):
@@ -57,7 +39,7 @@ class DutchTokenizer(Tokenizer):
         mode: str = "",
         **kwargs: object,
     ) -> Iterator[Token]:
-        for slot, m in enumerate(_WORD_RE.finditer(value)):
+        for slot, m in enumerate(WORD_RE.finditer(value)):
             raw = m.group()
             t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
             parts = _HYPHEN_RE.split(raw)
@@ -99,72 +81,6 @@ class DomainStopFilter(Filter):
                 yield t
 
 
-class CompoundSplitter:
-    """Splits Dutch compounds on a lexicon of known parts, with linking -s-/-en-/-e-."""
-
-    def __init__(self, lexicon: Iterable[str] = ()) -> None:
-        self.lexicon = frozenset(COMPOUND_PARTS) | frozenset(fold(w) for w in lexicon)
-        self._cache: dict[str, tuple[str, ...]] = {}
-        self._known: dict[str, bool] = {}
-
-    def is_known(self, word: str) -> bool:
-        """True when the word is in the lexicon or splits fully into lexicon parts."""
-        known = self._known.get(word)
-        if known is None:
-            known = word in self.lexicon or len(self._full_split(word)) >= 2
-            if len(self._known) < 50000:  # bounded, as the split cache
-                self._known[word] = known
-        return known
-
-    def split(self, word: str) -> tuple[str, ...]:
-        """Parts of a compound ("eherkenningsmiddel" -> ("eherkenning", "middel")), or () if none."""
-        cached = self._cache.get(word)
-        if cached is None:
-            cached = self._full_split(word) or self._partial_split(word)
-            if len(self._cache) < 50000:  # bounded: junk queries must not grow memory forever
-                self._cache[word] = cached
-        return cached
-
-    def _full_split(self, word: str) -> tuple[str, ...]:
-        if len(word) < 6 or not word.isalpha():
-            return ()
-        best: dict[int, tuple[str, ...]] = {0: ()}
-        n = len(word)
-        for i in range(n):
-            if i not in best:
-                continue
-            for j in range(i + 3, n + 1):
-                piece = word[i:j]
-                if piece not in self.lexicon:
-                    continue
-                cand = best[i] + (piece,)
-                ends = [j] + [j + len(lk) for lk in _LINKERS if j < n and word.startswith(lk, j)]
-                for k in ends:
-                    if k not in best or len(best[k]) > len(cand):
-                        best[k] = cand
-        parts = best.get(n, ())
-        return parts if len(parts) >= 2 else ()
-
-    def _partial_split(self, word: str) -> tuple[str, ...]:
-        # A known head or tail with an unknown rest: "eherkenningsbeleid" -> eherkenning + beleid.
-        if len(word) < 9 or not word.isalpha():
-            return ()
-        for cut in range(len(word) - 4, 4, -1):
-            head = word[:cut]
-            if head in self.lexicon:
-                rest = word[cut:]
-                for lk in _LINKERS:
-                    if rest.startswith(lk) and len(rest) - len(lk) >= 4:
-                        rest = rest[len(lk) :]
-                        break
-                return (head, rest)
-        for cut in range(4, len(word) - 4):
-            tail = word[cut:]
-            if tail in self.lexicon:
-                return (word[:cut], tail)
-        return ()
-
-
 class CompoundFilter(Filter):
     """Adds compound parts after each word, and joins adjacent words that form a known compound."""
 
@@ -202,7 +118,7 @@ class SynonymFilter(Filter):
         for emit, phrases in groups:
             emitted = tuple(fold(e) for e in emit)
             for phrase in phrases:
-                words = tuple(stem(fold(w)) for w in _WORD_RE.findall(phrase.replace("-", "")))
+                words = phrase_stems(phrase)
                 if words:
                     self.index.setdefault(words[0], []).append((words, emitted))
 
@@ -272,27 +188,10 @@ def _variant(t: Token, text: str, boost: float = PART_BOOST) -> Token:
     return v
 
 
-def parse_synonym_line(line: str) -> tuple[str, ...]:
-    """Parses an editor synonym line "eh3 = eherkenning niveau 3" into its phrases."""
-    return tuple(p.strip() for p in line.split("=") if p.strip())
-
-
-def _editor_groups(groups: Iterable[Sequence[str]]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    # An editor group "a = b c" makes all phrases emit one concept term: the words of the first phrase joined.
-    out = []
-    for phrases in groups:
-        phrases = tuple(p for p in phrases if p.strip())
-        if len(phrases) >= 2:
-            concept = "".join(fold(w) for w in _WORD_RE.findall(phrases[0].replace("-", "")))
-            if concept:
-                out.append(((concept,), phrases))
-    return out
-
-
 def build_analyzer(extra_synonyms: Iterable[Sequence[str]] = (), extra_words: Iterable[str] = ()) -> Analyzer:
     """The stemmed analyzer: tokenize, fold, compounds, synonyms, stop words, Dutch stemming."""
     splitter = CompoundSplitter(w for w in extra_words if w.isalpha())
-    groups = list(SYNONYM_GROUPS) + _editor_groups(extra_synonyms)
+    groups = list(SYNONYM_GROUPS) + editor_synonym_groups(extra_synonyms)
     return (
         DutchTokenizer()
         | FoldFilter()
@@ -320,14 +219,6 @@ def analyze_terms(text: str, analyzer: Analyzer | None = None, mode: str = "quer
 def exact_terms(text: str) -> list[str]:
     """Folded, unstemmed words of a text without stop words."""
     return [t.text for t in _EXACT(text or "")]
-
-
-def weighted_terms(text: str, analyzer: Analyzer | None = None) -> dict[str, float]:
-    """Each distinct term of a query with its weight: 1.0 when typed, lower when only derived."""
-    out: dict[str, float] = {}
-    for t in (analyzer or _DEFAULT)(text or "", mode="query"):
-        out[t.text] = max(out.get(t.text, 0.0), t.boost)
-    return out
 
 
 def term_spans(text: str, analyzer: Analyzer | None = None) -> list[tuple[str, int, int]]:

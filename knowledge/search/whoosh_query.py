@@ -8,7 +8,8 @@ from whoosh.analysis import Analyzer
 from whoosh.query import Or, Query, Term
 from whoosh.reading import IndexReader
 
-from knowledge.analysis import STOP_WORDS, WORD_RE, exact_terms, fold, stem
+from knowledge.dutch import STOP_WORDS, WORD_RE, fold, stem
+from knowledge.search.whoosh_analysis import exact_terms
 
 FIELD_BOOSTS = (("title", 3.0), ("keywords", 2.0), ("body", 1.0))
 STEMMED_FIELDS = tuple(name for name, _ in FIELD_BOOSTS)
@@ -50,16 +51,19 @@ def _corrections(reader: IndexReader, word: str) -> list[str]:
     found = []
     for cand in reader.terms_within(EXACT_FIELD, word, maxdist, prefix=1):
         cand = cand.decode("utf-8") if isinstance(cand, bytes) else cand
-        found.append((_distance(word, cand), -reader.doc_frequency("exact", cand), cand))
+        found.append((edit_distance(word, cand), -reader.doc_frequency("exact", cand), cand))
     return [c for _d, _f, c in sorted(found)[:MAX_FUZZY_CANDIDATES]]
 
 
-def _distance(a: str, b: str) -> int:
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """Levenshtein distance of a and b; with `limit`, stops early and returns limit + 1 once it is exceeded."""
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
         for j, cb in enumerate(b, 1):
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if limit is not None and min(cur) > limit:
+            return limit + 1
         prev = cur
     return prev[-1]
 
@@ -106,7 +110,7 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader) -> QueryPlan:
         fixes = _corrections(reader, word)
         if covered:
             # Understood through a stem or compound part: only a close spelling fix is worth suggesting.
-            fixes = [f for f in fixes if _distance(word, f) <= (1 if len(word) < 8 else 2)][:1]
+            fixes = [f for f in fixes if edit_distance(word, f) <= (1 if len(word) < 8 else 2)][:1]
             plan.unknown.append((word, fixes))
             continue
         plan.unknown.append((word, fixes))

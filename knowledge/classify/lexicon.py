@@ -1,4 +1,8 @@
-"""Domain word lists for the question classifier: spellings, compound parts, cue words per category."""
+"""Domain word lists of the question classifier: spellings, cue words per category, function words.
+
+Compound parts are the Dutch analysis's (`knowledge.lexicon`); the function words here also guess a mail's
+language, so they stay the classifier's own.
+"""
 
 from __future__ import annotations
 
@@ -17,15 +21,6 @@ PHRASES: list[tuple[str, str]] = [
     (r"\bz[\s\-]login\b", "zlogin"),
     (r"\blog[\s\-]?in\b", "login"),
 ]
-
-# Known parts of Dutch compounds in this domain; a long word containing one is also split into it.
-COMPOUND_PARTS: tuple[str, ...] = (
-    "eherkenning", "middel", "middelen", "kosten", "prijs", "leverancier", "leveranciers", "niveau",
-    "upgrade", "token", "generator", "termijn", "datum", "aanvraag", "beheerder", "machtiging",
-    "abonnement", "bedrag", "factuur", "wachtwoord", "inlog", "periode", "overgang", "invoering",
-    "deadline", "medewerker", "gebruiker", "account", "portaal", "dienst", "kantoor", "administratie",
-    "licentie", "toegang", "aanschaf", "tarief", "budget", "planning",
-)
 
 _W = r"[a-z0-9]*"
 # Cue patterns: evidence, not rules; each match adds one feature the model weighs like any other word.

@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from whoosh.analysis import Analyzer
 
-from knowledge.analysis import term_spans
+from knowledge.search.whoosh_analysis import term_spans
 
 SNIPPET_SCAN = 20_000  # only the start of a very long text is scanned for the snippet
 

@@ -1,41 +1,35 @@
-"""The Whoosh search index of the knowledge base: build, update and query with Dutch analysis."""
+"""The Whoosh search backend of the knowledge base: build, update and query an index with Dutch analysis."""
 
 from __future__ import annotations
 
-import json
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from whoosh import index as windex
+from whoosh.analysis import Analyzer
 from whoosh.index import IndexError as WhooshIndexError
-from whoosh.index import LockError
+from whoosh.index import LockError as WhooshLockError
 from whoosh.query import Term
-from whoosh.writing import CLEAR
+from whoosh.writing import CLEAR, IndexWriter
 
-from knowledge.analysis import build_analyzer, exact_terms, fold, term_spans
-from knowledge.render import markdown_to_text
-from knowledge.search_memory import MAX_DOCS, MemorySnapshot, weighting
-from knowledge.search_query import QueryPlan, plan_query, rerank_factor, suggest_correction
-from knowledge.search_schema import (
+from knowledge.dutch import fold
+from knowledge.search.snippets import SpanCache, highlight
+from knowledge.search.types import MAX_QUERY_CHARS, Hit, LockError, SearchDoc, SearchResult
+from knowledge.search.whoosh_config import AnalysisConfig
+from knowledge.search.whoosh_memory import MAX_DOCS, MemorySnapshot, weighting
+from knowledge.search.whoosh_query import QueryPlan, plan_query, rerank_factor, suggest_correction
+from knowledge.search.whoosh_schema import (
     WRITE_TIMEOUT,
-    Hit,
-    SearchDoc,
-    SearchResult,
     WriteLock,
-    content_fingerprint,
+    doc_fields,
     index_schema,
     load_spans,
+    stored_doc,
 )
-from knowledge.snippets import SNIPPET_SCAN, SpanCache, highlight, snippet_text
 
-MAX_QUERY_CHARS = 4000
 RERANK_DEPTH = 30
-_CONFIG_FILE = "kb-config.json"
-_CONFIG_PREFIX = "kb-analysis-"
-KEEP_GENERATIONS = 5  # analysis configs kept for readers still searching an older snapshot
 _write_locks: dict[str, threading.Lock] = {}
 _write_locks_guard = threading.Lock()
 
@@ -47,7 +41,7 @@ class SearchIndex:
         self.path = Path(path)
         self.extra_synonyms = [tuple(g) for g in extra_synonyms]
         self._ix: windex.Index | None = None
-        self._analyzer_state: tuple[str | None, object] = (None, build_analyzer(self.extra_synonyms))
+        self._analysis = AnalysisConfig(self.path, self.extra_synonyms)
         self._lock = threading.Lock()
         self._spans = SpanCache()
         self._memory: MemorySnapshot | None = None
@@ -69,7 +63,7 @@ class SearchIndex:
 
     def fingerprint(self) -> str | None:
         """The fingerprint stored with the last full rebuild, or None."""
-        return self._config().get("fingerprint") if self.exists() else None
+        return self._analysis.read().get("fingerprint") if self.exists() else None
 
     def doc_count(self) -> int:
         """Number of indexed articles (0 when there is no index)."""
@@ -110,11 +104,12 @@ class SearchIndex:
             if not self.exists():
                 self.close()
                 windex.create_in(str(self.path), index_schema())
-            writer = self._open().writer(timeout=WRITE_TIMEOUT, delay=0.05)
-            self._save_config(config, writer.generation)
+            writer = self._writer()
+            self._analysis.save(config, writer.generation)
+            analyzer = self._analysis.current_analyzer()
             try:
                 for n, doc in enumerate(docs, start=1):
-                    writer.add_document(**self._fields(doc))
+                    writer.add_document(**doc_fields(doc, analyzer))
                     if progress:
                         progress(n)
             except BaseException:
@@ -127,21 +122,22 @@ class SearchIndex:
         """Adds or replaces one article; new synonyms or keywords re-analyse the stored articles too."""
         self._ensure()
         with self._write_lock():
-            config = self._config()
+            config = self._analysis.read()
             synonyms = {tuple(s) for s in config.get("synonyms", [])}
             words = set(config.get("words", []))
             new_syn = synonyms | {tuple(g) for g in doc.synonyms}
             new_words = words | {fold(k) for k in doc.keywords if k.isalpha()}
             reanalyse = new_syn != synonyms or new_words != words
             config.update(fingerprint=fingerprint, synonyms=sorted(new_syn), words=sorted(new_words))
-            writer = self._open().writer(timeout=WRITE_TIMEOUT, delay=0.05)
-            self._save_config(config, writer.generation)
+            writer = self._writer()
+            self._analysis.save(config, writer.generation)
+            analyzer = self._analysis.current_analyzer()
             try:
                 if reanalyse:
                     for stored in self._stored_docs():
                         if stored.slug != doc.slug:
-                            writer.update_document(**self._fields(stored))
-                writer.update_document(**self._fields(doc))
+                            writer.update_document(**doc_fields(stored, analyzer))
+                writer.update_document(**doc_fields(doc, analyzer))
             except BaseException:
                 writer.cancel()
                 raise
@@ -152,10 +148,10 @@ class SearchIndex:
         if not self.exists():
             return
         with self._write_lock():
-            config = self._config()
+            config = self._analysis.read()
             config["fingerprint"] = fingerprint
-            writer = self._open().writer(timeout=WRITE_TIMEOUT, delay=0.05)
-            self._save_config(config, writer.generation)
+            writer = self._writer()
+            self._analysis.save(config, writer.generation)
             writer.delete_by_term("slug", slug)
             writer.commit()
 
@@ -219,7 +215,7 @@ class SearchIndex:
                     if reader.doc_count_all() > MAX_DOCS:
                         return None
                     memory = MemorySnapshot(reader, reader.generation())
-                memory.analyzer = self._snapshot_analyzer(memory.generation)
+                memory.analyzer = self._analysis.snapshot_analyzer(memory.generation)
                 self._memory = memory
                 return memory
             except (OSError, WhooshIndexError):
@@ -230,7 +226,7 @@ class SearchIndex:
 
     def _search(self, text: str, limit: int, category: str | None, snippets: int | None) -> SearchResult:
         with self._open().searcher(weighting=weighting()) as searcher:
-            analyzer = self._snapshot_analyzer(searcher.reader().generation())
+            analyzer = self._analysis.snapshot_analyzer(searcher.reader().generation())
             plan = plan_query(text, analyzer, searcher.reader())
             if plan.query is None:
                 return SearchResult(query=text, hits=[], total=0, suggestion=None)
@@ -251,8 +247,7 @@ class SearchIndex:
             return SearchResult(query=text, hits=hits, total=len(results), suggestion=suggestion)
 
     # ---- helpers -----------------------------------------------------------------------------------
-    def _hit(self, r: dict, plan: QueryPlan, score: float, analyzer,  # noqa: ANN001 - a Whoosh analyzer
-             with_snippet: bool = True) -> Hit:
+    def _hit(self, r: dict, plan: QueryPlan, score: float, analyzer: Analyzer, with_snippet: bool = True) -> Hit:
         body = r.get("body_text", "")
         summary = r.get("summary", "")
         snippet = highlight(
@@ -273,91 +268,15 @@ class SearchIndex:
             summary=summary,
         )
 
-    def _fields(self, doc: SearchDoc) -> dict:
-        analyzer = self._current_analyzer()
-        body_text = markdown_to_text(doc.body or "")
-        keywords_text = ", ".join(doc.keywords)
-
-        def terms(text: str) -> str:
-            return " ".join(t.text for t in analyzer(text, mode="index"))
-
-        exact = " ".join(exact_terms(" ".join([doc.title, keywords_text, body_text])))
-        # Snippet spans are computed once here, so a query never re-analyses a whole article; for all but
-        # huge articles the same analysis also gives the body terms.
-        short = snippet_text(body_text)
-        spans = [[t, s, e] for t, s, e in term_spans(short, analyzer)]
-        body = " ".join(t for t, _s, _e in spans) if len(body_text) <= SNIPPET_SCAN else terms(body_text)
-        title, keywords = terms(doc.title), terms(keywords_text)
-        return dict(
-            spans=json.dumps(spans, ensure_ascii=False, separators=(",", ":")),
-            slug=doc.slug,
-            category=doc.category,
-            title=title,
-            keywords=keywords,
-            body=body,
-            exact=exact,
-            terms=" ".join(sorted(set(f"{title} {keywords} {body}".split()))),
-            title_text=doc.title,
-            keywords_text=keywords_text,
-            body_text=body_text,
-            summary=doc.summary,
-            synonyms=json.dumps([list(g) for g in doc.synonyms]),
-        )
-
     def _stored_docs(self) -> list[SearchDoc]:
         with self._open().searcher() as s:
-            return [
-                SearchDoc(
-                    slug=f["slug"],
-                    title=f.get("title_text", ""),
-                    category=f.get("category", ""),
-                    keywords=[k.strip() for k in f.get("keywords_text", "").split(",") if k.strip()],
-                    body=f.get("body_text", ""),
-                    summary=f.get("summary", ""),
-                    synonyms=[tuple(g) for g in json.loads(f.get("synonyms") or "[]")],
-                )
-                for f in s.all_stored_fields()
-            ]
+            return [stored_doc(f) for f in s.all_stored_fields()]
 
-    def _current_analyzer(self):  # noqa: ANN202 - a Whoosh analyzer
-        return self._analyzer_for(self._config())
-
-    def _snapshot_analyzer(self, generation: int):  # noqa: ANN202 - a Whoosh analyzer
-        """The analyzer the searched snapshot was written with, so a concurrent commit that changes the
-        synonyms never makes a reader analyse its query differently from the terms it reads."""
+    def _writer(self) -> IndexWriter:
         try:
-            config = json.loads((self.path / f"{_CONFIG_PREFIX}{generation}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            config = self._config()
-        return self._analyzer_for(config)
-
-    def _analyzer_for(self, config: dict):  # noqa: ANN202 - a Whoosh analyzer
-        key = json.dumps([config.get("synonyms", []), config.get("words", [])])
-        cached_key, analyzer = self._analyzer_state  # one tuple, so threads never see a mixed pair
-        if key != cached_key:
-            groups = self.extra_synonyms + [tuple(g) for g in config.get("synonyms", [])]
-            analyzer = build_analyzer(groups, config.get("words", []))
-            self._analyzer_state = (key, analyzer)
-        return analyzer
-
-    def _config(self) -> dict:
-        try:
-            return json.loads((self.path / _CONFIG_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-
-    def _save_config(self, config: dict, generation: int) -> None:
-        # Written before the Whoosh commit (under the write lock) and replaced atomically, so a reader never
-        # sees half a file; a copy per index generation lets each reader use its own snapshot's analysis.
-        data = json.dumps(config, ensure_ascii=False)
-        for name in (_CONFIG_FILE, f"{_CONFIG_PREFIX}{generation}.json"):
-            tmp = self.path / f".{name}.{os.getpid()}.{threading.get_ident()}"
-            tmp.write_text(data, encoding="utf-8")
-            os.replace(tmp, self.path / name)
-        for old in self.path.glob(f"{_CONFIG_PREFIX}*.json"):
-            suffix = old.stem[len(_CONFIG_PREFIX):]
-            if suffix.isdigit() and int(suffix) < generation - KEEP_GENERATIONS:
-                old.unlink(missing_ok=True)
+            return self._open().writer(timeout=WRITE_TIMEOUT, delay=0.05)
+        except WhooshLockError as exc:
+            raise LockError("Zoekindex is bezet: een andere schrijfactie duurt te lang.") from exc
 
     def _ensure(self) -> None:
         if not self.exists():
@@ -374,6 +293,3 @@ class SearchIndex:
         with _write_locks_guard:
             lock = _write_locks.setdefault(key, threading.Lock())
         return WriteLock(lock)
-
-
-__all__ = ["Hit", "LockError", "SearchDoc", "SearchIndex", "SearchResult", "content_fingerprint"]

@@ -1,4 +1,4 @@
-"""Data shapes of the search index: documents, hits, results, schema, fingerprint and the writer lock."""
+"""The Whoosh schema of the knowledge-base index, its content fingerprint and the in-process writer lock."""
 
 from __future__ import annotations
 
@@ -7,51 +7,18 @@ import json
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
-from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.analysis import Analyzer, SpaceSeparatedTokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.index import LockError
 
 from knowledge.lexicon import ANALYZER_VERSION
+from knowledge.render import markdown_to_text
+from knowledge.search.snippets import SNIPPET_SCAN, snippet_text
+from knowledge.search.types import LockError, SearchDoc
+from knowledge.search.whoosh_analysis import exact_terms, term_spans
 
 SCHEMA_VERSION = "kb-3"
 WRITE_TIMEOUT = 20.0
-
-
-@dataclass
-class SearchDoc:
-    """An article as the index sees it; body may be Markdown or plain text."""
-
-    slug: str
-    title: str
-    category: str
-    keywords: list[str] = field(default_factory=list)
-    body: str = ""
-    summary: str = ""
-    synonyms: list[tuple[str, ...]] = field(default_factory=list)
-
-
-@dataclass
-class Hit:
-    """One search result; snippet is safe HTML (escaped text with <mark> around matches)."""
-
-    slug: str
-    title: str
-    category: str
-    snippet: str
-    score: float
-    summary: str = ""
-
-
-@dataclass
-class SearchResult:
-    """The answer to one query; suggestion is a corrected query for "Bedoelde u …?" or None."""
-
-    query: str
-    hits: list[Hit]
-    total: int
-    suggestion: str | None = None
 
 
 def index_schema() -> Schema:
@@ -121,3 +88,48 @@ class WriteLock:
 
     def __exit__(self, *exc: object) -> None:
         self.lock.release()
+
+
+def doc_fields(doc: SearchDoc, analyzer: Analyzer) -> dict:
+    """The Whoosh fields of one document: pre-analysed terms, stored texts and snippet spans."""
+    body_text = markdown_to_text(doc.body or "")
+    keywords_text = ", ".join(doc.keywords)
+
+    def terms(text: str) -> str:
+        return " ".join(t.text for t in analyzer(text, mode="index"))
+
+    exact = " ".join(exact_terms(" ".join([doc.title, keywords_text, body_text])))
+    # Snippet spans are computed once here, so a query never re-analyses a whole article; for all but
+    # huge articles the same analysis also gives the body terms.
+    short = snippet_text(body_text)
+    spans = [[t, s, e] for t, s, e in term_spans(short, analyzer)]
+    body = " ".join(t for t, _s, _e in spans) if len(body_text) <= SNIPPET_SCAN else terms(body_text)
+    title, keywords = terms(doc.title), terms(keywords_text)
+    return dict(
+        spans=json.dumps(spans, ensure_ascii=False, separators=(",", ":")),
+        slug=doc.slug,
+        category=doc.category,
+        title=title,
+        keywords=keywords,
+        body=body,
+        exact=exact,
+        terms=" ".join(sorted(set(f"{title} {keywords} {body}".split()))),
+        title_text=doc.title,
+        keywords_text=keywords_text,
+        body_text=body_text,
+        summary=doc.summary,
+        synonyms=json.dumps([list(g) for g in doc.synonyms]),
+    )
+
+
+def stored_doc(stored: dict) -> SearchDoc:
+    """The document back from its stored fields (for re-analysing it with new synonyms)."""
+    return SearchDoc(
+        slug=stored["slug"],
+        title=stored.get("title_text", ""),
+        category=stored.get("category", ""),
+        keywords=[k.strip() for k in stored.get("keywords_text", "").split(",") if k.strip()],
+        body=stored.get("body_text", ""),
+        summary=stored.get("summary", ""),
+        synonyms=[tuple(g) for g in json.loads(stored.get("synonyms") or "[]")],
+    )

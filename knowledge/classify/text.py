@@ -7,12 +7,8 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
-from whoosh.lang.porter import stem as _porter_stem
-from whoosh.lang.snowball.dutch import DutchStemmer
-
-from knowledge.classify_lexicon import COMPOUND_PARTS, CUE_PATTERNS, EN_STOP, NL_STOP, PHRASES
-
-_NL_STEMMER = DutchStemmer()
+from knowledge import dutch
+from knowledge.classify.lexicon import CUE_PATTERNS, EN_STOP, NL_STOP, PHRASES
 
 # Feature weights per kind; char n-grams are many and correlated, so each counts little.
 W_WORD = 1.0
@@ -117,35 +113,7 @@ def stem(word: str, english: bool = False) -> str:
     """Stem one normalised word (Dutch snowball, or Porter for English mails)."""
     if word.isdigit():
         return _number_token(word)
-    if english:
-        return _porter_stem(word)
-    return _NL_STEMMER.stem(word)
-
-
-@lru_cache(maxsize=50_000)
-def split_compound(word: str) -> tuple[str, ...]:
-    """Split a long word on known domain parts (eherkenningsmiddel -> eherkenning, middel)."""
-    if len(word) < 8:
-        return ()
-    parts: list[str] = []
-    for part in COMPOUND_PARTS:
-        if word == part or len(word) - len(part) < 3:
-            continue
-        if word.endswith(part):
-            head = word[: -len(part)]
-            parts.append(part)
-            if head.endswith("s") and len(head) > 4:
-                head = head[:-1]
-            if len(head) >= 4:
-                parts.append(head)
-        elif word.startswith(part):
-            tail = word[len(part) :]
-            if tail.startswith("s") and len(tail) > 4:
-                tail = tail[1:]
-            parts.append(part)
-            if len(tail) >= 4:
-                parts.append(tail)
-    return tuple(dict.fromkeys(parts))
+    return dutch.stem(word, english)
 
 
 @lru_cache(maxsize=50_000)
@@ -153,7 +121,7 @@ def word_features(word: str, english: bool) -> tuple[str, tuple[tuple[str, float
     """Stem plus (feature, weight) pairs of one word: stem, compound parts, one-word cues, 4-grams."""
     s = stem(word, english)
     pairs = [("w:" + s, W_WORD)]
-    pairs += [("w:" + stem(part, english), W_PART) for part in split_compound(word)]
+    pairs += [("w:" + stem(part, english), W_PART) for part in dutch.split_compound(word)]
     pairs += [("c:" + name, W_CUE) for name, rx in _CUE_WORD_RES if rx.fullmatch(word)]
     if len(word) >= 5 and not word.isdigit():
         padded = f"<{word}>"

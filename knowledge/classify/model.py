@@ -1,7 +1,7 @@
 """Question classifier for helpdesk mail: category, calibrated confidence and a readable reason.
 
 A weighted multinomial Naive Bayes over Dutch/English word, bigram, compound-part, cue and character
-features (see `classify_text`). It trains in one pass of counting, so rebuilding it with agent corrections
+features (see `knowledge.classify.text`). It trains in one pass of counting, so rebuilding it with agent corrections
 is cheap; a temperature fitted by cross-validation on the seed examples calibrates its probabilities.
 """
 
@@ -12,35 +12,20 @@ import math
 import re
 import threading
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from operator import mul
 
-from knowledge.classify_text import Extracted, extract, word_features
+from knowledge import categories
+from knowledge.classify.calibration import MIN_SMOOTHING, calibrate, fit_logits, stored_temperature
+from knowledge.classify.examples import Example, load_examples
+from knowledge.classify.text import Extracted, extract, word_features
 
-CATEGORIES: tuple[str, ...] = ("cost", "supplier", "upgrade", "deadline", "other")  # logits() assumes five
-LABELS_NL: dict[str, str] = {
-    "cost": "Kosten",
-    "supplier": "Leverancierskeuze",
-    "upgrade": "Upgrade naar niveau 3",
-    "deadline": "Termijnen en deadline",
-    "other": "Overig",
-}
-SEED_PATH = Path(__file__).with_name("training") / "seed_examples.jsonl"
 CORRECTION_WEIGHT = 5.0  # an agent's correction outweighs one seed example
 ALPHA = 0.5  # additive smoothing per feature (chosen by seed cross-validation)
 LENGTH_CAP = 4.0  # long mails are scaled down to this L2 evidence mass, so length alone adds no confidence
+FOLDS = 5
 _FORMAT = 1
-
-
-@dataclass(frozen=True)
-class Example:
-    """One labelled mail: cleaned body text, subject and its category key."""
-
-    text: str
-    subject: str
-    category: str
-    weight: float = 1.0
 
 
 @dataclass
@@ -51,25 +36,6 @@ class Classification:
     confidence: float
     reason: str
     scores: dict[str, float] = field(default_factory=dict)
-
-
-def load_examples(path: Path | str = SEED_PATH) -> list[Example]:
-    """Read `{"text", "subject", "category"}` lines; raise ValueError naming the bad line."""
-    examples: list[Example] = []
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                ex = Example(str(row.get("text", "")), str(row.get("subject", "")), str(row["category"]),
-                             float(row.get("weight", 1.0)))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}:{lineno}: ongeldige regel ({exc})") from exc
-            if ex.category not in CATEGORIES:
-                raise ValueError(f"{path}:{lineno}: onbekende categorie {ex.category!r}")
-            examples.append(ex)
-    return examples
 
 
 def vectorise(text: str, subject: str = "") -> Extracted:
@@ -86,25 +52,21 @@ def _display(words: str) -> str:
     return " ".join(_DISPLAY.get(w, re.sub(r"^([1-4])plus$", r"\1+", w)) for w in words.split(" "))
 
 
-def _softmax(logits: list[float]) -> list[float]:
-    top = max(logits)
-    exps = [math.exp(v - top) for v in logits]
-    total = sum(exps)
-    return [e / total for e in exps]
-
-
 class Classifier:
     """Naive Bayes category model; train, classify, add corrections, serialise."""
 
     _default: Classifier | None = None
     _default_lock = threading.Lock()
 
-    def __init__(self, temperature: float = 1.0, smoothing: float = 0.0) -> None:
+    def __init__(self, temperature: float = 1.0, smoothing: float = 0.0,
+                 category_keys: Sequence[str] | None = None) -> None:
+        # The category list is read when a model is made, not at import, so a new category needs no code here.
+        self.categories: tuple[str, ...] = tuple(category_keys or categories.CATEGORIES)
         self.temperature = temperature
         self.smoothing = smoothing
         self._counts: dict[str, list[float]] = {}  # feature -> weighted count per category
-        self._totals = [0.0] * len(CATEGORIES)
-        self._docs = [0.0] * len(CATEGORIES)
+        self._totals = [0.0] * len(self.categories)
+        self._docs = [0.0] * len(self.categories)
         self._table: dict[str, tuple[float, ...]] | None = None  # feature -> log P(f|c), built lazily
         self._prior: list[float] = []
         self._word_gain: dict[tuple[str, bool, int], float] = {}  # reason cache, valid for the current table
@@ -115,8 +77,6 @@ class Classifier:
         """The model trained on the bundled seed examples, calibrated; built once per process."""
         with cls._default_lock:
             if cls._default is None:
-                from knowledge.classify_calibrate import fit_temperature, stored_temperature
-
                 examples = load_examples()
                 model = cls()
                 model.train(examples)
@@ -132,16 +92,16 @@ class Classifier:
 
     def learn(self, example: Example) -> None:
         """Add one example incrementally (e.g. one agent correction)."""
-        if example.category not in CATEGORIES:
-            raise ValueError(f"onbekende categorie {example.category!r}; kies uit {', '.join(CATEGORIES)}")
+        if example.category not in self.categories:
+            raise ValueError(f"onbekende categorie {example.category!r}; kies uit {', '.join(self.categories)}")
         if example.weight <= 0:
             return
         feats = vectorise(example.text, example.subject).feats
-        self.learn_vector(feats, CATEGORIES.index(example.category), example.weight)
+        self.learn_vector(feats, self.categories.index(example.category), example.weight)
 
     def learn_vector(self, feats: dict[str, float], cat: int, weight: float = 1.0) -> None:
         """Add one already vectorised example for category index `cat`."""
-        n = len(CATEGORIES)
+        n = len(self.categories)
         for key, value in feats.items():
             row = self._counts.get(key)
             if row is None:
@@ -159,14 +119,14 @@ class Classifier:
         """
         model = self.copy()
         for ex in corrections:
-            if ex.category not in CATEGORIES:
+            if ex.category not in self.categories:
                 continue
             model.learn(Example(ex.text, ex.subject, ex.category, ex.weight * CORRECTION_WEIGHT))
         return model
 
     def copy(self) -> Classifier:
         """An independent copy (counts duplicated, so learning on it leaves this model alone)."""
-        model = Classifier(self.temperature, self.smoothing)
+        model = Classifier(self.temperature, self.smoothing, self.categories)
         model._counts = {k: list(v) for k, v in self._counts.items()}
         model._totals = list(self._totals)
         model._docs = list(self._docs)
@@ -176,11 +136,11 @@ class Classifier:
         vocab = len(self._counts) or 1
         denoms = [t + ALPHA * vocab for t in self._totals]
         self._table = {
-            k: tuple(math.log((row[c] + ALPHA) / denoms[c]) for c in range(len(CATEGORIES)))
+            k: tuple(math.log((row[c] + ALPHA) / denoms[c]) for c in range(len(self.categories)))
             for k, row in self._counts.items()
         }
         # Smoothed class prior: balanced seeds give a near-uniform start; corrections may shift it a little.
-        total_docs = sum(self._docs) + len(CATEGORIES)
+        total_docs = sum(self._docs) + len(self.categories)
         self._prior = [math.log((d + 1) / total_docs) for d in self._docs]
         return self._table
 
@@ -192,9 +152,9 @@ class Classifier:
         """
         table = self._table if self._table is not None else self._build()
         known: dict[str, float] = {}
-        sumsq = s0 = s1 = s2 = s3 = s4 = 0.0
+        values: list[float] = []
+        rows: list[tuple[float, ...]] = []
         log1p = math.log1p
-        # One pass, unrolled over the five categories: this loop is the hot path of classify.
         for key, value in feats.items():
             row = table.get(key)
             if row is None:
@@ -202,20 +162,19 @@ class Classifier:
             if raw:
                 value = log1p(value)
             known[key] = value
-            sumsq += value * value
-            r0, r1, r2, r3, r4 = row
-            s0 += value * r0
-            s1 += value * r1
-            s2 += value * r2
-            s3 += value * r3
-            s4 += value * r4
+            values.append(value)
+            rows.append(row)
+        # Per category one sum over the known features' column: map/zip/sum run in C, so this generic form
+        # is as fast as adding up a fixed number of categories by hand (classify is the hot path of triage).
+        columns = zip(*rows, strict=True) if rows else ((),) * len(self.categories)
+        sums = [sum(map(mul, values, column)) for column in columns]
+        sumsq = sum(map(mul, values, values))
         norm = math.sqrt(sumsq)
         scale = LENGTH_CAP / norm if norm > LENGTH_CAP else 1.0
-        p = self._prior
-        return [p[0] + scale * s0, p[1] + scale * s1, p[2] + scale * s2, p[3] + scale * s3, p[4] + scale * s4], known
+        return [p + scale * s for p, s in zip(self._prior, sums, strict=True)], known
 
     def probabilities(self, feats: dict[str, float]) -> list[float]:
-        """Calibrated probabilities per category (order of CATEGORIES)."""
+        """Calibrated probabilities per category (in the order of `self.categories`)."""
         return self._calibrated(self.logits(feats)[0])
 
     def classify(self, text: str, subject: str = "") -> Classification:
@@ -223,19 +182,16 @@ class Classifier:
         vec = extract(text if isinstance(text, str) else "", subject if isinstance(subject, str) else "")
         scores, known = self.logits(vec.feats, raw=True)
         probs = self._calibrated(scores)
-        best = max(range(len(CATEGORIES)), key=lambda c: (probs[c], -c))
+        best = max(range(len(self.categories)), key=lambda c: (probs[c], -c))
         return Classification(
-            category=CATEGORIES[best],
+            category=self.categories[best],
             confidence=probs[best],
             reason=self._reason(best, known, vec),
-            scores={c: p for c, p in zip(CATEGORIES, probs, strict=True)},
+            scores={c: p for c, p in zip(self.categories, probs, strict=True)},
         )
 
     def _calibrated(self, scores: list[float]) -> list[float]:
-        """Temperature-scaled softmax, mixed with a little uniform mass for what the seeds never show."""
-        probs = _softmax([s / self.temperature for s in scores])
-        eps = self.smoothing
-        return [(1 - eps) * p + eps / len(probs) for p in probs]
+        return calibrate(scores, self.temperature, self.smoothing)
 
     def _reason(self, best: int, known: dict[str, float], vec: Extracted, top: int = 4) -> str:
         """Dutch text naming the input words that pushed most towards the chosen category."""
@@ -271,7 +227,7 @@ class Classifier:
             picked.append(w)
             if len(picked) == top:
                 break
-        label = LABELS_NL[CATEGORIES[best]]
+        label = categories.label(self.categories[best])
         if "c:geen_eherkenning" in known and margin("c:geen_eherkenning") > 0:
             picked.append("(eHerkenning wordt niet genoemd)")
         if not picked:
@@ -281,7 +237,7 @@ class Classifier:
     # -- persistence ------------------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
         """Serialise the trained counts and temperature (compressed JSON, no pickle)."""
-        payload = {"format": _FORMAT, "categories": list(CATEGORIES), "temperature": self.temperature,
+        payload = {"format": _FORMAT, "categories": list(self.categories), "temperature": self.temperature,
                    "smoothing": self.smoothing,
                    "totals": self._totals, "docs": self._docs, "counts": self._counts}
         return zlib.compress(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8"))
@@ -291,7 +247,7 @@ class Classifier:
         """Load a model written by `to_bytes`; raise ValueError on anything else."""
         try:
             payload = json.loads(zlib.decompress(data).decode("utf-8"))
-            if payload.get("format") != _FORMAT or payload.get("categories") != list(CATEGORIES):
+            if payload.get("format") != _FORMAT or payload.get("categories") != list(categories.CATEGORIES):
                 raise ValueError("onbekend modelformaat")
             model = cls(float(payload["temperature"]), float(payload["smoothing"]))
             model._totals = [float(v) for v in payload["totals"]]
@@ -300,3 +256,38 @@ class Classifier:
         except (zlib.error, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"ongeldig classificatiemodel: {exc}") from exc
         return model
+
+
+def stratified_folds(examples: Sequence[Example], k: int = FOLDS) -> list[int]:
+    """Deterministic fold number per example, dealing each category round-robin over the folds."""
+    seen: dict[str, int] = {}
+    folds = []
+    for ex in examples:
+        n = seen.get(ex.category, 0)
+        folds.append(n % k)
+        seen[ex.category] = n + 1
+    return folds
+
+
+def cross_val_logits(examples: Sequence[Example], k: int = FOLDS) -> list[list[float]]:
+    """Uncalibrated scores for each example from a model trained on the other folds."""
+    vectors = [vectorise(ex.text, ex.subject).feats for ex in examples]
+    folds = stratified_folds(examples, k)
+    out: list[list[float]] = [[] for _ in examples]
+    for fold in range(k):
+        model = Classifier()
+        for vec, ex, f in zip(vectors, examples, folds, strict=True):
+            if f != fold:
+                model.learn_vector(vec, model.categories.index(ex.category), ex.weight)
+        for i, (vec, f) in enumerate(zip(vectors, folds, strict=True)):
+            if f == fold:
+                out[i] = model.logits(vec)[0]
+    return out
+
+
+def fit_temperature(examples: Sequence[Example], k: int = FOLDS) -> tuple[float, float]:
+    """(temperature, smoothing) minimising cross-validated NLL on the examples; (1, MIN) if too few."""
+    if len({ex.category for ex in examples}) < 2 or len(examples) < 2 * k:
+        return 1.0, MIN_SMOOTHING
+    keys = categories.CATEGORIES
+    return fit_logits(cross_val_logits(examples, k), [keys.index(ex.category) for ex in examples])

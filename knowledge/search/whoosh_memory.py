@@ -17,9 +17,9 @@ from whoosh.query import Or, Term
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
 
-from knowledge.search_query import EXACT_FIELD, STEMMED_FIELDS, QueryPlan
-from knowledge.search_schema import load_spans
-from knowledge.snippets import index_spans
+from knowledge.search.snippets import index_spans
+from knowledge.search.whoosh_query import EXACT_FIELD, STEMMED_FIELDS, QueryPlan, edit_distance
+from knowledge.search.whoosh_schema import load_spans
 
 K1 = 1.2
 B = 0.75
@@ -90,7 +90,7 @@ class MemorySnapshot:
         start = text[:prefix]
         return [term for term in self._by_first.get(text[:1], ())
                 if term.startswith(start) and abs(len(term) - len(text)) <= maxdist
-                and _within(text[prefix:], term[prefix:], maxdist)]
+                and edit_distance(text[prefix:], term[prefix:], maxdist) <= maxdist]
 
     # ---- scoring ------------------------------------------------------------------------------------
     def score(self, plan: QueryPlan) -> list[tuple[float, int]]:
@@ -116,16 +116,3 @@ def _term_clauses(plan: QueryPlan) -> list[Term]:
     if isinstance(query, Or) and all(isinstance(q, Term) for q in query.subqueries):
         return list(query.subqueries)
     raise ValueError("alleen een platte OF-vraag van termen kan in het geheugen worden gescoord")
-
-
-def _within(a: str, b: str, k: int) -> bool:
-    """Levenshtein distance of a and b is at most k (stops as soon as every path costs more)."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        if min(cur) > k:
-            return False
-        prev = cur
-    return prev[-1] <= k

@@ -1,0 +1,90 @@
+"""The search seam: neutral documents, hits and results, and the protocol every search backend implements."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+MAX_QUERY_CHARS = 4000  # longer queries and mails are cut to this many characters before analysis
+
+
+@dataclass
+class SearchDoc:
+    """An article as the index sees it; body may be Markdown or plain text."""
+
+    slug: str
+    title: str
+    category: str
+    keywords: list[str] = field(default_factory=list)
+    body: str = ""
+    summary: str = ""
+    synonyms: list[tuple[str, ...]] = field(default_factory=list)
+
+
+@dataclass
+class Hit:
+    """One search result; snippet is safe HTML (escaped text with <mark> around matches)."""
+
+    slug: str
+    title: str
+    category: str
+    snippet: str
+    score: float
+    summary: str = ""
+
+
+@dataclass
+class SearchResult:
+    """The answer to one query; suggestion is a corrected query for "Bedoelde u …?" or None."""
+
+    query: str
+    hits: list[Hit]
+    total: int
+    suggestion: str | None = None
+
+
+class LockError(Exception):
+    """The index is being written by someone else for longer than the write timeout."""
+
+
+class SearchBackend(Protocol):
+    """What the app and triage need from a search index; rebuildable from the documents at any time."""
+
+    def exists(self) -> bool:
+        """True when the index is there and readable."""
+        ...
+
+    def fingerprint(self) -> str | None:
+        """The fingerprint passed to the last write, or None."""
+        ...
+
+    def doc_count(self) -> int:
+        """Number of indexed documents."""
+        ...
+
+    def rebuild(self, docs: Iterable[SearchDoc], fingerprint: str | None = None,
+                progress: Callable[[int], None] | None = None) -> int:
+        """Replace the whole index with `docs`; returns the number indexed."""
+        ...
+
+    def upsert(self, doc: SearchDoc, fingerprint: str | None = None) -> None:
+        """Add or replace one document."""
+        ...
+
+    def delete(self, slug: str, fingerprint: str | None = None) -> None:
+        """Remove one document (no error when it is not there)."""
+        ...
+
+    def search(self, query: str, limit: int = 10, category: str | None = None,
+               snippets: int | None = None) -> SearchResult:
+        """Search with plain words; never raises on user input."""
+        ...
+
+    def search_mail(self, text: str, limit: int = 10, snippets: int | None = None) -> SearchResult:
+        """Search with the whole text of a mail (no "Bedoelde u …?" suggestion)."""
+        ...
+
+    def close(self) -> None:
+        """Release open handles."""
+        ...
