@@ -1,4 +1,4 @@
-"""FAQ search benchmark: bare Whoosh queries next to GET /api/faq/search served by the app.
+"""FAQ search benchmark: bare index queries next to GET /api/faq/search served by the app.
 
 Builds a fresh data dir with the bundled articles plus generated ones (default 1,000), then runs a list of
 realistic queries several rounds and prints queries/s and p50/p95 latency per path.
@@ -125,7 +125,7 @@ def main() -> None:
                 index.search(q, limit=10)
 
             rows = measure({
-                "SearchIndex.search (kale Whoosh)": bare,
+                "SearchIndex.search (kale index)": bare,
                 "GET /api/faq/search (met zoeklog)": api,
                 "GET /api/faq/search?typed=1 (zonder log)": lambda q: api(q, True),
             }, QUERIES, args.rounds)

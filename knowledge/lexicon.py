@@ -17,7 +17,7 @@ COMPOUND_PARTS: frozenset[str] = frozenset(
     """.split()
 )
 
-# The Dutch and English stop-word lists of the snowball project (as Whoosh ships them), minus KEEP_WORDS below.
+# The snowball project's Dutch and English stop-word lists (as the search library ships them), minus KEEP_WORDS.
 SNOWBALL_STOP_NL: frozenset[str] = frozenset(
     """
     aan al alles als altijd andere ben bij daar dan dat de der deze die dit doch doen door dus een eens en er ge

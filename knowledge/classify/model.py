@@ -164,8 +164,8 @@ class Classifier:
             known[key] = value
             values.append(value)
             rows.append(row)
-        # Per category one sum over the known features' column: map/zip/sum run in C, so this generic form
-        # is as fast as adding up a fixed number of categories by hand (classify is the hot path of triage).
+        # Per category one sum over the known features' column: map/zip/sum run in C, so this loop over the
+        # category row stays cheap however many categories there are (classify is the hot path of triage).
         columns = zip(*rows, strict=True) if rows else ((),) * len(self.categories)
         sums = [sum(map(mul, values, column)) for column in columns]
         sumsq = sum(map(mul, values, values))

@@ -179,8 +179,8 @@ class SearchIndex:
 
     def search_mail(self, text: str, limit: int = 10, snippets: int | None = None) -> SearchResult:
         """Search with the whole text of a mail: the same hits and scores as `search` (without the "Bedoelde
-        u …?" suggestion), computed from an in-memory snapshot of the index: several times cheaper than a
-        Whoosh search, which matters when every incoming mail is searched."""
+        u …?" suggestion), computed from an in-memory snapshot of the index: cheaper than a Whoosh search,
+        which matters when every incoming mail is searched."""
         text = (text if isinstance(text, str) else "")[:MAX_QUERY_CHARS]
         limit = max(1, min(int(limit or 10), 100))
         memory = self._snapshot() if text.strip() else None

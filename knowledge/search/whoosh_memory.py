@@ -1,8 +1,8 @@
 """An in-memory copy of one index generation's statistics, for scoring whole mails without Whoosh's matchers.
 
 Triage searches with the whole text of a mail: dozens of terms against a few hundred articles at most. Whoosh
-opens a searcher, decodes posting blocks and builds an array matcher for each such query, which costs tens of
-milliseconds; the same BM25F sums over postings held in dictionaries take well under one. The snapshot is read
+opens a searcher, decodes posting blocks and builds an array matcher for each such query; the same BM25F sums
+over postings held in dictionaries skip all of that (bench/faq_search.py measures both). The snapshot is read
 from the index itself (so it stays rebuildable from the database like the index) and answers exactly what
 Whoosh would: same terms (the query plan is made by `plan_query` against this snapshot), same weights, same
 field lengths, same BM25F formula and parameters, same order of ties.

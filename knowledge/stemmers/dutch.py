@@ -1,4 +1,4 @@
-"""The Dutch snowball stemmer, as Whoosh-Reloaded 2.7.5 ships it (adapted there from NLTK; BSD/Apache licensed).
+"""The Dutch snowball stemmer, copied from the search library's language module (see NOTICE beside this).
 
 Kept here so the Dutch analysis does not depend on the search engine's package; its stems must stay exactly the
 ones the index and the classifier were built with (a different snowball version stems hundreds of words apart).

@@ -1,4 +1,4 @@
-"""The Porter stemmer for English, as Whoosh-Reloaded 2.7.5 ships it (Matt Chaput's reimplementation, BSD).
+"""The Porter stemmer for English, copied from the search library's language module (see NOTICE beside this).
 
 Kept here so the Dutch analysis does not depend on the search engine's package; English mails are stemmed
 exactly as before.
