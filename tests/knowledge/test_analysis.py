@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from knowledge.dutch import CompoundSplitter, stem
+from knowledge.classify.text import word_features
+from knowledge.dutch import CompoundSplitter, split_compound, stem
 from knowledge.search.whoosh_analysis import analyze_terms, build_analyzer, exact_terms, term_spans
 
 
@@ -94,3 +95,14 @@ def test_spans_point_into_the_original_text() -> None:
 def test_junk_does_not_crash() -> None:
     assert isinstance(analyze_terms("\x00\ud7ff" + "x" * 10_000 + " ((( *** 2+ ++"), list)
     assert analyze_terms("") == []
+
+
+def test_search_and_classifier_share_one_dutch_analysis() -> None:
+    # One compound lexicon and one stemmer: what the index splits, the classifier weighs as parts.
+    assert split_compound("eherkenningsmiddel") == ("eherkenning", "middel")
+    _stem, features = word_features("eherkenningsmiddel", False)
+    assert {"w:" + stem(p) for p in split_compound("eherkenningsmiddel")} <= {k for k, _w in features}
+    assert {stem("middel"), stem("eherkenning")} <= terms("eherkenningsmiddel")
+    # English mails are stemmed with Porter; words with digits or '+' stay as typed, in both.
+    assert stem("suppliers", english=True) == "supplier"
+    assert stem("eh2+") == "eh2+" and stem("2plus", english=True) == "2plus"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from knowledge.search import SearchDoc, SearchIndex, content_fingerprint
+from knowledge.search import LockError, SearchDoc, SearchIndex, content_fingerprint, whoosh_schema
 
 
 def doc(slug: str, title: str, body: str, category: str = "other", **kw: object) -> SearchDoc:
@@ -179,3 +180,27 @@ def test_concurrent_writers_and_readers(tmp_path: Path, bundled_docs: list[Searc
     assert errors == []
     with SearchIndex(tmp_path / "ix") as again:
         assert again.doc_count() == len(bundled_docs) + 15
+
+
+def test_a_writer_that_waits_too_long_gets_the_neutral_lock_error(
+    empty_index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app catches knowledge.search.LockError ("Zoekindex is bezet"), never a backend's own exception type.
+    monkeypatch.setattr(whoosh_schema, "WRITE_TIMEOUT", 0.3)
+    writing, release = threading.Event(), threading.Event()
+
+    def slow_progress(_n: int) -> None:
+        writing.set()
+        release.wait(10)
+
+    rebuild = threading.Thread(target=empty_index.rebuild, args=([doc("a", "Kosten", "prijs")],),
+                               kwargs={"progress": slow_progress})
+    rebuild.start()
+    try:
+        assert writing.wait(10)
+        with pytest.raises(LockError, match="bezet"):
+            empty_index.upsert(doc("b", "Termijn", "deadline"))
+    finally:
+        release.set()
+        rebuild.join(10)
+    assert [h.slug for h in empty_index.search("prijs").hits] == ["a"]
