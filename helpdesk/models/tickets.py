@@ -82,7 +82,7 @@ class Ticket(db.Model):
 
     @hybrid_method
     def is_uncertain(self, threshold: float) -> bool:
-        """"Categorie onzeker": no category, or triage's below `threshold`; an agent's choice is never uncertain."""
+        """Whether to say "categorie onzeker": none, or triage's below `threshold`; an agent's choice is certain."""
         if self.category is None:
             return True
         if self.category_source == "agent":
