@@ -9,8 +9,10 @@ from typing import Any
 
 from sqlalchemy import DateTime, Integer, and_, case, cast, func, literal, select
 
+from knowledge.categories import CATEGORY_LABELS, NO_CATEGORY
+
 from ..extensions import db
-from ..models import CATEGORY_LABELS, Article, Ticket, utcnow
+from ..models import Article, Ticket, utcnow
 
 WEEKS = 8
 AGE_BUCKETS = (("< 1 dag", 0, 1), ("1–3 dagen", 1, 3), ("3–7 dagen", 3, 7), ("1–2 weken", 7, 14),
@@ -60,7 +62,7 @@ def tickets_per_category_per_week(weeks: list[Week]) -> dict[str, list[int]]:
         Ticket.kind == "question", Ticket.created_at >= weeks[0].start).group_by(Ticket.category, week)).all()
     out = {key: [0] * len(weeks) for key in CATEGORY_LABELS}
     for category, index, count in rows:
-        key = category if category in CATEGORY_LABELS else "none"
+        key = category if category in CATEGORY_LABELS else NO_CATEGORY.key
         if index is not None and 0 <= int(index) < len(weeks):
             out.setdefault(key, [0] * len(weeks))[int(index)] += int(count)
     return out

@@ -1,10 +1,14 @@
-"""Server-side SVG charts: accessible (role=img, title, desc), styled by CSS classes, no JavaScript."""
+"""Server-side SVG charts: accessible (role=img, title, desc), no JavaScript.
+
+Single-series charts are coloured by a CSS class; category series by their colour from knowledge.categories, as a
+`fill` attribute (the CSP forbids style attributes, presentation attributes are not styles)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 
+from flask_babel import format_decimal
 from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 640, 280
@@ -22,7 +26,8 @@ def _nice_max(value: float) -> float:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value:.1f}".replace(".", ",")
+    """A figure in the page's locale, at most one decimal: '12', '2,5', '1.200'."""
+    return format_decimal(value, format="#,##0.#")
 
 
 def _frame(chart_id: str, title: str, desc: str, body: list[str], height: int = HEIGHT, kind: str = "v") -> Markup:
@@ -53,7 +58,7 @@ def _axis(top: float, plot_h: float) -> list[str]:
 
 def stacked_bars(chart_id: str, title: str, desc: str, labels: Sequence[str],
                  series: Sequence[tuple[str, str, Sequence[float]]]) -> Markup:
-    """Vertical stacked bars per label; `series` is (name, css class, values). The legend is the page's (HTML,
+    """Vertical stacked bars per label; `series` is (name, colour, values). The legend is the page's (HTML,
     so it wraps on a phone): see `legend`."""
     plot_h = HEIGHT - TOP - BOTTOM
     totals = [sum(s[2][i] for s in series) for i in range(len(labels))]
@@ -62,11 +67,12 @@ def stacked_bars(chart_id: str, title: str, desc: str, labels: Sequence[str],
     body = _axis(top, plot_h)
     for i, label in enumerate(labels):
         x, y = LEFT + i * slot + slot * 0.15, TOP + plot_h
-        for name, css, values in series:
+        for name, colour, values in series:
             h = plot_h * values[i] / top
             if h > 0:
                 y -= h
-                body.append(f'<rect class="{css}" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}">'
+                body.append(f'<rect class="series" fill="{escape(colour)}" x="{x:.1f}" y="{y:.1f}" '
+                            f'width="{slot * 0.7:.1f}" height="{h:.1f}">'
                             f"<title>{escape(label)}, {escape(name)}: {_fmt(values[i])}</title></rect>")
         body.append(f'<text class="label" x="{x + slot * 0.35:.1f}" y="{TOP + plot_h + 16}" '
                     f'text-anchor="middle">{escape(label)}</text>')
@@ -76,11 +82,12 @@ def stacked_bars(chart_id: str, title: str, desc: str, labels: Sequence[str],
 def legend(series: Sequence[tuple[str, str, Sequence[float]]]) -> Markup:
     """The series of a stacked chart as a list with colour swatches (hidden from screen readers: the chart's
     description and its table name the categories)."""
-    items = "".join(f'<li><span class="swatch {css}"></span>{escape(name)}</li>' for name, css, _v in series)
+    items = "".join(f'<li><span class="swatch"><svg viewBox="0 0 1 1" focusable="false"><rect width="1" height="1" '
+                    f'fill="{escape(colour)}"/></svg></span>{escape(name)}</li>' for name, colour, _v in series)
     return Markup(f'<ul class="chart-legend" aria-hidden="true">{items}</ul>')
 
 
-def bars(chart_id: str, title: str, desc: str, items: Sequence[tuple[str, float | None]], css: str = "bar",
+def bars(chart_id: str, title: str, desc: str, items: Sequence[tuple[str, float | None]], css: str = "",
          suffix: str = "") -> Markup:
     """Vertical bars with their value on top; None is drawn as 'geen' (no data, not zero)."""
     plot_h = HEIGHT - TOP - BOTTOM + 24
@@ -93,8 +100,8 @@ def bars(chart_id: str, title: str, desc: str, items: Sequence[tuple[str, float 
         y = TOP + plot_h - h
         shown = "geen" if value is None else _fmt(value) + suffix
         if h > 0:
-            body.append(f'<rect class="{css}" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}">'
-                        f"<title>{escape(label)}: {escape(shown)}</title></rect>")
+            body.append(f'<rect class="bar {css}" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" '
+                        f'height="{h:.1f}"><title>{escape(label)}: {escape(shown)}</title></rect>')
         body.append(f'<text class="value" x="{x + slot * 0.35:.1f}" y="{y - 4:.1f}" text-anchor="middle">'
                     f"{escape(shown)}</text>")
         body.append(f'<text class="label" x="{x + slot * 0.35:.1f}" y="{TOP + plot_h + 16}" '
@@ -102,7 +109,7 @@ def bars(chart_id: str, title: str, desc: str, items: Sequence[tuple[str, float 
     return _frame(chart_id, title, desc, body)
 
 
-def hbars(chart_id: str, title: str, desc: str, items: Sequence[tuple[str, float]], css: str = "bar") -> Markup:
+def hbars(chart_id: str, title: str, desc: str, items: Sequence[tuple[str, float]], css: str = "") -> Markup:
     """Horizontal bars for long labels (article titles)."""
     row, label_w = 30, 300
     height = TOP + row * max(len(items), 1) + 8
@@ -113,7 +120,7 @@ def hbars(chart_id: str, title: str, desc: str, items: Sequence[tuple[str, float
         w = (WIDTH - label_w - 60) * value / top
         short = label if len(label) <= 42 else label[:40] + "…"
         body.append(f'<text class="label" x="{label_w - 8}" y="{y + 18}" text-anchor="end">{escape(short)}</text>'
-                    f'<rect class="{css}" x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row - 10}">'
+                    f'<rect class="bar {css}" x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row - 10}">'
                     f"<title>{escape(label)}: {_fmt(value)}</title></rect>"
                     f'<text class="value" x="{label_w + w + 6:.1f}" y="{y + 18}">{_fmt(value)}</text>')
     return _frame(chart_id, title, desc, body, height, kind="h")

@@ -1,66 +1,12 @@
-"""Figures for the helpdesk team: charts (server-side SVG) each followed by the same data as a table."""
+"""The dashboard page."""
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
-from flask import Blueprint, current_app, render_template
+from flask import render_template
 
 from ..auth.roles import agent_required
-from ..models import CATEGORY_LABELS, utcnow
-from . import stats, svg
-
-bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-
-SERIES_CLASS = {"cost": "s1", "supplier": "s2", "upgrade": "s3", "deadline": "s4", "other": "s5", "none": "s6"}
-
-
-def figures() -> dict[str, Any]:
-    """Everything the page shows, computed from the database."""
-    weeks = stats.recent_weeks()
-    per_category = stats.tickets_per_category_per_week(weeks)
-    names = {**CATEGORY_LABELS, "none": "Zonder categorie"}
-    share_weeks, share_total = stats.suggested_article_share(weeks)
-    return {
-        "weeks": weeks, "labels": [w.label for w in weeks],
-        "series": [(names[k], SERIES_CLASS[k], v) for k, v in per_category.items()],
-        "ages": stats.open_by_age(), "medians": stats.median_first_response_hours(weeks),
-        "articles": stats.most_used_articles(), "share_weeks": share_weeks, "share_total": share_total,
-        "share_pct": [round(100 * used / answered) if answered else None for used, answered in share_weeks],
-        "total_questions": sum(sum(v) for v in per_category.values()), "computed_at": utcnow(),
-    }
-
-
-def cached_figures() -> dict[str, Any]:
-    """The figures, recomputed at most once per DASHBOARD_CACHE_SECONDS (default 60) per process."""
-    ttl = float(current_app.config.get("DASHBOARD_CACHE_SECONDS", 60))
-    cache = current_app.extensions.setdefault("dashboard_cache", {})
-    if "data" not in cache or time.monotonic() - cache["at"] >= ttl:
-        cache["data"], cache["at"] = figures(), time.monotonic()
-    return cache["data"]
-
-
-def charts(f: dict[str, Any]) -> dict[str, Any]:
-    labels, weeks = f["labels"], f["weeks"]
-    return {
-        "category": svg.stacked_bars("grafiek-categorie", "Vragen per categorie per week",
-                                     f"{f['total_questions']} vragen in de laatste {len(weeks)} weken, gestapeld "
-                                     "per categorie. De tabel hieronder geeft dezelfde cijfers.", labels, f["series"]),
-        "category_legend": svg.legend(f["series"]),
-        "age": svg.bars("grafiek-leeftijd", "Openstaande vragen naar wachttijd",
-                        f"{sum(n for _l, n in f['ages'])} openstaande vragen, verdeeld naar hoe lang de aanvrager "
-                        "wacht.", f["ages"], css="s1"),
-        "response": svg.bars("grafiek-reactietijd", "Mediane tijd tot eerste antwoord per week (uren)",
-                             "Per week van binnenkomst de mediane tijd tot het eerste antwoord, in uren.",
-                             list(zip(labels, f["medians"], strict=True)), css="s3", suffix=" u"),
-        "articles": svg.hbars("grafiek-artikelen", "Meest gebruikte artikelen in antwoorden",
-                              "Hoe vaak elk artikel als basis voor een antwoord diende.",
-                              [(title, n) for _s, title, n in f["articles"]], css="s2"),
-        "share": svg.bars("grafiek-aandeel", "Aandeel antwoorden met een voorgesteld artikel per week (%)",
-                          "Per week het percentage beantwoorde vragen waarvoor een voorgesteld artikel is gebruikt.",
-                          list(zip(labels, f["share_pct"], strict=True)), css="s4", suffix="%"),
-    }
+from . import bp
+from .figures import cached_figures, charts
 
 
 @bp.route("/")

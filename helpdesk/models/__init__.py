@@ -1,11 +1,12 @@
 """The data model for the whole product."""
 
+from knowledge.categories import CATEGORY_LABELS  # re-exported: the one category list, for older imports
+
 from ._base import utcnow
 from .audit import AuditEvent, record_event
 from .kb import ARTICLE_STATUSES, Article, ArticleFeedback, ArticleRevision, SearchLog
 from .mail import MailboxState, OutboxMail, QuarantinedMail
 from .tickets import (
-    CATEGORY_LABELS,
     KINDS,
     STATUS_LABELS,
     STATUSES,

@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, and_, or_
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import ColumnElement
+
+from knowledge.categories import label
 
 from ..extensions import db
 from ._base import utcnow
@@ -19,13 +23,6 @@ STATUS_LABELS = {
     "pending": "Wacht op aanvrager",
     "solved": "Opgelost",
     "closed": "Gesloten",
-}
-CATEGORY_LABELS = {
-    "cost": "Kosten",
-    "supplier": "Leverancierskeuze",
-    "upgrade": "Upgrade naar niveau 3",
-    "deadline": "Termijnen en deadline",
-    "other": "Overig",
 }
 # What a mail turned out to be; only questions reach the agents' queue.
 KINDS = ("question", "autoreply", "bounce", "bulk", "held")
@@ -81,7 +78,24 @@ class Ticket(db.Model):
 
     @property
     def category_label(self) -> str:
-        return CATEGORY_LABELS.get(self.category or "", "Onbekend")
+        return label(self.category)
+
+    @hybrid_method
+    def is_uncertain(self, threshold: float) -> bool:
+        """Whether to say "categorie onzeker": none, or triage's below `threshold`; an agent's choice is certain."""
+        if self.category is None:
+            return True
+        if self.category_source == "agent":
+            return False
+        return self.category_confidence is None or self.category_confidence < threshold
+
+    @is_uncertain.inplace.expression
+    @classmethod
+    def _is_uncertain_expression(cls, threshold: float) -> ColumnElement[bool]:
+        """The same rule as SQL, for the queue's "onzeker" filter."""
+        from_triage = or_(cls.category_source.is_(None), cls.category_source != "agent")
+        low = or_(cls.category_confidence.is_(None), cls.category_confidence < threshold)
+        return or_(cls.category.is_(None), and_(from_triage, low))
 
 
 class TicketMessage(db.Model):

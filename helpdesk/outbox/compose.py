@@ -12,8 +12,8 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, getaddresses, parseaddr
 
-# Prefixes mail programs put before a subject when replying or forwarding (Dutch, English, German, Nordic).
-_PREFIX = re.compile(r"^\s*(?:(?:re|antw|aw|sv|vs|fw|fwd|doorst)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+from mail_ingest import strip_subject_prefixes
+
 _TAG = re.compile(r"\s*\[IPO-\d+\]\s*", re.IGNORECASE)
 _URL = re.compile(r"(https?://[^\s<>()\"']+[^\s<>()\"'.,;:!?])")
 MAX_REFERENCES = 20  # keeps the header short; the first and the latest ids matter most for threading
@@ -30,9 +30,8 @@ def new_message_id(domain: str) -> str:
 
 def reply_subject(subject: str, ticket_id: int) -> str:
     """`Re: <subject> [IPO-n]` without piling up Re:/Antw: prefixes or ticket tags."""
-    base = _TAG.sub(" ", subject or "").strip()
-    base = _PREFIX.sub("", base).strip()
-    base = _TAG.sub(" ", base).strip() or "Uw vraag aan Helpdesk IPO"
+    base = strip_subject_prefixes(_TAG.sub(" ", subject or ""))  # the same prefixes ingest recognises
+    base = " ".join(_TAG.sub(" ", base).split()) or "Uw vraag aan Helpdesk IPO"
     return f"Re: {base} [IPO-{ticket_id}]"
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models import CATEGORY_LABELS, STATUS_LABELS, AuditEvent
+from knowledge.categories import label
+
+from ..models import STATUS_LABELS, AuditEvent
 
 ACTIONS = {
     "reply_sent": "Antwoord verstuurd",
@@ -22,7 +24,7 @@ ACTIONS = {
 
 
 def _cat(value: Any) -> str:
-    return CATEGORY_LABELS.get(value, "geen") if value else "geen"
+    return label(value, "geen")
 
 
 def _status(value: Any) -> str:

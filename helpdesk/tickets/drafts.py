@@ -57,6 +57,21 @@ def visible_canned_replies(user: User) -> list[CannedReply]:
     return list(db.session.scalars(query.order_by(CannedReply.title)))
 
 
+def insert_canned(typed: str, canned_id: str | None, requester: Requester, user: User) -> str:
+    """The reply text with the chosen canned reply (personalised) added below what the agent typed."""
+    canned = next((c for c in visible_canned_replies(user) if str(c.id) == canned_id), None)
+    if canned is None:
+        return typed
+    typed = typed.rstrip()
+    return (typed + "\n\n" if typed else "") + personalise(canned.body, requester)
+
+
+def wave_draft(slug: str, agent_name: str) -> str:
+    """A wave's reply: the article as a draft with the {naam} placeholder, or an empty letter."""
+    return article_draft(slug, PLACEHOLDER, agent_name) or (
+        f"Beste {PLACEHOLDER},\n\n\n\nMet vriendelijke groet,\n{agent_name}\nHelpdesk IPO\n")
+
+
 def can_edit_canned(reply: CannedReply, user: User) -> bool:
     """Shared snippets belong to the team; personal ones only to their owner."""
     return reply.owner_id is None or reply.owner_id == user.id

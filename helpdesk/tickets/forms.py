@@ -5,7 +5,9 @@ from wtforms import BooleanField, HiddenField, IntegerField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..models import CATEGORY_LABELS, STATUS_LABELS
+from knowledge.categories import CATEGORY_LABELS
+
+from ..models import STATUS_LABELS
 from ..web import parse_id
 
 REPLY_STATUS_CHOICES = [SelectChoice("pending", "Wacht op aanvrager"), SelectChoice("solved", "Opgelost"),
@@ -42,8 +44,12 @@ class NoteForm(FlaskForm):
         DataRequired("Schrijf een notitie."), Length(max=20_000)])
 
 
+def _category_choices() -> list[SelectChoice]:
+    return [SelectChoice(key, name) for key, name in CATEGORY_LABELS.items()]
+
+
 class CategoryForm(FlaskForm):
-    category = SelectField("Categorie", choices=[SelectChoice(k, v) for k, v in CATEGORY_LABELS.items()])
+    category = SelectField("Categorie", choices=_category_choices)  # a callable: read from the list on each use
 
 
 class StatusForm(FlaskForm):
@@ -52,10 +58,6 @@ class StatusForm(FlaskForm):
 
 class AssignForm(FlaskForm):
     assignee = SelectField("Behandelaar", choices=[], validate_choice=False)
-
-
-class ActionForm(FlaskForm):
-    """A button-only form (retry, delete): just the CSRF token."""
 
 
 class WaveForm(FlaskForm):

@@ -9,9 +9,10 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from knowledge.categories import CATEGORY_LABELS
+
 from ..extensions import db
 from ..models import (
-    CATEGORY_LABELS,
     STATUSES,
     Article,
     Ticket,
@@ -31,6 +32,7 @@ from ..outbox.compose import (
     reply_subject,
 )
 from ..outbox.operations import queue_mail
+from ..web import parse_id
 
 REPLY_STATUSES = ("pending", "solved", "open")
 PRESENCE_WINDOW = timedelta(minutes=5)
@@ -192,6 +194,19 @@ def change_status(ticket: Ticket, status: str, user: User) -> bool:
     record_event("status_changed", user=user, ticket_id=ticket.id, old=old, new=status)
     db.session.flush()
     return True
+
+
+def find_assignee(value: str, user: User) -> User | None:
+    """The agent an assignment form names: 'mij' is `user`, an id is that account, empty is nobody."""
+    if value == "mij":
+        return user
+    if not value:
+        return None
+    user_id = parse_id(value)
+    assignee = db.session.get(User, user_id) if user_id is not None else None
+    if assignee is None:
+        raise TicketError("Deze medewerker bestaat niet.")
+    return assignee
 
 
 def assign_ticket(ticket: Ticket, assignee: User | None, user: User) -> bool:

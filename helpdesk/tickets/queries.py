@@ -7,11 +7,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import format_timedelta
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from knowledge.categories import CATEGORY_LABELS
+
 from ..extensions import db
-from ..models import CATEGORY_LABELS, KINDS, STATUSES, Requester, Ticket, TicketMessage, User, utcnow
+from ..models import KINDS, STATUSES, Requester, Ticket, TicketMessage, User, utcnow
 
 PAGE_SIZE = 50
 ACTIVE = ("new", "open", "pending")
@@ -70,22 +73,6 @@ class QueuePage:
     next_cursor: str = ""
     prev_cursor: str = ""
     filters: QueueFilter = field(default_factory=QueueFilter)
-
-
-def uncertain_clause(threshold: float) -> Any:
-    """SQL: no category, or a triage category below the confidence threshold (agents' choices are certain)."""
-    from_triage = or_(Ticket.category_source.is_(None), Ticket.category_source != "agent")
-    low = or_(Ticket.category_confidence.is_(None), Ticket.category_confidence < threshold)
-    return or_(Ticket.category.is_(None), and_(from_triage, low))
-
-
-def is_uncertain(ticket: Ticket, threshold: float) -> bool:
-    """Whether the ticket's category needs a human look."""
-    if ticket.category is None:
-        return True
-    if ticket.category_source == "agent":
-        return False
-    return ticket.category_confidence is None or ticket.category_confidence < threshold
 
 
 def _like(word: str) -> str:
@@ -165,7 +152,7 @@ def _conditions(f: QueueFilter, user: User, threshold: float, sqlite: bool, now:
     else:
         conds.append(Ticket.kind == (f.kind if f.kind in KINDS else "question"))
     if f.category == "onzeker":
-        conds.append(uncertain_clause(threshold))
+        conds.append(Ticket.is_uncertain(threshold))
     elif f.category:
         conds.append(Ticket.category == f.category)
     if f.assignee == "mij":
@@ -286,16 +273,11 @@ def _load(ids: list[int]) -> list[Ticket]:
 
 
 def waiting_label(since: datetime | None, now: datetime | None = None) -> str:
-    """'3 dagen', '5 uur', 'minder dan een uur' — how long the requester has been waiting."""
+    """'3 dagen', '5 uur', 'minder dan een uur': how long the requester has been waiting (in the page's locale)."""
     if since is None:
         return "—"
-    seconds = max(((now or utcnow()) - since).total_seconds(), 0)
-    hours, days = int(seconds // 3600), int(seconds // 86400)
-    if days >= 14:
-        weeks = days // 7
-        return f"{weeks} weken"
-    if days >= 1:
-        return "1 dag" if days == 1 else f"{days} dagen"
-    if hours >= 1:
-        return f"{hours} uur"
-    return "minder dan een uur"
+    waited = max((now or utcnow()) - since, timedelta(0))
+    if waited < timedelta(hours=1):
+        return "minder dan een uur"
+    # threshold 2: a bigger unit only from two of it on ('36 uur', '13 dagen', '2 weken'): short waits stay exact
+    return format_timedelta(waited, granularity="hour", threshold=2)

@@ -6,14 +6,21 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from knowledge.categories import CATEGORY_LABELS, NO_CATEGORY, label
+
 from ..extensions import db
-from ..models import CATEGORY_LABELS, Article, Ticket, TicketMessage, User, record_event
+from ..models import Article, Ticket, TicketMessage, User, record_event
 from .drafts import PLACEHOLDER, personalise
 from .operations import CollisionError, TicketError, new_messages_since, send_reply
 
 WAVE_STATUSES = ("new", "open")
 MIN_WAVE = 2
 MAX_WAVE = 200  # one submit sends at most this many replies; a bigger wave is answered in rounds
+
+
+def category_label(key: str | None) -> str:
+    """A wave's category in Dutch; waves of tickets without one say so."""
+    return label(key, NO_CATEGORY.label_nl)
 
 
 @dataclass
@@ -25,7 +32,7 @@ class Wave:
 
     @property
     def category_label(self) -> str:
-        return CATEGORY_LABELS.get(self.category or "", "Zonder categorie")
+        return category_label(self.category)
 
     @property
     def category_key(self) -> str:

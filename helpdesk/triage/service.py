@@ -94,8 +94,8 @@ def triage_mail(triager: Triager, text: str, subject: str) -> TriageResult:
 
 
 def is_uncertain(ticket: Ticket) -> bool:
-    """Below the configured threshold the interface says "categorie onzeker" instead of pretending."""
-    return ticket.category is None or (ticket.category_confidence or 0.0) < current_app.config["TRIAGE_THRESHOLD"]
+    """Whether the interface says "categorie onzeker" for this ticket, at the app's threshold (Ticket's rule)."""
+    return ticket.is_uncertain(current_app.config["TRIAGE_THRESHOLD"])
 
 
 def triage_ticket(ticket: Ticket, message: TicketMessage, done: tuple[str, TriageResult] | None = None) -> TriageResult:

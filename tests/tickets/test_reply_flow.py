@@ -229,6 +229,7 @@ def test_reply_copies_cc_and_threads_on_the_latest_incoming_mail(client, login, 
 def test_reply_subject_does_not_pile_up_prefixes():
     assert reply_subject("Re: Re: Kosten [IPO-7]", 7) == "Re: Kosten [IPO-7]"
     assert reply_subject("Antw: Kosten", 7) == "Re: Kosten [IPO-7]"
+    assert reply_subject("[EXTERN] RE[2]: AW:  Kosten [IPO-7]", 7) == "Re: Kosten [IPO-7]"  # ingest's prefixes
     assert reply_subject("", 7) == "Re: Uw vraag aan Helpdesk IPO [IPO-7]"
 
 

@@ -6,13 +6,14 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..auth.roles import agent_required
-from ..extensions import db
-from ..models import CannedReply
-from .drafts import can_edit_canned, delete_canned_reply, save_canned_reply, visible_canned_replies
-from .forms import ActionForm, CannedReplyForm
-from .operations import TicketError
-from .views import bp
+from ...auth.roles import agent_required
+from ...extensions import db
+from ...forms import EmptyForm
+from ...models import CannedReply
+from .. import bp
+from ..drafts import can_edit_canned, delete_canned_reply, save_canned_reply, visible_canned_replies
+from ..forms import CannedReplyForm
+from ..operations import TicketError
 
 
 def _visible(reply_id: int) -> CannedReply:
@@ -37,7 +38,7 @@ def canned() -> Response | tuple[str, int]:
             flash("Standaardantwoord opgeslagen.", "success")
             return redirect(url_for("tickets.canned"))
     return render_template("tickets/canned.html", form=form, replies=visible_canned_replies(current_user),
-                           action_form=ActionForm(formdata=None)), 400 if form.errors else 200
+                           action_form=EmptyForm(formdata=None)), 400 if form.errors else 200
 
 
 @bp.route("/standaardantwoorden/<int:reply_id>", methods=["GET", "POST"])
@@ -64,7 +65,7 @@ def canned_edit(reply_id: int) -> Response | tuple[str, int]:
 @agent_required
 def canned_delete(reply_id: int) -> Response:
     reply = _visible(reply_id)
-    if not ActionForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     delete_canned_reply(reply, current_user)
     db.session.commit()

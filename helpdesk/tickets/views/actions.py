@@ -8,14 +8,15 @@ from flask import abort, current_app, flash, redirect, send_from_directory, url_
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..auth.roles import agent_required
-from ..extensions import db
-from ..models import Attachment, OutboxMail, User
-from ..outbox.operations import retry_outbox_mail
-from ..web import parse_id
-from .forms import ActionForm, AssignForm, CategoryForm, NoteForm, StatusForm
-from .operations import TicketError, add_note, assign_ticket, change_category, change_status
-from .views import bp, get_ticket
+from ...auth.roles import agent_required
+from ...extensions import db
+from ...forms import EmptyForm
+from ...models import Attachment, OutboxMail
+from ...outbox.operations import retry_outbox_mail
+from .. import bp
+from ..forms import AssignForm, CategoryForm, NoteForm, StatusForm
+from ..operations import TicketError, add_note, assign_ticket, change_category, change_status, find_assignee
+from ..page import get_ticket
 
 
 def _back(number: int, anchor: str = "") -> Response:
@@ -84,17 +85,8 @@ def assign(number: int) -> Response:
     form = AssignForm()
     if not form.validate_on_submit():
         return _fail(number, "Kies een behandelaar.")
-    value = form.assignee.data or ""
-    if value == "mij":
-        assignee: User | None = current_user._get_current_object()
-    elif value:
-        user_id = parse_id(value)
-        assignee = db.session.get(User, user_id) if user_id is not None else None
-        if assignee is None:
-            return _fail(number, "Deze medewerker bestaat niet.")
-    else:
-        assignee = None
     try:
+        assignee = find_assignee(form.assignee.data or "", current_user._get_current_object())
         assign_ticket(ticket, assignee, current_user)
     except TicketError as exc:
         return _fail(number, str(exc))
@@ -107,7 +99,7 @@ def assign(number: int) -> Response:
 @agent_required
 def retry(outbox_id: int) -> Response:
     mail = db.session.get(OutboxMail, outbox_id) or abort(404)
-    if not ActionForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     retry_outbox_mail(mail, current_user)
     db.session.commit()

@@ -1,0 +1,67 @@
+"""What the dashboard shows: the figures from the database (cached briefly) and their charts."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import current_app
+
+from knowledge.categories import BY_KEY, NO_CATEGORY
+
+from ..models import utcnow
+from . import stats, svg
+
+
+def _series(key: str, values: list[int]) -> tuple[str, str, list[int]]:
+    """A chart series: the category's Dutch label and colour (those of 'no category' for the rest)."""
+    category = BY_KEY.get(key, NO_CATEGORY)
+    return category.label_nl, category.colour, values
+
+
+def figures() -> dict[str, Any]:
+    """Everything the page shows, computed from the database."""
+    weeks = stats.recent_weeks()
+    per_category = stats.tickets_per_category_per_week(weeks)
+    share_weeks, share_total = stats.suggested_article_share(weeks)
+    return {
+        "weeks": weeks, "labels": [w.label for w in weeks],
+        "series": [_series(k, v) for k, v in per_category.items()],
+        "ages": stats.open_by_age(), "medians": stats.median_first_response_hours(weeks),
+        "articles": stats.most_used_articles(), "share_weeks": share_weeks, "share_total": share_total,
+        "share_pct": [round(100 * used / answered) if answered else None for used, answered in share_weeks],
+        "total_questions": sum(sum(v) for v in per_category.values()), "computed_at": utcnow(),
+    }
+
+
+def cached_figures() -> dict[str, Any]:
+    """The figures, recomputed at most once per DASHBOARD_CACHE_SECONDS (default 60) per process."""
+    ttl = float(current_app.config.get("DASHBOARD_CACHE_SECONDS", 60))
+    cache = current_app.extensions.setdefault("dashboard_cache", {})
+    if "data" not in cache or time.monotonic() - cache["at"] >= ttl:
+        cache["data"], cache["at"] = figures(), time.monotonic()
+    return cache["data"]
+
+
+def charts(f: dict[str, Any]) -> dict[str, Any]:
+    """The five charts as SVG markup, from the figures."""
+    labels, weeks = f["labels"], f["weeks"]
+    return {
+        "category": svg.stacked_bars("grafiek-categorie", "Vragen per categorie per week",
+                                     f"{f['total_questions']} vragen in de laatste {len(weeks)} weken, gestapeld "
+                                     "per categorie. De tabel hieronder geeft dezelfde cijfers.", labels, f["series"]),
+        "category_legend": svg.legend(f["series"]),
+        "age": svg.bars("grafiek-leeftijd", "Openstaande vragen naar wachttijd",
+                        f"{sum(n for _l, n in f['ages'])} openstaande vragen, verdeeld naar hoe lang de aanvrager "
+                        "wacht.", f["ages"], css="bar-age"),
+        "response": svg.bars("grafiek-reactietijd", "Mediane tijd tot eerste antwoord per week (uren)",
+                             "Per week van binnenkomst de mediane tijd tot het eerste antwoord, in uren.",
+                             list(zip(labels, f["medians"], strict=True)), css="bar-response", suffix=" u"),
+        "articles": svg.hbars("grafiek-artikelen", "Meest gebruikte artikelen in antwoorden",
+                              "Hoe vaak elk artikel als basis voor een antwoord diende.",
+                              [(title, n) for _s, title, n in f["articles"]], css="bar-articles"),
+        "share": svg.bars("grafiek-aandeel", "Aandeel antwoorden met een voorgesteld artikel per week (%)",
+                          "Per week het percentage beantwoorde vragen waarvoor een voorgesteld artikel is gebruikt.",
+                          list(zip(labels, f["share_pct"], strict=True)), css="bar-share", suffix="%"),
+    }
+
