@@ -22,7 +22,7 @@ from helpdesk import create_app
 from helpdesk.extensions import db
 from helpdesk.models import Requester, Ticket, TicketMessage, User, utcnow
 
-pytest_plugins = ["tests.servers"]
+pytest_plugins = ["tests.servers", "tests.support.kb", "tests.support.tickets", "tests.support.mail"]
 
 PASSWORD = "correct horse battery staple"
 PG_URL = os.environ.get("HELPDESK_TEST_DATABASE_URL", "")

@@ -13,7 +13,7 @@ from helpdesk.ingest.operations import RawMail, ingest_many
 from helpdesk.models import QuarantinedMail, Requester, Ticket, TicketMessage
 from helpdesk.triage.service import triage_text
 from mail_ingest.demo import demo_mail_paths
-from tests.ingest.conftest import make_mail
+from tests.support.mail import make_mail
 
 PARENT = os.getpid()
 real_prepare = prepare._prepare_chunk

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from helpdesk.extensions import db
 from helpdesk.models import MailboxState, Ticket, TicketMessage
-from tests.ingest.conftest import ROOT, cli_env, flask_cmd, make_mail, run_cli
+from tests.support.mail import ROOT, cli_env, flask_cmd, make_mail, run_cli
 
 pytestmark = pytest.mark.imap
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from helpdesk.extensions import db
 from helpdesk.models import QuarantinedMail, TicketMessage
-from tests.ingest.conftest import make_mail
+from tests.support.mail import make_mail
 
 pytestmark = pytest.mark.imap
 

@@ -12,7 +12,7 @@ from helpdesk.extensions import db
 from helpdesk.ingest.operations import ingest_raw, reprocess_quarantined
 from helpdesk.models import QuarantinedMail, Ticket, TicketMessage
 from mail_ingest.demo import demo_mail_paths
-from tests.ingest.conftest import make_mail
+from tests.support.mail import make_mail
 
 SAMPLES = Path(__file__).resolve().parents[1] / "mail_ingest" / "samples"
 

@@ -8,8 +8,7 @@ from helpdesk.extensions import db
 from helpdesk.kb.operations import get_article, save_draft
 from helpdesk.kb.search_service import get_index
 from helpdesk.models import Article, ArticleRevision
-
-from .conftest import CONTRACT_SLUGS, hits
+from tests.support.kb import CONTRACT_SLUGS, hits
 
 
 def test_setup_publishes_every_contract_slug_and_the_faq_serves_each(app, runner, client):

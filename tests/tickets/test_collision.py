@@ -8,7 +8,7 @@ from helpdesk.extensions import db
 from helpdesk.models import OutboxMail, TicketMessage
 from helpdesk.tickets.operations import send_reply
 from tests.conftest import PASSWORD
-from tests.tickets.conftest import reply_form
+from tests.support.tickets import reply_form
 
 
 def _sign_in(client, user):

@@ -9,7 +9,7 @@ from helpdesk.extensions import db
 from helpdesk.ingest.operations import ingest_raw
 from helpdesk.models import Ticket, TicketMessage
 from mail_ingest.demo import demo_mail_paths
-from tests.tickets.conftest import parse, reply_form
+from tests.support.tickets import parse, reply_form
 
 
 def test_real_mail_round_trip(client, login, runner, smtp_server, smtp_app):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from helpdesk.extensions import db
 from helpdesk.models import AuditEvent, OutboxMail, Requester, TicketMessage, TriageFeedback
 from helpdesk.outbox.compose import reply_subject
-from tests.tickets.conftest import incoming, parse, reply_form
+from tests.support.tickets import incoming, parse, reply_form
 
 ARTICLE_BODY = ("EHerkenning niveau 3 kost **ongeveer 30 euro** per jaar.\n\n"
                 "- Kies een [leverancier](/faq/leverancier-kiezen)\n")

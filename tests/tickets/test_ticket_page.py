@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from helpdesk.extensions import db
 from helpdesk.models import Attachment, TicketMessage, TriageFeedback
-from tests.tickets.conftest import incoming
+from tests.support.tickets import incoming
 
 
 def test_thread_shows_clean_text_first_and_folds_the_rest(client, login, make_ticket):

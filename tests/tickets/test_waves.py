@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from helpdesk.extensions import db
 from helpdesk.models import OutboxMail, Requester, TicketMessage, TriageFeedback
-from tests.tickets.conftest import incoming, parse
+from tests.support.tickets import incoming, parse
 
 SLUG = "wat-kost-eherkenning"
 

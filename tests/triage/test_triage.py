@@ -11,7 +11,7 @@ from helpdesk.extensions import db
 from helpdesk.ingest.operations import ingest_raw
 from helpdesk.models import Ticket, TriageFeedback
 from helpdesk.triage.service import is_uncertain, triage_text
-from tests.ingest.conftest import make_mail
+from tests.support.mail import make_mail
 
 # Questions written for these tests (not taken from any evaluation set): (subject, body, category, good slugs)
 CASES = [

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from helpdesk.extensions import db
 from helpdesk.ingest.operations import ingest_raw
 from helpdesk.models import QuarantinedMail
-from tests.ingest.conftest import make_mail
+from tests.support.mail import make_mail
 
 
 def test_quarantine_page_lists_errors_and_reprocess_fixes(make_app, login, client):

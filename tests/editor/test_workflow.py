@@ -17,8 +17,7 @@ from helpdesk.kb.operations import check_base, get_article, head_revision, save_
 from helpdesk.kb.search_service import get_index
 from helpdesk.models import Article, ArticleRevision, AuditEvent
 from tests.conftest import PASSWORD
-
-from .conftest import hits
+from tests.support.kb import hits
 
 
 def _edit_url(slug: str) -> str:

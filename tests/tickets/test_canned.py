@@ -1,15 +1,13 @@
-"""Canned replies (own and shared) and the dashboard figures."""
+"""Canned replies: own and shared, inserted into the reply without losing typed text."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from sqlalchemy import select
 
 from helpdesk.extensions import db
-from helpdesk.models import CannedReply, Requester, utcnow
+from helpdesk.models import CannedReply, Requester
 from tests.conftest import PASSWORD
-from tests.tickets.conftest import reply_form
+from tests.support.tickets import reply_form
 
 
 def test_canned_replies_own_and_shared(app, client, login, make_user):
@@ -58,40 +56,3 @@ def test_inserting_a_canned_reply_keeps_typed_text_and_personalises(client, logi
     from helpdesk.models import OutboxMail
 
     assert db.session.scalars(select(OutboxMail)).all() == []
-
-
-def test_dashboard_charts_and_tables(client, login, make_ticket, publish_article):
-    publish_article("wat-kost-eherkenning", "Wat kost eHerkenning?", "Dertig euro.")
-    login("agent")
-    now = utcnow()
-    answered = make_ticket(category="cost", category_confidence=0.9)
-    client.post(f"/tickets/{answered.id}/antwoord",
-                data=reply_form(answered, "Antwoord", article_slug="wat-kost-eherkenning"))
-    answered.created_at = now - timedelta(hours=4)
-    plain = make_ticket(category="deadline")
-    client.post(f"/tickets/{plain.id}/antwoord", data=reply_form(plain, "Antwoord zonder artikel"))
-    waiting = make_ticket(category="cost")
-    waiting.waiting_since = now - timedelta(days=4)
-    make_ticket(kind="bounce")
-    db.session.commit()
-
-    page = client.get("/dashboard/").get_data(as_text=True)
-    assert page.count('<svg class="chart chart-') == 5 and page.count('role="img"') == 5
-    assert 'aria-labelledby="grafiek-categorie-title grafiek-categorie-desc"' in page
-    assert "3 vragen in de laatste 8 weken" in page  # the bounce is no question
-    assert "50% van de beantwoorde vragen (1 van 2)" in page
-    assert "<th scope=\"row\">3–7 dagen</th><td>1</td>" in page
-    assert "Wat kost eHerkenning?" in page.split("Meest gebruikte artikelen in antwoorden</caption>")[1]
-    week_table = page.split("Vragen per categorie per week</caption>")[1]
-    assert '<th scope="row">Kosten</th>' in week_table
-    # every category in the legend, as wrapping HTML (the SVG legend ran out of the chart after three names)
-    legend = page.split('<ul class="chart-legend"')[1].split("</ul>")[0]
-    for label in ("Kosten", "Leverancierskeuze", "Upgrade naar niveau 3", "Termijnen en deadline", "Overig"):
-        assert f"</span>{label}</li>" in legend
-
-
-def test_empty_dashboard_renders(client, login):
-    login("agent")
-    response = client.get("/dashboard/")
-    assert response.status_code == 200 and "Nog geen antwoorden op basis van een artikel" in response.get_data(
-        as_text=True)

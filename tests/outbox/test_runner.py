@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from helpdesk.extensions import db
 from helpdesk.models import OutboxMail
-from tests.tickets.conftest import reply_form
+from tests.support.tickets import reply_form
 
 
 def test_outbox_run_once_without_smtp_explains_itself(runner, client, login, make_ticket):
