@@ -25,6 +25,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config_module.finalize(settings, debug=debug, testing=testing)
     app.config.update(settings)
     Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    if app.config.get("TRUST_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUST_PROXY"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     from .web import IdConverter, init_web
 

@@ -42,6 +42,7 @@ ENV_KEYS: dict[str, tuple[str, Any]] = {
     "TRIAGE_THRESHOLD": ("TRIAGE_THRESHOLD", float),
     "MAX_ATTACHMENT_BYTES": ("MAX_ATTACHMENT_BYTES", _INT),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
+    "TRUST_PROXY": ("TRUST_PROXY", _INT),
     "TOTP_REQUIRED_FOR_ADMINS": ("TOTP_REQUIRED_FOR_ADMINS", _bool),
     "OUTBOX_THREAD": ("OUTBOX_THREAD", _bool),
     "INGEST_WORKERS": ("INGEST_WORKERS", _INT),
@@ -68,10 +69,17 @@ def defaults() -> dict[str, Any]:
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": None,  # None: counters in the database, shared by every worker and node
         "RATELIMIT_HEADERS_ENABLED": False,
-        "LOGIN_LIMIT_PER_ADDRESS": "20 per 10 minutes",
-        "LOGIN_LIMIT_PER_ACCOUNT": "5 per 5 minutes",
+        "TRUST_PROXY": 0,  # reverse proxies in front of us whose X-Forwarded-* headers are believed
+        "LOGIN_LIMIT_PER_ADDRESS": "20 per 10 minutes",  # one address, any account
+        "LOGIN_LIMIT_PER_ACCOUNT": "5 per 5 minutes",  # one account from one address: a wall
+        "LOGIN_ACCOUNT_CEILING": "20 per 15 minutes",  # one account from everywhere: beyond it, a delay
+        "LOGIN_DELAY_STEP": 0.25,  # seconds of delay per attempt over the ceiling ...
+        "LOGIN_DELAY_MAX": 3.0,  # ... up to this, so the owner still gets in from elsewhere
+        "FAQ_SEARCH_LIMIT": "60 per minute",  # per client address: the FAQ search page
+        "API_SEARCH_LIMIT": "120 per minute",  # per client address: the JSON search API (search as you type)
+        "FAQ_FEEDBACK_LIMIT": "10 per minute",  # per client address: "was this helpful?"
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "IMAP_HOST": None,

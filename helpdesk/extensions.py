@@ -1,6 +1,5 @@
 """Flask extensions, created unbound and bound in `create_app`."""
 
-from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,12 +30,8 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
-
-
-def login_account_key() -> str:
-    """Rate-limit key for login attempts per account (the submitted e-mail address)."""
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+# Our own limits use helpdesk/ratelimit.py (a store shared by all workers); this one stays for ad-hoc use.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
 
 
 @event.listens_for(Engine, "connect")

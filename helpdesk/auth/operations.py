@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pyotp
 from flask import current_app
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import User, record_event, utcnow
@@ -27,9 +28,21 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+_DUMMY_HASH: list[str] = []
+
+
+def _spend_hash_time(password: str) -> None:
+    """Check the password against a dummy hash, so an unknown account takes as long to refuse as a real one."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(generate_password_hash("dummy password for unknown accounts", method="scrypt"))
+    check_password_hash(_DUMMY_HASH[0], password)
+
+
 def authenticate(email: str, password: str, code: str = "") -> AuthResult:
     """Check credentials (and the TOTP code when the account has one); record the outcome."""
     user = find_user(email)
+    if user is None:
+        _spend_hash_time(password)
     if user is None or not user.check_password(password) or not user.active:
         if user is not None:
             user.failed_logins += 1

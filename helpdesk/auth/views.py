@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from ..core.views import home_for
-from ..extensions import db, limiter, login_account_key
+from ..extensions import db
+from ..ratelimit import too_many
 from .forms import LoginForm, LogoutForm
 from .operations import authenticate
 from .roles import public
+from .throttle import count_attempt, forget_attempts, refused_text, slow_down
 
 bp = Blueprint("auth", __name__)
-
-
-def _failed(response: Response) -> bool:
-    """Only failed attempts count towards the login limits."""
-    return response.status_code != 302
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -32,27 +29,25 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=login_account_key,
-    methods=["POST"],
-    deduct_when=_failed,
-)
 @public
-def login() -> Response | str:
+def login() -> Response | str | tuple[Response | str, int]:
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        verdict = count_attempt(form.email.data or "")  # counted and committed before any password check
+        if verdict.refused is not None:
+            return too_many(verdict.refused, refused_text(verdict.refused))
+        slow_down(verdict)
         result = authenticate(form.email.data or "", form.password.data or "", form.code.data or "")
         if result.user is not None:
+            forget_attempts(form.email.data or "")
             login_user(result.user)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or home_for(result.user))
         db.session.commit()
-        flash(result.message, "error")
+        flash(" ".join(filter(None, (result.message, verdict.warning))), "error")
         status = 401 if not result.needs_code else 200
     elif request.method == "POST":
         status = 400

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from knowledge.search import MAX_QUERY_CHARS
 
 from ..auth.roles import public
-from ..extensions import db, limiter
+from ..extensions import db
 from ..kb.operations import article_feedback, get_article, log_click, log_search
 from ..kb.search_service import search, search_articles
 from ..models import CATEGORY_LABELS, Article
+from ..ratelimit import rate_limited
 from ..web import parse_id
 from .forms import FeedbackForm
 
@@ -87,7 +88,7 @@ def article(slug: str) -> Response | str | tuple[str, int]:
 
 
 @bp.route("/faq/<slug>/feedback", methods=["POST"])
-@limiter.limit(lambda: current_app.config.get("FAQ_FEEDBACK_LIMIT", "10 per minute"), methods=["POST"])
+@rate_limited("FAQ_FEEDBACK_LIMIT")
 @public
 def feedback(slug: str) -> Response | tuple[str, int]:
     item = get_article(slug)

@@ -6,6 +6,7 @@ from ._base import utcnow
 from .audit import AuditEvent, record_event
 from .kb import ARTICLE_STATUSES, Article, ArticleFeedback, ArticleRevision, SearchLog
 from .mail import MailboxState, OutboxMail, QuarantinedMail
+from .security import RateLimitCounter, RecoveryCode, UserSession
 from .tickets import (
     KINDS,
     STATUS_LABELS,
@@ -22,6 +23,7 @@ from .users import ROLE_LABELS, ROLES, Requester, User
 __all__ = [
     "ARTICLE_STATUSES", "CATEGORY_LABELS", "KINDS", "ROLES", "ROLE_LABELS", "STATUSES", "STATUS_LABELS",
     "Article", "ArticleFeedback", "ArticleRevision", "Attachment", "AuditEvent", "CannedReply",
-    "MailboxState", "OutboxMail", "QuarantinedMail", "Requester", "SearchLog", "Ticket", "TicketMessage",
-    "TicketView", "TriageFeedback", "User", "record_event", "utcnow",
+    "MailboxState", "OutboxMail", "QuarantinedMail", "RateLimitCounter", "RecoveryCode",
+    "Requester", "SearchLog", "Ticket", "TicketMessage",
+    "TicketView", "TriageFeedback", "User", "UserSession", "record_event", "utcnow",
 ]

@@ -36,6 +36,9 @@ def live_config(data_dir: Path, **overrides: Any) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": False,
         "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",
         "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
+        "LOGIN_ACCOUNT_CEILING": "1000 per minute",
+        "FAQ_SEARCH_LIMIT": "1000 per minute",
+        "API_SEARCH_LIMIT": "5000 per minute",
     }
     config.update(overrides)
     return config

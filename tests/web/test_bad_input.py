@@ -209,7 +209,8 @@ def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
     # (RATELIMIT_ENABLED=False would stick to the shared limiter and switch it off for later tests too)
     unlimited = "100000 per minute"
     application = make_app(LOGIN_LIMIT_PER_ADDRESS=unlimited, LOGIN_LIMIT_PER_ACCOUNT=unlimited,
-                           FAQ_FEEDBACK_LIMIT=unlimited)
+                           LOGIN_ACCOUNT_CEILING=unlimited, FAQ_FEEDBACK_LIMIT=unlimited,
+                           FAQ_SEARCH_LIMIT=unlimited, API_SEARCH_LIMIT=unlimited)
     with application.app_context():
         yield application
 
