@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 
 from . import config as config_module
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -53,12 +53,19 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app)
     limiter.init_app(app)
 
+    from .auth.sessions import session_is_live
     from .models import User
+
+    @app.before_request
+    def load_user_afresh() -> None:
+        # the signed-in user is looked up (and its session checked) on every request, even when an outer app
+        # context (a test, a script) keeps `g` alive across requests
+        g.pop("_login_user", None)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        return user if user is not None and user.active and session_is_live(user.id) else None
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -71,6 +71,9 @@ def register_cli(app: Flask) -> None:
 
     for module in (kb_cli, ingest_cli, triage_cli, tickets_cli, outbox_cli):
         module.register(app)
+    from .auth import cli as auth_cli
+
+    auth_cli.register(app)
 
 
 @click.command("demo")

@@ -77,6 +77,7 @@ def defaults() -> dict[str, Any]:
         "LOGIN_ACCOUNT_CEILING": "20 per 15 minutes",  # one account from everywhere: beyond it, a delay
         "LOGIN_DELAY_STEP": 0.25,  # seconds of delay per attempt over the ceiling ...
         "LOGIN_DELAY_MAX": 3.0,  # ... up to this, so the owner still gets in from elsewhere
+        "PASSWORD_RESET_MAX_AGE": 24 * 3600,  # seconds a one-time password-reset link stays valid
         "FAQ_SEARCH_LIMIT": "60 per minute",  # per client address: the FAQ search page
         "API_SEARCH_LIMIT": "120 per minute",  # per client address: the JSON search API (search as you type)
         "FAQ_FEEDBACK_LIMIT": "10 per minute",  # per client address: "was this helpful?"

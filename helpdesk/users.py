@@ -6,6 +6,8 @@ import re
 
 from sqlalchemy import func, select
 
+from .auth.passwords import password_problem
+from .auth.sessions import revoke_sessions
 from .extensions import db
 from .models import ROLES, User, record_event
 
@@ -32,8 +34,8 @@ def create_user(email: str, password: str, role: str, *, name: str = "", actor: 
         raise UserError("Geef een naam van hoogstens 200 gewone tekens.", "name")
     if role not in ROLES:
         raise UserError(f"Onbekende rol {role!r}; kies uit {', '.join(ROLES)}.", "role")
-    if len(password) < 12:
-        raise UserError("Het wachtwoord moet minstens 12 tekens lang zijn.", "password")
+    if problem := password_problem(password, email=email, name=name):
+        raise UserError(problem, "password")
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise UserError("Er bestaat al een account met dit e-mailadres.")
     user = User(email=email, name=name, role=role, active=True)
@@ -47,4 +49,6 @@ def create_user(email: str, password: str, role: str, *, name: str = "", actor: 
 def set_user_active(user: User, active: bool, *, actor: User | None = None) -> None:
     """Activate or deactivate an account; a deactivated user loses access at the next request."""
     user.active = active
+    if not active:
+        revoke_sessions(user)  # reactivating later must not bring old sessions back
     record_event("user_activated" if active else "user_deactivated", user=actor, target=user.email)

@@ -58,4 +58,5 @@ def toggle_user(user_id: int) -> Response:
     return redirect(url_for("admin.users"))
 
 
+from . import accounts as _accounts  # noqa: E402,F401  - one account: role, second factor, reset link
 from . import mail as _mail  # noqa: E402,F401  - registers the mailbox routes on this blueprint

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 class LoginForm(FlaskForm):
     email = EmailField("E-mailadres", validators=[DataRequired("Vul uw e-mailadres in."), Length(max=254)])
     password = PasswordField("Wachtwoord", validators=[DataRequired("Vul uw wachtwoord in."), Length(max=200)])
-    code = StringField("Code uit uw authenticator-app", validators=[Optional(), Length(max=10)])
+    code = StringField("Code uit uw authenticator-app of een herstelcode", validators=[Optional(), Length(max=24)])
 
 
 class LogoutForm(FlaskForm):

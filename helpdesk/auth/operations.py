@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyotp
 from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import User, record_event, utcnow
+from .second_factor import verify_second_factor
 
 # One message for a wrong address, a wrong password and a deactivated account: never reveal which accounts exist.
 WRONG_CREDENTIALS = "Het e-mailadres of wachtwoord is onjuist, of het account is niet actief."
@@ -54,9 +54,10 @@ def authenticate(email: str, password: str, code: str = "") -> AuthResult:
                                     "een authenticator-code voor uw account in te stellen.")
         if not code:
             return AuthResult(None, "Vul ook de code uit uw authenticator-app in.", needs_code=True)
-        if not pyotp.TOTP(user.totp_secret).verify(code.strip(), valid_window=1):
+        if not verify_second_factor(user, code):
             user.failed_logins += 1
-            return AuthResult(None, "De code uit de authenticator-app klopt niet.", needs_code=True)
+            return AuthResult(None, "De code uit de authenticator-app klopt niet (of is al gebruikt). Wacht op "
+                                    "de volgende code, of gebruik een herstelcode.", needs_code=True)
     user.failed_logins = 0
     user.last_login_at = utcnow()
     record_event("login", user=user)

@@ -14,6 +14,7 @@ from ..ratelimit import too_many
 from .forms import LoginForm, LogoutForm
 from .operations import authenticate
 from .roles import public
+from .sessions import end_session, start_session
 from .throttle import count_attempt, forget_attempts, refused_text, slow_down
 
 bp = Blueprint("auth", __name__)
@@ -42,9 +43,10 @@ def login() -> Response | str | tuple[Response | str, int]:
         slow_down(verdict)
         result = authenticate(form.email.data or "", form.password.data or "", form.code.data or "")
         if result.user is not None:
-            forget_attempts(form.email.data or "")
+            start_session(result.user)
             login_user(result.user)
             db.session.commit()
+            forget_attempts(form.email.data or "")  # after the commit: SQLite allows one writer at a time
             return redirect(_safe_next(request.args.get("next")) or home_for(result.user))
         db.session.commit()
         flash(" ".join(filter(None, (result.message, verdict.warning))), "error")
@@ -59,10 +61,13 @@ def login() -> Response | str | tuple[Response | str, int]:
 def logout() -> Response | str:
     form = LogoutForm()
     if request.method == "POST" and form.validate_on_submit():
+        end_session()
         logout_user()
+        db.session.commit()
         flash("U bent uitgelogd.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/logout.html", form=form)
 
 
+from . import account_views as _account_views  # noqa: E402,F401  - password, sessions, reset links
 from . import totp_views as _totp_views  # noqa: E402,F401  - registers the second-factor page on this blueprint

@@ -42,7 +42,8 @@ class OutboxMail(db.Model):
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_message_id: Mapped[int] = mapped_column(ForeignKey("ticket_messages.id"), unique=True)
+    # None for mail that belongs to no ticket (a password-reset link)
+    ticket_message_id: Mapped[int | None] = mapped_column(ForeignKey("ticket_messages.id"), unique=True)
     message_id: Mapped[str] = mapped_column(String(500))
     to_addrs: Mapped[str] = mapped_column(Text)
     raw: Mapped[bytes | None] = mapped_column(LargeBinary)  # the composed message, built once
@@ -53,4 +54,4 @@ class OutboxMail(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    ticket_message: Mapped[TicketMessage] = relationship()
+    ticket_message: Mapped[TicketMessage | None] = relationship()

@@ -176,7 +176,8 @@ def deliver_due(config: dict[str, Any], now: datetime | None = None, limit: int 
             else:
                 sent_at = utcnow()
                 mail.status, mail.sent_at, mail.last_error = "sent", sent_at, None
-                mail.ticket_message.sent_at = sent_at
+                if mail.ticket_message is not None:
+                    mail.ticket_message.sent_at = sent_at
                 report.sent.append(mail.id)
             db.session.commit()  # right after SMTP accepted: keeps the duplicate window tiny
     finally:

@@ -53,9 +53,13 @@ def upgrade():
         batch_op.add_column(sa.Column("totp_pending_secret", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("totp_last_step", sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column("password_changed_at", sa.DateTime(), nullable=True))
+    with op.batch_alter_table("outbox_mails", schema=None) as batch_op:  # mail without a ticket: reset links
+        batch_op.alter_column("ticket_message_id", existing_type=sa.Integer(), nullable=True)
 
 
 def downgrade():
+    with op.batch_alter_table("outbox_mails", schema=None) as batch_op:
+        batch_op.alter_column("ticket_message_id", existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("password_changed_at")
         batch_op.drop_column("totp_last_step")

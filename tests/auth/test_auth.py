@@ -1,5 +1,8 @@
 """Staff sign-in: pages in Dutch, hashed passwords, throttling, safe redirects, cookie flags."""
 
+import re
+import time
+
 import pyotp
 
 from helpdesk.extensions import db
@@ -146,18 +149,29 @@ def test_staff_enrol_and_remove_a_second_factor(client, make_user):
     client.post("/login", data={"email": user.email, "password": PASSWORD})
     page = client.get("/account/tweestaps").get_data(as_text=True)
     assert "otpauth://totp/" in page and "Tweestapsverificatie aanzetten" in page
-    with client.session_transaction() as session:
-        secret = session["totp_pending_secret"]
+    secret = re.search(r"secret=([A-Z2-7]+)", page).group(1)
+    assert secret not in (client.get_cookie("session").value or "")  # nothing secret in the cookie
     wrong = client.post("/account/tweestaps", data={"code": "000000"})
     assert wrong.status_code == 400 and "klopt niet" in wrong.get_data(as_text=True)
-    assert client.post("/account/tweestaps", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
+    enrolled = client.post("/account/tweestaps", data={"code": pyotp.TOTP(secret).now()})
+    codes = re.findall(r"<code>([a-z2-9]{4}(?:-[a-z2-9]{4}){3})</code>", enrolled.get_data(as_text=True))
+    assert enrolled.status_code == 200 and len(set(codes)) == 10
     db.session.refresh(user)
     assert user.totp_secret == secret
     client.post("/logout")
     assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 200
+    # the code used to enrol does not work a second time; a recovery code works once
     assert client.post("/login", data={"email": user.email, "password": PASSWORD,
-                                       "code": pyotp.TOTP(secret).now()}).status_code == 302
-    assert client.post("/account/tweestaps", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
+                                       "code": pyotp.TOTP(secret).now()}).status_code == 200
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                       "code": codes[0]}).status_code == 302
+    client.post("/logout")
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                       "code": codes[0]}).status_code == 200
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                       "code": codes[1].upper()}).status_code == 302
+    later = pyotp.TOTP(secret).at(time.time() + 30)
+    assert client.post("/account/tweestaps", data={"code": later}).status_code == 302
     db.session.refresh(user)
     assert user.totp_secret is None
 
