@@ -16,6 +16,9 @@ WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*\+?")
 STOP_WORDS: frozenset[str] = frozenset((SNOWBALL_STOP_NL | SNOWBALL_STOP_EN) - KEEP_WORDS)
 LINKERS = ("s", "en", "e")
 _CACHE_LIMIT = 50_000  # bounded: junk input must not grow memory forever
+# Longer "words" are not compounds but junk (a pasted hash, a held-down key): not split, so that splitting costs
+# at most MAX_COMPOUND_CHARS x the longest lexicon part per word, and a query costs time linear in its length.
+MAX_COMPOUND_CHARS = 60
 
 __all__ = [
     "KEEP_WORDS",
@@ -52,6 +55,7 @@ class CompoundSplitter:
 
     def __init__(self, lexicon: Iterable[str] = ()) -> None:
         self.lexicon = frozenset(COMPOUND_PARTS) | frozenset(fold(w) for w in lexicon)
+        self.longest = max((len(w) for w in self.lexicon), default=0)
         self._cache: dict[str, tuple[str, ...]] = {}
         self._known: dict[str, bool] = {}
 
@@ -59,13 +63,15 @@ class CompoundSplitter:
         """True when the word is in the lexicon or splits fully into lexicon parts."""
         known = self._known.get(word)
         if known is None:
-            known = word in self.lexicon or len(self._full_split(word)) >= 2
+            known = word in self.lexicon or (len(word) <= MAX_COMPOUND_CHARS and len(self._full_split(word)) >= 2)
             if len(self._known) < _CACHE_LIMIT:
                 self._known[word] = known
         return known
 
     def split(self, word: str) -> tuple[str, ...]:
         """Parts of a compound ("eherkenningsmiddel" -> ("eherkenning", "middel")), or () if none."""
+        if len(word) > MAX_COMPOUND_CHARS:
+            return ()
         cached = self._cache.get(word)
         if cached is None:
             cached = self._full_split(word) or self._partial_split(word)
@@ -81,7 +87,7 @@ class CompoundSplitter:
         for i in range(n):
             if i not in best:
                 continue
-            for j in range(i + 3, n + 1):
+            for j in range(i + 3, min(n, i + self.longest) + 1):
                 piece = word[i:j]
                 if piece not in self.lexicon:
                     continue

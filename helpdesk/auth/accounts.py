@@ -77,9 +77,13 @@ def _fingerprint(user: User) -> str:
     return hashlib.sha256(f"{user.id}:{user.password_hash}".encode()).hexdigest()[:20]
 
 
+def reset_token(user: User) -> str:
+    """The token of a one-time reset link for `user`."""
+    return _serializer().dumps({"u": user.id, "f": _fingerprint(user)})
+
+
 def reset_link(user: User) -> str:
-    token = _serializer().dumps({"u": user.id, "f": _fingerprint(user)})
-    path = url_for("auth.reset_password_page", token=token)
+    path = url_for("auth.reset_password_page", token=reset_token(user))
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 

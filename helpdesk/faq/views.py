@@ -14,7 +14,7 @@ from ..kb.operations import article_feedback, get_article, log_click, log_search
 from ..kb.search_service import search, search_articles
 from ..models import CATEGORY_LABELS, Article
 from ..ratelimit import rate_limited
-from ..web import parse_id
+from .clicks import click_token, clicked_search
 from .forms import FeedbackForm
 
 bp = Blueprint("faq", __name__)
@@ -46,14 +46,15 @@ def index() -> str:
 
 @bp.route("/faq/search")
 @public
+@rate_limited("FAQ_SEARCH_LIMIT")
 def search_page() -> str:
     query = _query().strip()
     if not query:
-        return render_template("faq/search.html", query="", result=None, log_id=None)
+        return render_template("faq/search.html", query="", result=None, click=None)
     result = search(query, limit=PAGE_RESULTS)
     entry = log_search(query, result, source="faq")
     db.session.commit()
-    return render_template("faq/search.html", query=query, result=result, log_id=entry.id)
+    return render_template("faq/search.html", query=query, result=result, click=click_token(entry.id))
 
 
 def _related(article: Article) -> list[Article]:
@@ -79,7 +80,7 @@ def article(slug: str) -> Response | str | tuple[str, int]:
     click = request.args.get("zoek", "")
     if click:
         # A result click from the search page: record it, then show the article under its own URL.
-        log_id = parse_id(click)
+        log_id = clicked_search(click)
         if log_id is not None and log_click(log_id, item.slug):
             db.session.commit()
         return redirect(url_for("faq.article", slug=item.slug), 303)
@@ -88,8 +89,8 @@ def article(slug: str) -> Response | str | tuple[str, int]:
 
 
 @bp.route("/faq/<slug>/feedback", methods=["POST"])
-@rate_limited("FAQ_FEEDBACK_LIMIT")
 @public
+@rate_limited("FAQ_FEEDBACK_LIMIT")
 def feedback(slug: str) -> Response | tuple[str, int]:
     item = get_article(slug)
     if item is None or item.status != "published":
@@ -109,6 +110,7 @@ def feedback(slug: str) -> Response | tuple[str, int]:
 
 @bp.route("/api/faq/search")
 @public
+@rate_limited("API_SEARCH_LIMIT")
 def api_search() -> Response | tuple[Response, int]:
     raw_limit = request.args.get("limit", "").strip()
     try:

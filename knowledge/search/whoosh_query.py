@@ -21,6 +21,7 @@ COMMON_TERMS_FROM = 6  # queries with more terms than this drop the very common 
 COMMON_SHARE = 0.5
 MAX_SCORED_TERMS = 24
 MAX_FUZZY_WORDS = 6
+MAX_FUZZY_CHARS = 30  # longer words get no fuzzy look-up: its automaton grows with the word (junk input)
 MAX_FUZZY_CANDIDATES = 4
 COVERAGE_WEIGHT = 0.9  # how strongly covering more of the query's words lifts an article (see coverage())
 
@@ -102,7 +103,8 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader) -> QueryPlan:
     for word, start, end in [] if long_query else _word_offsets(text):
         if len(plan.unknown) >= MAX_FUZZY_WORDS:
             break
-        if len(word) < 4 or not word.isalpha() or word in STOP_WORDS or reader.doc_frequency("exact", word):
+        if not 4 <= len(word) <= MAX_FUZZY_CHARS or not word.isalpha() or word in STOP_WORDS \
+                or reader.doc_frequency("exact", word):
             continue
         covered = any(s < end and e > start for s, e in known_spans)
         if covered and len(word) < 6:

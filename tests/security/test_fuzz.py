@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,15 @@ from tests.security.fuzz_strategies import QUERIES, RAW_MAILS
 SHARED_APP = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+
+
+@pytest.fixture
+def app(make_app):
+    """Rate limits out of reach: every fuzzed query must reach the search itself (limits: tests/faq)."""
+    unlimited = "100000 per minute"
+    application = make_app(FAQ_SEARCH_LIMIT=unlimited, API_SEARCH_LIMIT=unlimited)
+    with application.app_context():
+        yield application
 
 
 def check_search(client, query: str) -> None:

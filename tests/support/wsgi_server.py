@@ -45,9 +45,9 @@ def gunicorn(database_url: str, data_dir: Path, workers: int = 4, **settings: st
             if process.poll() is not None:
                 raise RuntimeError("gunicorn stopped: " + (data_dir.parent / f"gunicorn-{port}.log").read_text())
             try:
-                urllib.request.urlopen(url + "/login", timeout=5).read()
+                urllib.request.urlopen(url + "/login", timeout=10).read()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)

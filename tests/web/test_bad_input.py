@@ -24,6 +24,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import default_exceptions
 from wtforms import SubmitField
 
+from helpdesk.auth.accounts import reset_token
 from helpdesk.extensions import db
 from helpdesk.models import (
     Article,
@@ -216,10 +217,11 @@ def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def world(kb: Flask, make_ticket, make_user) -> Flask:
+def world(kb: Flask, make_ticket, make_user, monkeypatch: pytest.MonkeyPatch) -> Flask:
     """Realistic data: tickets with messages (two of them a wave), a reply in the outbox, an attachment,
-    a quarantined mail and a canned reply, next to the bundled articles."""
+    a quarantined mail and a canned reply, next to the bundled articles; a live password-reset link."""
     agent = make_user("agent")
+    monkeypatch.setitem(PATH_SAMPLES, "token", reset_token(make_user("editor")))
     tickets = [make_ticket(category=WAVE[0], top_article_slug=WAVE[1], category_confidence=0.9,
                            category_source="triage") for _ in range(2)]
     tickets.append(make_ticket(subject="Welke leverancier?", status="open"))

@@ -1,0 +1,31 @@
+"""Result links carry a signed token for the search that produced them, so only that search's log entry can
+record the click (an open `?zoek=<id>` let anyone overwrite any row)."""
+
+from __future__ import annotations
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from ..web import parse_id
+
+_SALT = "faq-search-click"
+MAX_AGE = 24 * 3600  # a results page left open for a day still records its click
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def click_token(log_id: int) -> str:
+    return _serializer().dumps(log_id)
+
+
+def clicked_search(token: str) -> int | None:
+    """The search-log id a result link was made for, or None for a forged, altered or stale token."""
+    if len(token) > 200:
+        return None
+    try:
+        value = _serializer().loads(token, max_age=MAX_AGE)
+    except BadSignature:
+        return None
+    return parse_id(str(value)) if isinstance(value, int) else None
