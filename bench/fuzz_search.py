@@ -69,6 +69,12 @@ def worst_cost(client, rounds: int = 3) -> list[tuple[float, str, int]]:
     return sorted(costs, reverse=True)
 
 
+def _timed(check, client, query: str) -> float:  # noqa: ANN001 - the check and the test client
+    started = time.perf_counter()
+    check(client, query)
+    return time.perf_counter() - started
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=5000)
@@ -106,6 +112,7 @@ def main() -> int:
                 fuzz()
                 elapsed = time.perf_counter() - started
                 costs = worst_cost(client)
+                again = min(_timed(check_search, client, slowest[1]) for _ in range(3))
             except AssertionError as exc:
                 print(f"FOUT na {count} zoekvragen: {exc}")
                 return 1
@@ -117,7 +124,8 @@ def main() -> int:
     print(
         f"zoeken: {count} zoekvragen (pagina + API), geen fout; "
         f"{elapsed / max(count, 1) * 1000:.1f} ms per vraag; traagste {slowest[0] * 1000:.1f} ms "
-        f"({len(slowest[1])} tekens)"
+        f"({len(slowest[1])} tekens; opnieuw gemeten, beste van 3: {again * 1000:.1f} ms voor pagina + API: "
+        f"{slowest[1][:60]!r})"
     )
     print("vijandige zoekvragen via /api/faq/search (beste van 3):")
     for seconds, name, length in costs:

@@ -22,6 +22,7 @@ COMMON_SHARE = 0.5
 MAX_SCORED_TERMS = 24
 MAX_FUZZY_WORDS = 6
 MAX_FUZZY_CHARS = 30  # longer words get no fuzzy look-up: its automaton grows with the word (junk input)
+MAX_FUZZY_BUDGET = 60  # characters of all fuzzy-looked-up words of one query together: bounded work per query
 MAX_FUZZY_CANDIDATES = 4
 COVERAGE_WEIGHT = 0.9  # how strongly covering more of the query's words lifts an article (see coverage())
 
@@ -100,15 +101,20 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader) -> QueryPlan:
     # synonym) occurs in the index: those get fuzzy alternatives and feed "Bedoelde u …?".
     # Long queries (whole mails) have words enough that the index knows; fuzzy look-ups there cost far
     # more than they add (they are mostly names and signatures), so only short queries get them.
+    budget, looked_up = MAX_FUZZY_BUDGET, set()
     for word, start, end in [] if long_query else _word_offsets(text):
-        if len(plan.unknown) >= MAX_FUZZY_WORDS:
+        if len(plan.unknown) >= MAX_FUZZY_WORDS or budget < 4:
             break
+        if word in looked_up or len(word) > budget:
+            continue
         if not 4 <= len(word) <= MAX_FUZZY_CHARS or not word.isalpha() or word in STOP_WORDS \
                 or reader.doc_frequency("exact", word):
             continue
         covered = any(s < end and e > start for s, e in known_spans)
         if covered and len(word) < 6:
             continue
+        looked_up.add(word)
+        budget -= len(word)
         fixes = _corrections(reader, word)
         if covered:
             # Understood through a stem or compound part: only a close spelling fix is worth suggesting.
