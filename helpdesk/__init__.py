@@ -9,6 +9,7 @@ from flask import Flask, g
 
 from . import config as config_module
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .files import prepare_data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     debug = app.debug or config_module.debug_requested()
     config_module.finalize(settings, debug=debug, testing=testing)
     app.config.update(settings)
-    Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    prepare_data_dir(app.config["DATA_DIR"], app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config.get("TRUST_PROXY"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -70,8 +70,21 @@ def render_error(code: int, message: str | None = None) -> tuple[Response | str,
     return render_template("errors/error.html", code=code, title=title, text=text), code
 
 
+# Pages that carry personal or one-time data even for a visitor who is not signed in.
+NO_STORE_ENDPOINTS = frozenset({"auth.login", "auth.reset_password_page"})
+
+
+def hide_server_version() -> None:
+    """The development server (`flask run`, `make run`) names Werkzeug's and Python's versions in `Server`;
+    gunicorn says only "gunicorn". Nothing a visitor needs, and a help to an attacker picking exploits."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    WSGIRequestHandler.version_string = lambda self: "helpdesk"  # type: ignore[method-assign]
+
+
 def init_web(app: Flask) -> None:
     """Register headers, error handlers and template helpers."""
+    hide_server_version()
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -80,8 +93,14 @@ def init_web(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if current_user.is_authenticated and not request.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
+        if request.path.startswith("/static/"):
+            return response
+        if current_user.is_authenticated or request.endpoint in NO_STORE_ENDPOINTS:
+            # staff pages and files (attachments, raw mail) never land in a browser or proxy cache: send_file's
+            # own "no-cache" still stores them, so it is replaced, not kept
+            response.headers["Cache-Control"] = "no-store"
+        if str(app.config.get("PUBLIC_URL", "")).startswith("https://"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
     @app.before_request

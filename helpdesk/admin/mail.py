@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Response as FlaskResponse
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, stream_with_context, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from ..auth.roles import admin_required
 from ..extensions import db
 from ..ingest.operations import reprocess_quarantined
+from ..ingest.quarantine import raw_chunks, raw_size, raw_sizes
 from ..models import MailboxState, OutboxMail, QuarantinedMail, Ticket, TicketMessage, record_event
 from .forms import ToggleForm
 from .views import bp
@@ -49,15 +50,19 @@ def mail() -> str:
 def quarantine() -> str:
     items = db.session.scalars(select(QuarantinedMail).where(QuarantinedMail.status == "held")
                                .order_by(QuarantinedMail.received_at.desc()).limit(200)).all()
-    return render_template("admin/quarantine.html", items=items, form=ToggleForm())
+    return render_template("admin/quarantine.html", items=items, form=ToggleForm(),
+                           sizes=raw_sizes(item.id for item in items))
 
 
 @bp.route("/quarantine/<int:item_id>/raw")
 @admin_required
 def quarantine_raw(item_id: int) -> FlaskResponse:
-    item = db.session.get(QuarantinedMail, item_id) or abort(404)
-    return FlaskResponse(item.raw, mimetype="application/octet-stream", headers={
-        "Content-Disposition": f'attachment; filename="quarantaine-{item.id}.eml"'})
+    size = raw_size(item_id)
+    if size is None:
+        abort(404)
+    return FlaskResponse(stream_with_context(raw_chunks(item_id, size)), mimetype="application/octet-stream",
+                         headers={"Content-Disposition": f'attachment; filename="quarantaine-{item_id}.eml"',
+                                  "Content-Length": str(size)})
 
 
 @bp.route("/quarantine/<int:item_id>/reprocess", methods=["POST"])

@@ -132,7 +132,13 @@ def _quarantine(raw: bytes, source: str, error: str) -> IngestOutcome:
 
 
 def reprocess_quarantined(item: QuarantinedMail) -> IngestOutcome:
-    """Run a quarantined mail through the pipeline again; on success it is marked reprocessed."""
+    """Run a quarantined mail through the pipeline again; on success it is marked reprocessed.
+
+    A mail over MAX_MAIL_BYTES stays held without its bytes being loaded: the parser would refuse it anyway."""
+    from .quarantine import raw_size
+
+    if (raw_size(item.id) or 0) > current_app.config["MAX_MAIL_BYTES"]:
+        return IngestOutcome("quarantined", detail="te groot om te verwerken")
     raw, source = item.raw, item.source
     item.status = "reprocessing"
     db.session.commit()

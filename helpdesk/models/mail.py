@@ -30,7 +30,7 @@ class QuarantinedMail(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(500), default="")  # e.g. imap:INBOX:uidvalidity:uid or a file
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    raw: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # loaded only when asked: may be huge
     error: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="held")  # held, reprocessed
     received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -56,6 +56,7 @@ def test_forty_parallel_wrong_passwords_on_four_workers_check_at_most_the_limit(
     owner = Browser(base, OWNER_ADDRESS)
     reply = owner.post_form("/login", {"email": email, "password": PASSWORD}, follow=False)
     assert reply.status == 302, reply.text[:400]
+    assert not any(ch.isdigit() for ch in reply.headers.get("Server", "")), reply.headers.get("Server")
     # while the attacker's address stays refused, even with the right password, with the real wait in Dutch
     refused = Browser(base, ATTACKER).post_form("/login", {"email": email, "password": PASSWORD}, follow=False)
     assert refused.status == 429
