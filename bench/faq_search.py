@@ -94,7 +94,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="faq-bench-") as tmp:
         app = create_app({"IGNORE_ENVIRONMENT": True, "TESTING": True, "DATA_DIR": tmp,
-                          "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
+                          "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "API_SEARCH_LIMIT": None})
         with app.app_context():
             upgrade()
             load_bundled_articles()

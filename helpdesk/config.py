@@ -18,6 +18,14 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "ja", "on"}
 
 
+def _limit(value: str) -> str:
+    """A rate limit such as "5 per 5 minutes" (the `limits` notation), checked at start-up."""
+    from limits import parse
+
+    parse(value)  # raises ValueError for anything it cannot read
+    return value
+
+
 ENV_KEYS: dict[str, tuple[str, Any]] = {
     "DATA_DIR": ("DATA_DIR", str),
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
@@ -43,6 +51,12 @@ ENV_KEYS: dict[str, tuple[str, Any]] = {
     "MAX_ATTACHMENT_BYTES": ("MAX_ATTACHMENT_BYTES", _INT),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "TRUST_PROXY": ("TRUST_PROXY", _INT),
+    "LOGIN_LIMIT_PER_ADDRESS": ("LOGIN_LIMIT_PER_ADDRESS", _limit),
+    "LOGIN_LIMIT_PER_ACCOUNT": ("LOGIN_LIMIT_PER_ACCOUNT", _limit),
+    "LOGIN_ACCOUNT_CEILING": ("LOGIN_ACCOUNT_CEILING", _limit),
+    "FAQ_SEARCH_LIMIT": ("FAQ_SEARCH_LIMIT", _limit),
+    "API_SEARCH_LIMIT": ("API_SEARCH_LIMIT", _limit),
+    "FAQ_FEEDBACK_LIMIT": ("FAQ_FEEDBACK_LIMIT", _limit),
     "TOTP_REQUIRED_FOR_ADMINS": ("TOTP_REQUIRED_FOR_ADMINS", _bool),
     "OUTBOX_THREAD": ("OUTBOX_THREAD", _bool),
     "INGEST_WORKERS": ("INGEST_WORKERS", _INT),

@@ -126,3 +126,12 @@ def test_the_attempt_before_the_last_warns_with_the_real_wait(make_app, make_use
     assert "Let op: u kunt het nog één keer proberen. Daarna moet u" in pages[1]
     assert re.search(r"Daarna moet u \d+ (seconden?|minuut|minuten) wachten", pages[1])
     assert "Dit was uw laatste poging" in pages[2]
+
+
+def test_limits_come_from_the_environment_and_a_bad_one_stops_the_start():
+    from helpdesk.config import ConfigError, from_environment
+
+    assert from_environment({"HELPDESK_LOGIN_LIMIT_PER_ACCOUNT": "3 per 10 minutes"}) == {
+        "LOGIN_LIMIT_PER_ACCOUNT": "3 per 10 minutes"}
+    with pytest.raises(ConfigError, match="HELPDESK_FAQ_SEARCH_LIMIT"):
+        from_environment({"HELPDESK_FAQ_SEARCH_LIMIT": "heel veel"})
