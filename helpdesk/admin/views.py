@@ -59,4 +59,5 @@ def toggle_user(user_id: int) -> Response:
 
 
 from . import accounts as _accounts  # noqa: E402,F401  - one account: role, second factor, reset link
+from . import audit as _audit  # noqa: E402,F401  - the audit log: list and CSV export
 from . import mail as _mail  # noqa: E402,F401  - registers the mailbox routes on this blueprint

@@ -47,6 +47,8 @@ def authenticate(email: str, password: str, code: str = "") -> AuthResult:
         if user is not None:
             user.failed_logins += 1
             record_event("login_failed", user=user)
+        else:
+            record_event("login_failed", target=email.strip().lower()[:254])
         return AuthResult(None, WRONG_CREDENTIALS)
     if user.totp_secret or (user.role == "admin" and current_app.config.get("TOTP_REQUIRED_FOR_ADMINS")):
         if not user.totp_secret:

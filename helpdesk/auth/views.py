@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from ..core.views import home_for
 from ..extensions import db
+from ..models import record_event
 from ..ratelimit import too_many
 from .forms import LoginForm, LogoutForm
 from .operations import authenticate
@@ -39,6 +40,8 @@ def login() -> Response | str | tuple[Response | str, int]:
     if form.validate_on_submit():
         verdict = count_attempt(form.email.data or "")  # counted and committed before any password check
         if verdict.refused is not None:
+            record_event("login_throttled", target=(form.email.data or "").strip().lower()[:254])
+            db.session.commit()
             return too_many(verdict.refused, refused_text(verdict.refused))
         slow_down(verdict)
         result = authenticate(form.email.data or "", form.password.data or "", form.code.data or "")
