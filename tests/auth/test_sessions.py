@@ -11,7 +11,7 @@ import pyotp
 import pytest
 
 from helpdesk.extensions import db
-from helpdesk.models import User
+from helpdesk.models import OutboxMail, User
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "paarse olifant fietst langs de gracht"
@@ -151,3 +151,15 @@ def test_cli_set_role_reset_2fa_and_deactivate(app, runner, make_user):
     assert not allowed(browser)
     unknown = runner.invoke(args=["users", "deactivate", "niemand@duo.example"])
     assert unknown.exit_code != 0 and "Geen account" in unknown.output
+
+
+def test_a_reset_mail_in_the_outbox_is_no_reply_agents_can_resend(make_app, make_user):
+    app = make_app(SMTP_HOST="127.0.0.1", SMTP_PORT=9)
+    with app.app_context():
+        admin = make_user("admin")
+        agent = make_user("agent")
+        signed_in(app, admin).post(f"/admin/users/{agent.id}/reset-link")
+        mail = db.session.scalars(db.select(OutboxMail)).one()
+        assert mail.ticket_message_id is None and mail.to_addrs == agent.email
+        response = signed_in(app, agent).post(f"/tickets/uitgaand/{mail.id}/opnieuw")
+    assert response.status_code == 404

@@ -99,6 +99,8 @@ def assign(number: int) -> Response:
 @agent_required
 def retry(outbox_id: int) -> Response:
     mail = db.session.get(OutboxMail, outbox_id) or abort(404)
+    if mail.ticket_message is None:  # not a reply (a password-reset mail): not an agent's to resend
+        abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
     retry_outbox_mail(mail, current_user)
