@@ -72,8 +72,10 @@ def register_cli(app: Flask) -> None:
     for module in (kb_cli, ingest_cli, triage_cli, tickets_cli, outbox_cli):
         module.register(app)
     from .auth import cli as auth_cli
+    from .privacy import cli as privacy_cli
 
     auth_cli.register(app)
+    privacy_cli.register(app)
 
 
 @click.command("demo")
