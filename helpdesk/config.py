@@ -51,6 +51,10 @@ ENV_KEYS: dict[str, tuple[str, Any]] = {
     "MAX_ATTACHMENT_BYTES": ("MAX_ATTACHMENT_BYTES", _INT),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "TRUST_PROXY": ("TRUST_PROXY", _INT),
+    "RETENTION_TICKET_MONTHS": ("RETENTION_TICKET_MONTHS", _INT),
+    "RETENTION_FILES_MONTHS": ("RETENTION_FILES_MONTHS", _INT),
+    "RETENTION_SEARCH_LOG_MONTHS": ("RETENTION_SEARCH_LOG_MONTHS", _INT),
+    "RETENTION_AUDIT_MONTHS": ("RETENTION_AUDIT_MONTHS", _INT),
     "LOGIN_LIMIT_PER_ADDRESS": ("LOGIN_LIMIT_PER_ADDRESS", _limit),
     "LOGIN_LIMIT_PER_ACCOUNT": ("LOGIN_LIMIT_PER_ACCOUNT", _limit),
     "LOGIN_ACCOUNT_CEILING": ("LOGIN_ACCOUNT_CEILING", _limit),
@@ -91,6 +95,10 @@ def defaults() -> dict[str, Any]:
         "LOGIN_ACCOUNT_CEILING": "20 per 15 minutes",  # one account from everywhere: beyond it, a delay
         "LOGIN_DELAY_STEP": 0.25,  # seconds of delay per attempt over the ceiling ...
         "LOGIN_DELAY_MAX": 3.0,  # ... up to this, so the owner still gets in from elsewhere
+        "RETENTION_TICKET_MONTHS": 12,  # closed tickets are anonymised after this
+        "RETENTION_FILES_MONTHS": 3,  # original mails and attachments of closed tickets are removed after this
+        "RETENTION_SEARCH_LOG_MONTHS": 6,
+        "RETENTION_AUDIT_MONTHS": 24,  # audit events not tied to a ticket or article
         "PASSWORD_RESET_MAX_AGE": 24 * 3600,  # seconds a one-time password-reset link stays valid
         "FAQ_SEARCH_LIMIT": "60 per minute",  # per client address: the FAQ search page
         "API_SEARCH_LIMIT": "120 per minute",  # per client address: the JSON search API (search as you type)

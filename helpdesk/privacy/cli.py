@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -10,9 +13,11 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from ..extensions import db
+from ..models import utcnow
 from ..schema_check import needs_schema
 from .erase import erase_person
 from .operations import write_export
+from .retention import run_retention
 
 privacy_cli = AppGroup("privacy", help="Access and erasure requests (AVG art. 15 and 17).")
 
@@ -47,5 +52,27 @@ def erase_command(email: str, reason: str) -> None:
     click.echo(json.dumps({"address": email.strip().lower(), "erased": True, **counts}))
 
 
+retention_cli = AppGroup("retention", help="Retention periods (AVG art. 5(1)(e)).")
+
+
+@retention_cli.command("run")
+@click.option("--dry-run", is_flag=True, help="Only report what would go.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Apply the periods as if today were this date (YYYY-MM-DD).")
+@needs_schema
+def retention_run_command(dry_run: bool, as_of: datetime | None) -> None:
+    """Anonymise closed tickets, remove old mail files, search logs and audit events; prints JSON counts."""
+
+    def progress(items: Iterable[int], label: str) -> Iterator[int]:
+        items = list(items)
+        with click.progressbar(items, label=label, file=sys.stderr) as bar:
+            yield from bar
+
+    moment = as_of or utcnow()
+    counts = run_retention(moment, dry_run=dry_run, progress=progress)
+    click.echo(json.dumps({"as_of": moment.date().isoformat(), "dry_run": dry_run, **counts}))
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(retention_cli)
