@@ -61,3 +61,4 @@ def toggle_user(user_id: int) -> Response:
 from . import accounts as _accounts  # noqa: E402,F401  - one account: role, second factor, reset link
 from . import audit as _audit  # noqa: E402,F401  - the audit log: list and CSV export
 from . import mail as _mail  # noqa: E402,F401  - registers the mailbox routes on this blueprint
+from . import privacy as _privacy  # noqa: E402,F401  - access and erasure requests
