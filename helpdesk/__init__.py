@@ -57,13 +57,13 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .admin.views import bp as admin_bp
-    from .auth.views import bp as auth_bp
-    from .core.views import bp as core_bp
-    from .dashboard.views import bp as dashboard_bp
-    from .editor.views import bp as editor_bp
-    from .faq.views import bp as faq_bp
-    from .tickets.views import bp as tickets_bp
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .core import bp as core_bp
+    from .dashboard import bp as dashboard_bp
+    from .editor import bp as editor_bp
+    from .faq import bp as faq_bp
+    from .tickets import bp as tickets_bp
 
     for bp in (core_bp, auth_bp, admin_bp, tickets_bp, faq_bp, editor_bp, dashboard_bp):
         app.register_blueprint(bp)

@@ -12,8 +12,8 @@ from ..auth.roles import admin_required
 from ..extensions import db
 from ..ingest.operations import reprocess_quarantined
 from ..models import MailboxState, OutboxMail, QuarantinedMail, Ticket, TicketMessage, record_event
+from .blueprint import bp
 from .forms import ToggleForm
-from .views import bp
 
 OUTCOME_TEXT = {
     "created": "verwerkt: nieuw ticket",

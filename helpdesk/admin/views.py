@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -11,9 +11,8 @@ from ..auth.roles import admin_required
 from ..extensions import db
 from ..models import User
 from ..users import UserError, create_user, set_user_active
+from .blueprint import bp
 from .forms import ToggleForm, UserForm
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.route("/")
@@ -56,6 +55,3 @@ def toggle_user(user_id: int) -> Response:
     db.session.commit()
     flash(f"Account {user.email} is {'geactiveerd' if user.active else 'gedeactiveerd'}.", "success")
     return redirect(url_for("admin.users"))
-
-
-from . import mail as _mail  # noqa: E402,F401  - registers the mailbox routes on this blueprint

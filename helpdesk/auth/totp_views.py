@@ -9,9 +9,9 @@ from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..models import record_event
+from .blueprint import bp
 from .forms import TotpForm
 from .roles import staff_required
-from .views import bp
 
 _PENDING = "totp_pending_secret"
 

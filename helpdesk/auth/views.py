@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from ..core.views import home_for
 from ..extensions import db, limiter, login_account_key
+from .blueprint import bp
 from .forms import LoginForm, LogoutForm
 from .operations import authenticate
-from .roles import public
-
-bp = Blueprint("auth", __name__)
+from .roles import home_for, public
 
 
 def _failed(response: Response) -> bool:
@@ -68,6 +66,3 @@ def logout() -> Response | str:
         flash("U bent uitgelogd.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/logout.html", form=form)
-
-
-from . import totp_views as _totp_views  # noqa: E402,F401  - registers the second-factor page on this blueprint

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template
 
 from ..auth.roles import agent_required
-from . import bp
+from .blueprint import bp
 from .figures import cached_figures, charts
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -31,9 +31,8 @@ from ..kb.operations import (
 )
 from ..kb.search_service import try_index_article
 from ..models import Article, ArticleRevision, utcnow
+from .blueprint import bp
 from .forms import ActionForm, ArticleForm
-
-bp = Blueprint("editor", __name__, url_prefix="/kb")
 
 
 def _article(article_id: int) -> Article:
@@ -238,6 +237,3 @@ def restore(article_id: int, number: int) -> Response:
             state = "gepubliceerd" if article.published_revision_id == revision.id else "opgeslagen als concept"
             flash(f"Versie {number} is teruggezet en {state} als versie {revision.number}.", "success")
     return redirect(url_for("editor.history", article_id=article.id))
-
-
-from . import gaps  # noqa: E402, F401 - registers the content-gaps view on bp

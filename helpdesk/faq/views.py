@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -14,9 +14,8 @@ from ..kb.operations import article_feedback, get_article, log_click, log_search
 from ..kb.search_service import search, search_articles
 from ..models import CATEGORY_LABELS, Article
 from ..web import parse_id
+from .blueprint import bp
 from .forms import FeedbackForm
-
-bp = Blueprint("faq", __name__)
 
 PAGE_RESULTS = 20
 API_DEFAULT_LIMIT = 10

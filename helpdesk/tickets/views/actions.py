@@ -13,7 +13,7 @@ from ...extensions import db
 from ...forms import EmptyForm
 from ...models import Attachment, OutboxMail
 from ...outbox.operations import retry_outbox_mail
-from .. import bp
+from ..blueprint import bp
 from ..forms import AssignForm, CategoryForm, NoteForm, StatusForm
 from ..operations import TicketError, add_note, assign_ticket, change_category, change_status, find_assignee
 from ..page import get_ticket

@@ -8,7 +8,7 @@ from flask import current_app, render_template, request
 from flask_login import current_user
 
 from ...auth.roles import agent_required
-from .. import bp
+from ..blueprint import bp
 from ..queries import AGE_FILTERS, KIND_FILTERS, STATUS_FILTERS, QueueFilter, queue_page, waiting_label
 
 

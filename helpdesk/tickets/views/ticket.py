@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from ...auth.roles import agent_required
 from ...extensions import db
 from ...models import Ticket, TicketMessage
-from .. import bp
+from ..blueprint import bp
 from ..drafts import article_draft, insert_canned, personalise, requester_name
 from ..forms import ReplyForm
 from ..operations import CollisionError, TicketError, record_view, send_reply

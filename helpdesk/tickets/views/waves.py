@@ -10,7 +10,7 @@ from ...auth.roles import agent_required
 from ...extensions import db
 from ...models import Ticket
 from ...web import parse_id
-from .. import bp
+from ..blueprint import bp
 from ..drafts import published_article, wave_draft
 from ..forms import WaveForm
 from ..operations import TicketError
