@@ -5,15 +5,26 @@ from __future__ import annotations
 from flask import Response as FlaskResponse
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..auth.roles import admin_required
 from ..extensions import db
+from ..ingest.figures import mailbox_figures
 from ..ingest.operations import reprocess_quarantined
-from ..models import MailboxState, OutboxMail, QuarantinedMail, Ticket, TicketMessage, record_event
+from ..models import MailboxState, QuarantinedMail, record_event
 from .blueprint import bp
 from .forms import ToggleForm
+
+FIGURE_LABELS = {
+    "tickets": "Tickets (vragen)",
+    "messages": "Berichten",
+    "autoreplies": "Automatische antwoorden, onbestelbare mail en massamail",
+    "held": "Vastgehouden (te veel mail van één afzender)",
+    "quarantined": "In quarantaine",
+    "outbox_waiting": "Uitgaande mail die wacht",
+    "outbox_failed": "Uitgaande mail mislukt",
+}
 
 OUTCOME_TEXT = {
     "created": "verwerkt: nieuw ticket",
@@ -27,19 +38,8 @@ OUTCOME_TEXT = {
 @bp.route("/mail")
 @admin_required
 def mail() -> str:
-    count = lambda stmt: db.session.scalar(stmt) or 0  # noqa: E731
-    figures = {
-        "Tickets (vragen)": count(select(func.count(Ticket.id)).where(Ticket.kind == "question")),
-        "Berichten": count(select(func.count(TicketMessage.id))),
-        "Automatische antwoorden, onbestelbare mail en massamail": count(select(func.count(TicketMessage.id)).where(
-            TicketMessage.kind.in_(("autoreply", "bounce", "bulk")))),
-        "Vastgehouden (te veel mail van één afzender)": count(
-            select(func.count(Ticket.id)).where(Ticket.kind == "held")),
-        "In quarantaine": count(select(func.count(QuarantinedMail.id)).where(QuarantinedMail.status == "held")),
-        "Uitgaande mail die wacht": count(select(func.count(OutboxMail.id)).where(
-            OutboxMail.status.in_(("pending", "sending")))),
-        "Uitgaande mail mislukt": count(select(func.count(OutboxMail.id)).where(OutboxMail.status == "failed")),
-    }
+    counts = mailbox_figures()
+    figures = {label: getattr(counts, key) for key, label in FIGURE_LABELS.items()}
     mailboxes = db.session.scalars(select(MailboxState).order_by(MailboxState.mailbox)).all()
     return render_template("admin/mail.html", figures=figures, mailboxes=mailboxes)
 

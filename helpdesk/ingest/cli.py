@@ -11,16 +11,17 @@ import threading
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from mail_ingest.fetch import MailboxClient
 from mail_ingest.loop import drain, run_forever
 from mail_ingest.sources import iter_messages
 
 from ..extensions import db
-from ..models import MailboxState, QuarantinedMail, Ticket, TicketMessage
+from ..models import MailboxState, QuarantinedMail
 from ..schema_check import needs_schema
 from ..web import MAX_ID
+from .figures import mailbox_figures
 from .mailbox import MailboxNotConfigured, MailboxStore, mailbox_config
 from .operations import RawMail, ingest_many, reprocess_quarantined
 
@@ -97,18 +98,17 @@ def mail_status() -> None:
     """Print JSON: mailbox, uidvalidity, last uid and counts."""
     states = db.session.scalars(select(MailboxState).order_by(MailboxState.id)).all()
     state = states[0] if states else None
-    count = lambda stmt: db.session.scalar(stmt) or 0  # noqa: E731
+    figures = mailbox_figures()
     click.echo(json.dumps({
         "mailbox": state.mailbox if state else None,
         "uidvalidity": state.uidvalidity if state else None,
         "last_uid": state.last_uid if state else None,
         "last_error": state.last_error if state else None,
-        "tickets": count(select(func.count(Ticket.id)).where(Ticket.kind == "question")),
-        "messages": count(select(func.count(TicketMessage.id))),
-        "autoreplies": count(select(func.count(TicketMessage.id)).where(
-            TicketMessage.kind.in_(("autoreply", "bounce", "bulk")))),
-        "held": count(select(func.count(Ticket.id)).where(Ticket.kind == "held")),
-        "quarantined": count(select(func.count(QuarantinedMail.id)).where(QuarantinedMail.status == "held")),
+        "tickets": figures.tickets,
+        "messages": figures.messages,
+        "autoreplies": figures.autoreplies,
+        "held": figures.held,
+        "quarantined": figures.quarantined,
     }))
 
 
