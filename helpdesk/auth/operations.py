@@ -41,10 +41,44 @@ def authenticate(email: str, password: str, code: str = "") -> AuthResult:
                                     "een authenticator-code voor uw account in te stellen.")
         if not code:
             return AuthResult(None, "Vul ook de code uit uw authenticator-app in.", needs_code=True)
-        if not pyotp.TOTP(user.totp_secret).verify(code.strip(), valid_window=1):
+        if not code_matches(user.totp_secret, code):
             user.failed_logins += 1
             return AuthResult(None, "De code uit de authenticator-app klopt niet.", needs_code=True)
     user.failed_logins = 0
     user.last_login_at = utcnow()
     record_event("login", user=user)
     return AuthResult(user)
+
+
+def code_matches(secret: str, code: str) -> bool:
+    """A code from the authenticator app for `secret`, allowing one 30-second step of clock difference."""
+    return pyotp.TOTP(secret).verify((code or "").strip(), valid_window=1)
+
+
+def new_totp_secret() -> str:
+    """A fresh secret for an account that enrols a second factor."""
+    return pyotp.random_base32()
+
+
+def totp_setup_details(secret: str, email: str) -> tuple[str, str]:
+    """The secret in groups of four (to type over) and the otpauth:// URI (for the QR code) for `email`."""
+    uri = pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name="Helpdesk IPO")
+    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)), uri
+
+
+def enrol_totp(user: User, secret: str, code: str) -> bool:
+    """Switch the second factor on when `code` proves the app holds `secret`; False when it does not."""
+    if not code_matches(secret, code):
+        return False
+    user.totp_secret = secret
+    record_event("totp_enrolled", user=user)
+    return True
+
+
+def remove_totp(user: User, code: str) -> bool:
+    """Switch the second factor off when `code` comes from the enrolled app; False when it does not."""
+    if not user.totp_secret or not code_matches(user.totp_secret, code):
+        return False
+    user.totp_secret = None
+    record_event("totp_removed", user=user)
+    return True
