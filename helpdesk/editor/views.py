@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
-
-from knowledge.dutch import fold
 
 from ..auth.roles import editor_required
 from ..extensions import db
+from ..kb.editing import save_article, slugify
 from ..kb.operations import (
     EditConflict,
     KbError,
@@ -26,7 +22,6 @@ from ..kb.operations import (
     publish_article,
     render_body,
     restore_revision,
-    save_draft,
     unsaved_revision,
 )
 from ..kb.search_service import try_index_article
@@ -48,11 +43,6 @@ def _reindex(article: Article) -> None:
               "nog eens of laat een beheerder ‘flask reindex’ uitvoeren.", "warning")
 
 
-def slugify(title: str) -> str:
-    """A slug proposal from a title: "Wat kost EH3?" -> "wat-kost-eh3"."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(title or "")).strip("-")[:120].strip("-")
-
-
 @bp.route("/")
 @editor_required
 def index() -> str:
@@ -67,6 +57,15 @@ def _fill(form: ArticleForm, revision: ArticleRevision, article: Article) -> Non
         getattr(form, name).data = getattr(revision, name)
 
 
+SAVED = {
+    "published": lambda a: (f"‘{a.title}’ is gepubliceerd (versie {a.published_revision.number}).", "success"),
+    "draft": lambda a: (f"Concept opgeslagen als versie {a.draft_revision.number}. De live pagina is niet "
+                        "veranderd.", "success"),
+    "unchanged": lambda a: ("Er was niets veranderd; er is geen nieuwe versie gemaakt.", "info"),
+    "already_live": lambda a: ("Er was niets veranderd: de live versie is al gelijk aan het formulier.", "info"),
+}
+
+
 def _handle(form: ArticleForm, article: Article | None) -> Response | None:
     """Save (and maybe publish) a valid form; on a KbError put the message on its field and return None.
 
@@ -75,20 +74,8 @@ def _handle(form: ArticleForm, article: Article | None) -> Response | None:
     fields = form.values()
     if article is None and not (fields["slug"] or "").strip():
         form.slug.data = fields["slug"] = slugify(form.title.data or "")  # shown if that slug is taken
-    published, existing = False, article
     try:
-        if article is not None:
-            check_base(article, form.base())
-        before = (article.draft_revision_id, article.published_revision_id) if article else ()
-        revision = save_draft(article, fields, current_user)
-        article = revision.article
-        if form.publish.data:
-            if article.draft_revision_id is None and article.status == "published":
-                flash("Er was niets veranderd: de live versie is al gelijk aan het formulier.", "info")
-                return redirect(url_for("editor.edit", article_id=article.id))
-            publish_article(article, current_user)
-            published = True
-        db.session.commit()
+        outcome = save_article(article, fields, form.base(), publish=bool(form.publish.data), author=current_user)
     except KbError as exc:
         db.session.rollback()
         if isinstance(exc, EditConflict):
@@ -96,24 +83,11 @@ def _handle(form: ArticleForm, article: Article | None) -> Response | None:
         target = getattr(form, exc.field, None) if exc.field else None
         (target.errors if target is not None else form.form_errors).append(str(exc))
         return None
-    except IntegrityError:
-        # Another save was written between our check and ours (SQLite has no row lock to wait on): the same
-        # version number or slug. Nothing of ours is stored; say what happened.
-        db.session.rollback()
-        if existing is not None:
-            check_base(existing, form.base())  # raises EditConflict: the head has moved
-        form.form_errors.append("Iemand anders sloeg op hetzelfde moment iets op. Er is niets opgeslagen; "
-                                "controleer de gegevens en sla opnieuw op.")
-        return None
-    if published:
-        _reindex(article)  # same request: the public page and the search results change together
-        flash(f"‘{article.title}’ is gepubliceerd (versie {article.published_revision.number}).", "success")
-    elif article.draft_revision_id not in before:
-        flash(f"Concept opgeslagen als versie {article.draft_revision.number}. De live pagina is niet veranderd.",
-              "success")
-    else:
-        flash("Er was niets veranderd; er is geen nieuwe versie gemaakt.", "info")
-    return redirect(url_for("editor.edit", article_id=article.id))
+    db.session.commit()
+    if outcome.kind == "published":
+        _reindex(outcome.article)  # same request: the public page and the search results change together
+    flash(*SAVED[outcome.kind](outcome.article))
+    return redirect(url_for("editor.edit", article_id=outcome.article.id))
 
 
 def _conflict(form: ArticleForm, article: Article, head: ArticleRevision) -> dict[str, object]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from knowledge.search import MAX_QUERY_CHARS
@@ -11,7 +10,8 @@ from knowledge.search import MAX_QUERY_CHARS
 from ..auth.roles import public
 from ..extensions import db, limiter
 from ..kb.operations import article_feedback, get_article, log_click, log_search
-from ..kb.search_service import search, search_articles
+from ..kb.related import published_articles, related_articles
+from ..kb.search_service import search
 from ..models import CATEGORY_LABELS, Article
 from ..web import parse_id
 from .blueprint import bp
@@ -20,7 +20,6 @@ from .forms import FeedbackForm
 PAGE_RESULTS = 20
 API_DEFAULT_LIMIT = 10
 API_MAX_LIMIT = 50
-RELATED = 5
 
 
 def _query() -> str:
@@ -28,16 +27,11 @@ def _query() -> str:
     return request.args.get("q", "")[:MAX_QUERY_CHARS]
 
 
-def _published(*where: object) -> list[Article]:
-    return list(db.session.scalars(
-        select(Article).where(Article.status == "published", *where).order_by(Article.title)))
-
-
 @bp.route("/faq")
 @public
 def index() -> str:
     by_category: dict[str, list[Article]] = {key: [] for key in CATEGORY_LABELS}
-    for article in _published():
+    for article in published_articles():
         by_category.setdefault(article.category, []).append(article)
     return render_template("faq/index.html", by_category=by_category)
 
@@ -52,17 +46,6 @@ def search_page() -> str:
     entry = log_search(query, result, source="faq")
     db.session.commit()
     return render_template("faq/search.html", query=query, result=result, log_id=entry.id)
-
-
-def _related(article: Article) -> list[Article]:
-    """Other articles on the same subject: search on the title first, then the same category."""
-    slugs = [h.slug for h in search_articles(article.title, limit=RELATED + 1) if h.slug != article.slug]
-    found = {a.slug: a for a in _published(Article.slug.in_(slugs))} if slugs else {}
-    related = [found[s] for s in slugs if s in found]
-    for other in _published(Article.category == article.category, Article.id != article.id):
-        if other not in related:
-            related.append(other)
-    return related[:RELATED]
 
 
 @bp.route("/faq/<slug>")
@@ -82,7 +65,7 @@ def article(slug: str) -> Response | str | tuple[str, int]:
             db.session.commit()
         return redirect(url_for("faq.article", slug=item.slug), 303)
     return render_template("faq/article.html", article=item, revision=item.published_revision,
-                           related=_related(item), form=FeedbackForm())
+                           related=related_articles(item), form=FeedbackForm())
 
 
 @bp.route("/faq/<slug>/feedback", methods=["POST"])
