@@ -9,9 +9,9 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 
+from .admin.operations import create_user
 from .extensions import db
 from .models import User
-from .users import create_user
 
 DEMO_ACCOUNTS = (("admin", "beheer@demo.ipo"), ("agent", "medewerker@demo.ipo"), ("editor", "redactie@demo.ipo"))
 

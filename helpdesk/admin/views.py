@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response
 from ..auth.roles import admin_required
 from ..extensions import db
 from ..models import User
-from ..users import UserError, create_user, set_user_active
 from .blueprint import bp
 from .forms import ToggleForm, UserForm
+from .operations import UserError, create_user, set_user_active
 
 
 @bp.route("/")

@@ -6,8 +6,8 @@ import re
 
 from sqlalchemy import func, select
 
-from .extensions import db
-from .models import ROLES, User, record_event
+from ..extensions import db
+from ..models import ROLES, User, record_event
 
 
 class UserError(ValueError):
