@@ -48,6 +48,10 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app)
     limiter.init_app(app)
 
+    from .kb.search_service import init_app as init_search_index
+
+    init_search_index(app)
+
     from .models import User
 
     @login_manager.user_loader

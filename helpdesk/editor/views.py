@@ -24,7 +24,7 @@ from ..kb.operations import (
     restore_revision,
     unsaved_revision,
 )
-from ..kb.search_service import try_index_article
+from ..kb.search_service import index_lagging
 from ..models import Article, ArticleRevision, utcnow
 from .blueprint import bp
 from .forms import ActionForm, ArticleForm
@@ -37,10 +37,13 @@ def _article(article_id: int) -> Article:
     return article
 
 
-def _reindex(article: Article) -> None:
-    if not try_index_article(article):
+@bp.after_request
+def _warn_when_the_index_lags(response: Response) -> Response:
+    """The session hook updates the search index after each commit; say so when it could not."""
+    if index_lagging():
         flash("De wijziging is opgeslagen, maar de zoekresultaten konden niet worden bijgewerkt. Probeer het zo "
               "nog eens of laat een beheerder ‘flask reindex’ uitvoeren.", "warning")
+    return response
 
 
 @bp.route("/")
@@ -84,8 +87,6 @@ def _handle(form: ArticleForm, article: Article | None) -> Response | None:
         (target.errors if target is not None else form.form_errors).append(str(exc))
         return None
     db.session.commit()
-    if outcome.kind == "published":
-        _reindex(outcome.article)  # same request: the public page and the search results change together
     flash(*SAVED[outcome.kind](outcome.article))
     return redirect(url_for("editor.edit", article_id=outcome.article.id))
 
@@ -150,7 +151,6 @@ def publish(article_id: int) -> Response:
             flash(str(exc), "error")
         else:
             db.session.commit()
-            _reindex(article)
             flash(f"‘{article.title}’ is gepubliceerd (versie {revision.number}).", "success")
     return redirect(url_for("editor.history", article_id=article.id))
 
@@ -167,7 +167,6 @@ def archive(article_id: int) -> Response | str:
             flash(str(exc), "error")
         else:
             db.session.commit()
-            _reindex(article)  # removes it from the search results in this same request
             flash(f"‘{article.title}’ is gearchiveerd. Het webadres meldt nu dat de pagina niet meer bestaat.",
                   "success")
         return redirect(url_for("editor.index"))
@@ -207,7 +206,6 @@ def restore(article_id: int, number: int) -> Response:
             flash(str(exc), "error")
         else:
             db.session.commit()
-            _reindex(article)
             state = "gepubliceerd" if article.published_revision_id == revision.id else "opgeslagen als concept"
             flash(f"Versie {number} is teruggezet en {state} als versie {revision.number}.", "success")
     return redirect(url_for("editor.history", article_id=article.id))
