@@ -45,6 +45,8 @@ ENV_KEYS: dict[str, tuple[str, Any]] = {
     "TOTP_REQUIRED_FOR_ADMINS": ("TOTP_REQUIRED_FOR_ADMINS", _bool),
     "OUTBOX_THREAD": ("OUTBOX_THREAD", _bool),
     "INGEST_WORKERS": ("INGEST_WORKERS", _INT),
+    "THREAD_SAME_DOMAIN": ("THREAD_SAME_DOMAIN", _bool),
+    "TRUSTED_AUTHSERV_ID": ("TRUSTED_AUTHSERV_ID", str),
 }
 
 
@@ -99,6 +101,8 @@ def defaults() -> dict[str, Any]:
         "INGEST_WORKERS": None,  # worker processes that prepare big batches; None: one per further core
         "TOTP_REQUIRED_FOR_ADMINS": False,
         "OUTBOX_THREAD": False,
+        "THREAD_SAME_DOMAIN": True,  # a sender from the requester's own mail domain may join the ticket
+        "TRUSTED_AUTHSERV_ID": None,  # authserv-id of our receiving server's Authentication-Results
     }
 
 

@@ -60,8 +60,12 @@ class Ticket(db.Model):
     last_message_at: Mapped[datetime | None] = mapped_column(DateTime)
     first_response_at: Mapped[datetime | None] = mapped_column(DateTime)
     solved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A mail that named this ticket's thread but came from outside it starts a ticket of its own, linked here.
+    related_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    related_reason: Mapped[str | None] = mapped_column(String(500))
 
     requester: Mapped[Requester] = relationship(lazy="joined")
+    related_ticket: Mapped[Ticket | None] = relationship(remote_side="Ticket.id", foreign_keys=[related_ticket_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     category_set_by: Mapped[User | None] = relationship(foreign_keys=[category_set_by_id])
     messages: Mapped[list[TicketMessage]] = relationship(
@@ -124,6 +128,9 @@ class TicketMessage(db.Model):
     imap_uid: Mapped[int | None] = mapped_column(db.BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    suspect: Mapped[str | None] = mapped_column(Text)  # why the sender cannot be trusted (forged-looking From)
+    # The reply form's one-time key: a replayed or back-button POST finds its reply instead of sending again.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     ticket: Mapped[Ticket] = relationship(back_populates="messages")
     author: Mapped[User | None] = relationship()

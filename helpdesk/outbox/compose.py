@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.headerregistry import Address
@@ -13,10 +12,12 @@ from email.policy import SMTP
 from email.utils import format_datetime, getaddresses, parseaddr
 
 from mail_ingest import strip_subject_prefixes
+from mail_ingest.ids import header_form, normalize_message_id, parse_id_list
+from mail_ingest.ids import new_message_id as _new_id
+from mail_ingest.ids import references_chain as _chain
 
 _TAG = re.compile(r"\s*\[IPO-\d+\]\s*", re.IGNORECASE)
 _URL = re.compile(r"(https?://[^\s<>()\"']+[^\s<>()\"'.,;:!?])")
-MAX_REFERENCES = 20  # keeps the header short; the first and the latest ids matter most for threading
 
 
 class ComposeError(ValueError):
@@ -24,8 +25,8 @@ class ComposeError(ValueError):
 
 
 def new_message_id(domain: str) -> str:
-    """A globally unique Message-ID in our own domain: `<uuid@domain>`."""
-    return f"<{uuid.uuid4().hex}@{domain}>"
+    """A globally unique Message-ID in our own domain, in the stored normal form (no angle brackets)."""
+    return _new_id(domain)
 
 
 def reply_subject(subject: str, ticket_id: int) -> str:
@@ -36,14 +37,9 @@ def reply_subject(subject: str, ticket_id: int) -> str:
 
 
 def references_chain(parent_references: str | None, thread_ids: Iterable[str]) -> list[str]:
-    """The References list: the parent's chain, then the thread's own ids, each once, oldest first."""
-    ids: list[str] = []
-    for candidate in [*re.findall(r"<[^<>\s]+>", parent_references or ""), *thread_ids]:
-        if candidate and candidate not in ids:
-            ids.append(candidate)
-    if len(ids) > MAX_REFERENCES:
-        ids = [ids[0], *ids[-(MAX_REFERENCES - 1):]]
-    return ids
+    """The References list (normal form, oldest first): the parent's stored chain, then the thread's own ids,
+    each once, trimmed to the first and the newest ids as RFC 5322 §3.6.4 suggests."""
+    return _chain(parse_id_list(parent_references), thread_ids)
 
 
 def text_to_html(text: str) -> str:
@@ -83,11 +79,16 @@ def compose_reply(*, from_addr: str, to_name: str, to_email: str, subject: str, 
         msg["Cc"] = cc_list
     msg["Subject"] = subject.replace("\r", " ").replace("\n", " ")
     msg["Date"] = format_datetime((date or datetime.now(UTC)).replace(tzinfo=UTC))
-    msg["Message-ID"] = message_id
-    if in_reply_to:
-        msg["In-Reply-To"] = in_reply_to
-    if references:
-        msg["References"] = " ".join(references)
+    try:
+        msg["Message-ID"] = header_form(message_id)
+    except ValueError as exc:
+        raise ComposeError(str(exc)) from exc
+    parent = normalize_message_id(in_reply_to)
+    chain = _chain(references, [parent] if parent else [])
+    if parent and parent in chain:  # an id we could not send as a msg-id is left out rather than mangled
+        msg["In-Reply-To"] = header_form(parent)
+    if chain:
+        msg["References"] = " ".join(header_form(i) for i in chain)
     msg["Content-Language"] = "nl"
     # Our own mail is recognised by ingest by this header; a human reply carries no Auto-Submitted.
     msg["X-IPO-Helpdesk"] = "1"

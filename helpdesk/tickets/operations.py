@@ -108,8 +108,10 @@ def send_reply(ticket: Ticket, body: str, user: User, *, expected_version: int |
     cc = [addr for _n, addr in getaddresses([ticket.cc or ""])
           if addr and addr.lower() not in own and addr.lower() != requester.email.lower()]
     message_id = new_message_id(config["MESSAGE_ID_DOMAIN"])
+    # RFC 5322 §3.6.4: the parent's References, then the parent itself last (our own replies in between).
     refs = references_chain(parent.references_header if parent else None,
-                            [m.message_id for m in thread if m.message_id])
+                            [*(m.message_id for m in thread if m.message_id and m is not parent),
+                             *([parent.message_id] if parent and parent.message_id else [])])
     subject = reply_subject(ticket.subject, ticket.id)
     try:
         raw = compose_reply(from_addr=config["SMTP_FROM"], to_name=requester.name, to_email=requester.email,
