@@ -104,7 +104,8 @@ class Ticket(db.Model):
 
 class TicketMessage(db.Model):
     __tablename__ = "ticket_messages"
-    __table_args__ = (Index("ix_ticket_messages_ticket_created", "ticket_id", "created_at"),)
+    __table_args__ = (Index("ix_ticket_messages_ticket_created", "ticket_id", "created_at"),
+                      Index("ix_ticket_messages_idempotency_key", "idempotency_key", unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
@@ -130,7 +131,7 @@ class TicketMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     suspect: Mapped[str | None] = mapped_column(Text)  # why the sender cannot be trusted (forged-looking From)
     # The reply form's one-time key: a replayed or back-button POST finds its reply instead of sending again.
-    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     ticket: Mapped[Ticket] = relationship(back_populates="messages")
     author: Mapped[User | None] = relationship()

@@ -57,24 +57,33 @@ def _normalise_ids(bind) -> None:
 
 
 def upgrade():
-    with op.batch_alter_table("tickets", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("related_ticket_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("related_reason", sa.String(length=500), nullable=True))
-        batch_op.create_foreign_key(batch_op.f("fk_tickets_related_ticket_id_tickets"), "tickets",
-                                    ["related_ticket_id"], ["id"])
-    with op.batch_alter_table("ticket_messages", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("suspect", sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column("idempotency_key", sa.String(length=64), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f("uq_ticket_messages_idempotency_key"), ["idempotency_key"])
+    # Plain ADD COLUMN / CREATE INDEX: a batch (copy-and-move) on SQLite would drop the tickets table, which
+    # foreign keys from existing rows forbid.
+    if op.get_bind().dialect.name == "sqlite":  # SQLite adds a column with its REFERENCES clause, no ALTER
+        op.execute("ALTER TABLE tickets ADD COLUMN related_ticket_id INTEGER "
+                   "CONSTRAINT fk_tickets_related_ticket_id_tickets REFERENCES tickets (id)")
+    else:
+        op.add_column("tickets", sa.Column("related_ticket_id", sa.Integer(), nullable=True))
+        op.create_foreign_key("fk_tickets_related_ticket_id_tickets", "tickets", "tickets",
+                              ["related_ticket_id"], ["id"])
+    op.add_column("tickets", sa.Column("related_reason", sa.String(length=500), nullable=True))
+    op.add_column("ticket_messages", sa.Column("suspect", sa.Text(), nullable=True))
+    op.add_column("ticket_messages", sa.Column("idempotency_key", sa.String(length=64), nullable=True))
+    op.create_index("ix_ticket_messages_idempotency_key", "ticket_messages", ["idempotency_key"], unique=True)
     _normalise_ids(op.get_bind())
 
 
 def downgrade():
-    with op.batch_alter_table("ticket_messages", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("uq_ticket_messages_idempotency_key"), type_="unique")
-        batch_op.drop_column("idempotency_key")
-        batch_op.drop_column("suspect")
-    with op.batch_alter_table("tickets", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_tickets_related_ticket_id_tickets"), type_="foreignkey")
-        batch_op.drop_column("related_reason")
-        batch_op.drop_column("related_ticket_id")
+    op.drop_index("ix_ticket_messages_idempotency_key", table_name="ticket_messages")
+    if op.get_bind().dialect.name == "sqlite":
+        # Native DROP COLUMN (a batch copy would drop tables that rows point to). SQLite cannot drop a column in a
+        # foreign key, so related_ticket_id stays behind there: nullable and unused by older code.
+        for table, column in (("ticket_messages", "idempotency_key"), ("ticket_messages", "suspect"),
+                              ("tickets", "related_reason")):
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        return
+    op.drop_column("ticket_messages", "idempotency_key")
+    op.drop_column("ticket_messages", "suspect")
+    op.drop_constraint("fk_tickets_related_ticket_id_tickets", "tickets", type_="foreignkey")
+    op.drop_column("tickets", "related_reason")
+    op.drop_column("tickets", "related_ticket_id")
