@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, and_, or_
 from sqlalchemy.ext.hybrid import hybrid_method
@@ -15,6 +15,9 @@ from knowledge.categories import label
 from ..extensions import db
 from ._base import utcnow
 from .users import Requester, User
+
+if TYPE_CHECKING:
+    from .mail import OutboxMail
 
 STATUSES = ("new", "open", "pending", "solved", "closed")
 STATUS_LABELS = {
@@ -136,6 +139,7 @@ class TicketMessage(db.Model):
     ticket: Mapped[Ticket] = relationship(back_populates="messages")
     author: Mapped[User | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="message", order_by="Attachment.id")
+    outbox: Mapped[OutboxMail | None] = relationship(back_populates="ticket_message", uselist=False)
 
 
 class Attachment(db.Model):

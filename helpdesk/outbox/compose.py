@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, SMTPUTF8
 from email.utils import format_datetime, getaddresses, parseaddr
 
 from mail_ingest import strip_subject_prefixes
@@ -56,13 +56,28 @@ def text_to_html(text: str) -> str:
             f"{body}\n</body></html>\n")
 
 
+def ascii_domain(domain: str) -> str:
+    """An internationalised domain (schüle.example) as its IDNA A-label form (xn--schle-kva.example)."""
+    if domain.isascii():
+        return domain
+    try:
+        return domain.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise ComposeError(f"Het domein {domain!r} is geen geldige internationale domeinnaam") from exc
+
+
+def needs_smtputf8(addresses: Iterable[str]) -> bool:
+    """Whether an address has a non-ASCII local part: only SMTPUTF8 (RFC 6531) can carry it."""
+    return any(not addr.rpartition("@")[0].isascii() for addr in addresses)
+
+
 def _address(value: str) -> Address:
     name, addr = parseaddr(value)
     if not addr or "@" not in addr or any(c in addr for c in " \r\n<>"):
         raise ComposeError(f"Geen bruikbaar e-mailadres: {value!r}")
     local, _, domain = addr.rpartition("@")
     try:
-        return Address(display_name=name, username=local, domain=domain)
+        return Address(display_name=name, username=local, domain=ascii_domain(domain))
     except (ValueError, IndexError) as exc:
         raise ComposeError(f"Geen bruikbaar e-mailadres: {value!r}") from exc
 
@@ -70,10 +85,12 @@ def _address(value: str) -> Address:
 def compose_reply(*, from_addr: str, to_name: str, to_email: str, subject: str, body: str, message_id: str,
                   in_reply_to: str | None, references: list[str], cc: Iterable[str] = (),
                   ticket_number: str = "", date: datetime | None = None) -> bytes:
-    """The whole message as bytes (CRLF line ends), built once and stored so a retry sends the same bytes."""
-    msg = EmailMessage(policy=SMTP)
+    """The whole message as bytes (CRLF line ends), built once and stored so a retry sends the same bytes.
+    A non-ASCII local part (jörg@…) is written as UTF-8 (RFC 6532); the sender then needs SMTPUTF8."""
+    msg = EmailMessage(policy=SMTPUTF8 if needs_smtputf8([from_addr, to_email, *cc]) else SMTP)
     msg["From"] = _address(from_addr)
-    msg["To"] = Address(display_name=to_name.replace("\n", " ").strip(), addr_spec=_address(to_email).addr_spec)
+    to = _address(to_email)
+    msg["To"] = Address(display_name=to_name.replace("\n", " ").strip(), username=to.username, domain=to.domain)
     cc_list = [_address(a) for a in cc if a.strip()]
     if cc_list:
         msg["Cc"] = cc_list
@@ -101,9 +118,13 @@ def compose_reply(*, from_addr: str, to_name: str, to_email: str, subject: str, 
 
 
 def envelope_recipients(to_email: str, cc: Iterable[str] = ()) -> list[str]:
-    """Bare addresses for the SMTP envelope, each once."""
+    """Bare addresses for the SMTP envelope, each once; internationalised domains in their ASCII form."""
     out: list[str] = []
     for _name, addr in getaddresses([to_email, *cc]):
-        if addr and addr.lower() not in (a.lower() for a in out):
+        if not addr or "@" not in addr:
+            continue
+        local, _, domain = addr.rpartition("@")
+        addr = f"{local}@{ascii_domain(domain)}"
+        if addr.lower() not in (a.lower() for a in out):
             out.append(addr)
     return out

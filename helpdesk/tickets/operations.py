@@ -31,7 +31,7 @@ from ..outbox.compose import (
     references_chain,
     reply_subject,
 )
-from ..outbox.operations import queue_mail
+from ..outbox.operations import delivery_label, queue_mail
 from ..web import parse_id
 
 REPLY_STATUSES = ("pending", "solved", "open")
@@ -49,6 +49,23 @@ class CollisionError(TicketError):
         self.changes = changes
         super().__init__("Dit ticket is intussen gewijzigd: er is een nieuw bericht of antwoord bijgekomen. "
                          "Uw antwoord is niet verstuurd; lees wat er veranderde en verstuur opnieuw.")
+
+
+class AlreadySent(TicketError):
+    """This reply form was sent before (a replayed or back-button POST): nothing is queued again."""
+
+    def __init__(self, message: TicketMessage) -> None:
+        self.message = message
+        outbox = message.outbox
+        state = delivery_label(outbox) if outbox is not None else "verwerkt"
+        super().__init__(f"Dit antwoord is al verstuurd/in de wachtrij ({state}); er is niets opnieuw verstuurd.")
+
+
+def find_reply(idempotency_key: str | None) -> TicketMessage | None:
+    """The reply an earlier POST of the same reply form queued, if any."""
+    if not idempotency_key:
+        return None
+    return db.session.scalar(select(TicketMessage).where(TicketMessage.idempotency_key == idempotency_key))
 
 
 def new_messages_since(ticket: Ticket, seen_message_id: int, user: User | None = None) -> list[TicketMessage]:
@@ -88,8 +105,12 @@ def _article_exists(slug: str | None) -> bool:
 
 def send_reply(ticket: Ticket, body: str, user: User, *, expected_version: int | None = None,
                seen_message_id: int | None = None, article_slug: str | None = None,
-               status_after: str = "pending") -> TicketMessage:
-    """Write the outgoing message and its outbox row in one transaction; refuse when the ticket changed."""
+               status_after: str = "pending", idempotency_key: str | None = None) -> TicketMessage:
+    """Write the outgoing message and its outbox row in one transaction; refuse when the ticket changed, and
+    when this form (`idempotency_key`) was sent before."""
+    earlier = find_reply(idempotency_key)
+    if earlier is not None:
+        raise AlreadySent(earlier)
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
         raise TicketError("Het antwoord is leeg. Schrijf een antwoord voordat u het verstuurt.")
@@ -126,7 +147,7 @@ def send_reply(ticket: Ticket, body: str, user: User, *, expected_version: int |
                             from_name=from_name, to_addrs=requester.email, cc_addrs=", ".join(cc),
                             subject=subject, message_id=message_id,
                             in_reply_to=parent.message_id if parent else None, references_header=" ".join(refs),
-                            text=body, clean_text=body, article_slug=slug)
+                            text=body, clean_text=body, article_slug=slug, idempotency_key=idempotency_key)
     db.session.add(message)
     db.session.flush()
     queue_mail(message, raw, envelope_recipients(requester.email, cc))
@@ -145,7 +166,7 @@ def send_reply(ticket: Ticket, body: str, user: User, *, expected_version: int |
         db.session.add(TriageFeedback(ticket_id=ticket.id, kind="article", subject=ticket.subject,
                                       text=_opening_text(ticket), category=ticket.category, article_slug=slug,
                                       user_id=user.id))
-    record_event("reply_sent", user=user, ticket_id=ticket.id, message_id=message_id, article=slug,
+    record_event("reply_queued", user=user, ticket_id=ticket.id, message_id=message_id, article=slug,
                  status_from=old_status, status_to=status_after)
     db.session.flush()
     return message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import nh3
@@ -43,6 +44,8 @@ def prepare_reply_form(form: ReplyForm, ticket: Ticket, user: User, *, fresh: bo
     if fresh:
         form.version.data, form.version.raw_data = ticket.version, []  # raw_data would win when rendering
         form.seen_message_id.data, form.seen_message_id.raw_data = last_message_id(ticket), []
+    if not form.idempotency_key.data:  # a newly drawn form; a form sent back with an error keeps its key
+        form.idempotency_key.data = secrets.token_urlsafe(24)
     return form
 
 
