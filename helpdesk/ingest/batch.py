@@ -14,6 +14,7 @@ from mail_ingest import ParsedMail, candidate_parent_ids, ticket_number_from_sub
 
 from ..extensions import db
 from ..models import Attachment, Requester, Ticket, TicketMessage, record_event, utcnow
+from .bounces import bounce_reason, find_bounced, mark_bounced
 from .joining import JoinRules, join_refusal, split_addresses, thread_people
 from .prepare import NO_SUBJECT, Prepared
 
@@ -47,6 +48,7 @@ class Batch:
 
     def __init__(self) -> None:
         self.flood_limit = current_app.config["FLOOD_MAX_PER_HOUR"]
+        self.own_domain = current_app.config["MESSAGE_ID_DOMAIN"]
         self.stored_ids: dict[str, int] = {}  # Message-ID -> ticket id, of mail stored before this batch
         self.requesters: dict[str, Requester] = {}  # email -> requester (stored before, or new in this batch)
         self.tickets: dict[int, Ticket] = {}  # tickets stored before this batch that its mail may join
@@ -103,7 +105,11 @@ class Batch:
             return IngestOutcome("ignored", None, parsed.message_id, "own", verdict.reason)
         kind = verdict.kind
         requester = self._requester(parsed)
-        ticket, related, refusal = self._thread(parsed)
+        bounced = find_bounced(mail.raw, self.own_domain) if kind == "bounce" else None
+        if bounced is not None:  # a notice about one of our replies belongs on that reply's ticket
+            ticket, related, refusal = bounced.ticket_message.ticket, None, None
+        else:
+            ticket, related, refusal = self._thread(parsed)
         if kind == "question" and ticket is None and self._flooding(requester):
             kind = "held"
         now = utcnow()
@@ -134,6 +140,8 @@ class Batch:
                 storage_path=path, content_id=part.content_id, inline=part.inline))
         self.new_ids[parsed.message_id] = ticket
         _update_ticket_for_incoming(ticket, kind, now)
+        if bounced is not None:
+            mark_bounced(bounced, bounce_reason(mail.raw), now)
         if kind == "question" and (created or ticket.category_source != "agent"):
             from ..triage.service import triage_ticket
 
