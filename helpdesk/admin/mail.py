@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from ..auth.roles import admin_required
 from ..extensions import db
+from ..ingest.held import HeldError, discard_held, held_tickets, release_held
 from ..ingest.operations import reprocess_quarantined
 from ..models import MailboxState, OutboxMail, QuarantinedMail, Ticket, TicketMessage, record_event
 from .forms import ToggleForm
@@ -41,7 +42,32 @@ def mail() -> str:
         "Uitgaande mail mislukt": count(select(func.count(OutboxMail.id)).where(OutboxMail.status == "failed")),
     }
     mailboxes = db.session.scalars(select(MailboxState).order_by(MailboxState.mailbox)).all()
-    return render_template("admin/mail.html", figures=figures, mailboxes=mailboxes)
+    return render_template("admin/mail.html", figures=figures, mailboxes=mailboxes, held=held_tickets(),
+                           form=ToggleForm())
+
+
+HELD_ACTIONS = {"vrijgeven": (release_held, "staat nu in de wachtrij van de medewerkers"),
+                "weggooien": (discard_held, "is weggegooid (de mail blijft bewaard, buiten elke wachtrij)")}
+
+
+@bp.route("/mail/vastgehouden/<int:ticket_id>/<action>", methods=["POST"])
+@admin_required
+def held_action(ticket_id: int, action: str) -> Response:
+    if action not in HELD_ACTIONS:
+        abort(404)
+    if not ToggleForm().validate_on_submit():
+        abort(400)
+    ticket = db.session.get(Ticket, ticket_id) or abort(404)
+    operation, done = HELD_ACTIONS[action]
+    try:
+        operation(ticket, current_user)
+    except HeldError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for("admin.mail"))
+    db.session.commit()
+    flash(f"{ticket.number} {done}.", "success")
+    return redirect(url_for("admin.mail"))
 
 
 @bp.route("/quarantine")

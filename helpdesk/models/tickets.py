@@ -28,7 +28,7 @@ STATUS_LABELS = {
     "closed": "Gesloten",
 }
 # What a mail turned out to be; only questions reach the agents' queue.
-KINDS = ("question", "autoreply", "bounce", "bulk", "held")
+KINDS = ("question", "autoreply", "bounce", "bulk", "held", "discarded")  # discarded: held mail an admin put away
 
 
 class Ticket(db.Model):
