@@ -40,6 +40,9 @@ def mail() -> str:
         "Uitgaande mail die wacht": count(select(func.count(OutboxMail.id)).where(
             OutboxMail.status.in_(("pending", "sending")))),
         "Uitgaande mail mislukt": count(select(func.count(OutboxMail.id)).where(OutboxMail.status == "failed")),
+        "Uitgaande mail niet afgeleverd (onbestelbaar gemeld)": count(
+            select(func.count(OutboxMail.id)).where(OutboxMail.status == "bounced")),
+        "Uitgaande mail geannuleerd": count(select(func.count(OutboxMail.id)).where(OutboxMail.status == "cancelled")),
     }
     mailboxes = db.session.scalars(select(MailboxState).order_by(MailboxState.mailbox)).all()
     return render_template("admin/mail.html", figures=figures, mailboxes=mailboxes, held=held_tickets(),

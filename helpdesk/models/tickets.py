@@ -68,7 +68,10 @@ class Ticket(db.Model):
     related_reason: Mapped[str | None] = mapped_column(String(500))
 
     requester: Mapped[Requester] = relationship(lazy="joined")
-    related_ticket: Mapped[Ticket | None] = relationship(remote_side="Ticket.id", foreign_keys=[related_ticket_id])
+    related_ticket: Mapped[Ticket | None] = relationship(remote_side="Ticket.id", foreign_keys=[related_ticket_id],
+                                                         back_populates="related_tickets")
+    related_tickets: Mapped[list[Ticket]] = relationship(back_populates="related_ticket",
+                                                         foreign_keys=[related_ticket_id], order_by="Ticket.id")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     category_set_by: Mapped[User | None] = relationship(foreign_keys=[category_set_by_id])
     messages: Mapped[list[TicketMessage]] = relationship(

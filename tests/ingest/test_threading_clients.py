@@ -84,6 +84,8 @@ def test_a_stranger_gets_a_new_linked_ticket_and_never_reopens(talk, sample):
     assert linked.related_ticket_id == ticket.id
     page = talk.client.get(f"/tickets/{linked.id}").get_data(as_text=True)
     assert f'mogelijk verwant aan <a href="/tickets/{ticket.id}">IPO-{ticket.id}</a>' in page
+    original = talk.client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    assert f'staat apart:\n  <a href="/tickets/{linked.id}">IPO-{linked.id}</a>' in original
     if sample == "encoded-word-from.eml":
         assert reply.from_email == "" and "gecodeerd woord" in reply.suspect
         assert "verdachte afzender" in page and linked.requester.email != ticket.requester.email
