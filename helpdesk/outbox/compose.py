@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -82,9 +83,19 @@ def _address(value: str) -> Address:
         raise ComposeError(f"Geen bruikbaar e-mailadres: {value!r}") from exc
 
 
+@dataclass(frozen=True)
+class OutgoingFile:
+    """A file the agent attaches to a reply."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
 def compose_reply(*, from_addr: str, to_name: str, to_email: str, subject: str, body: str, message_id: str,
                   in_reply_to: str | None, references: list[str], cc: Iterable[str] = (),
-                  ticket_number: str = "", date: datetime | None = None) -> bytes:
+                  ticket_number: str = "", date: datetime | None = None,
+                  attachments: Iterable[OutgoingFile] = ()) -> bytes:
     """The whole message as bytes (CRLF line ends), built once and stored so a retry sends the same bytes.
     A non-ASCII local part (jörg@…) is written as UTF-8 (RFC 6532); the sender then needs SMTPUTF8."""
     msg = EmailMessage(policy=SMTPUTF8 if needs_smtputf8([from_addr, to_email, *cc]) else SMTP)
@@ -114,6 +125,9 @@ def compose_reply(*, from_addr: str, to_name: str, to_email: str, subject: str, 
     text = body.replace("\r\n", "\n").rstrip() + "\n"
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(text_to_html(text), subtype="html", charset="utf-8", cte="quoted-printable")
+    for item in attachments:  # multipart/mixed: the text and HTML first, then each file as an attachment
+        maintype, _, subtype = item.content_type.partition("/")
+        msg.add_attachment(item.data, maintype=maintype, subtype=subtype or "octet-stream", filename=item.filename)
     return msg.as_bytes()
 
 

@@ -1,7 +1,16 @@
 """Forms of the agent workspace (all with CSRF through Flask-WTF)."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -42,6 +51,9 @@ class ReplyForm(FlaskForm):
     seen_message_id = HiddenNumberField(validators=[Optional()])
     article_slug = HiddenField(validators=[Length(max=200)])
     idempotency_key = idempotency_field()
+    to = StringField("Aan", validators=[Length(max=500)])
+    cc = StringField("Cc (meerdere adressen scheiden met komma's)", validators=[Length(max=2000)])
+    attachments = MultipleFileField("Bijlagen")
     status_after = SelectField("Status na verzenden", choices=REPLY_STATUS_CHOICES, default="pending")
     canned = SelectField("Standaardantwoord", choices=[], validate_choice=False)
     insert_canned = SubmitField("Invoegen")
