@@ -45,6 +45,8 @@ ENV_KEYS: dict[str, tuple[str, Any]] = {
     "TOTP_REQUIRED_FOR_ADMINS": ("TOTP_REQUIRED_FOR_ADMINS", _bool),
     "OUTBOX_THREAD": ("OUTBOX_THREAD", _bool),
     "INGEST_WORKERS": ("INGEST_WORKERS", _INT),
+    "THREAD_SAME_DOMAIN": ("THREAD_SAME_DOMAIN", _bool),
+    "TRUSTED_AUTHSERV_ID": ("TRUSTED_AUTHSERV_ID", str),
 }
 
 
@@ -99,6 +101,16 @@ def defaults() -> dict[str, Any]:
         "INGEST_WORKERS": None,  # worker processes that prepare big batches; None: one per further core
         "TOTP_REQUIRED_FOR_ADMINS": False,
         "OUTBOX_THREAD": False,
+        "REPLY_ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,  # all files of one reply together
+        "REPLY_ATTACHMENT_MAX_FILES": 5,
+        "REPLY_ATTACHMENT_TYPES": {  # extension -> the content type it is sent as
+            ".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+            ".txt": "text/plain", ".csv": "text/csv", ".odt": "application/vnd.oasis.opendocument.text",
+            ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        },
+        "THREAD_SAME_DOMAIN": True,  # a sender from the requester's own mail domain may join the ticket
+        "TRUSTED_AUTHSERV_ID": None,  # authserv-id of our receiving server's Authentication-Results
     }
 
 

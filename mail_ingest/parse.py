@@ -11,8 +11,9 @@ from email import message_from_bytes
 from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import Message
 from email.policy import default as default_policy
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 
+from mail_ingest.addresses import parse_addresses
 from mail_ingest.charset import decode_header_value
 from mail_ingest.html_text import html_to_text, sanitize_html
 from mail_ingest.ids import normalize_message_id, parse_id_list
@@ -46,6 +47,7 @@ FILTER_HEADERS = (
     "feedback-id",
     "x-ms-exchange-generated-message-source",
     "delivered-to",
+    "authentication-results",
 )
 
 # A mail must carry at least one of these; otherwise it is not a mail but some other file.
@@ -122,6 +124,7 @@ class ParsedMail:
     defects: list[str] = field(default_factory=list)
     dropped_attachments: list[str] = field(default_factory=list)
     raw_size: int = 0
+    suspect: list[str] = field(default_factory=list)  # why the sender address cannot be trusted as sent
 
 
 def _fold(text: str) -> str:
@@ -137,18 +140,12 @@ def _raw_headers(msg: Message) -> dict[str, list[str]]:
     return found
 
 
-def _addresses(values: list[str]) -> list[tuple[str, str]]:
-    """Parse address headers into (decoded name, lowercased email) pairs; skips entries without '@'."""
-    pairs: list[tuple[str, str]] = []
-    try:
-        parsed = getaddresses(values)
-    except Exception:  # noqa: BLE001 - stdlib address parser on garbage
-        parsed = []
-    for name, addr in parsed:
-        email = decode_header_value(addr).strip().strip("<>").lower()
-        if "@" in email and " " not in email:
-            pairs.append((_fold(decode_header_value(name)).strip('"').strip(), email))
-    return pairs
+def _addresses(values: list[str], suspect: list[str] | None = None) -> list[tuple[str, str]]:
+    """Parse address headers as sent (see mail_ingest.addresses); forged-looking entries go to `suspect`."""
+    found = parse_addresses(values)
+    if suspect is not None:
+        suspect.extend(found.suspect)
+    return found.pairs
 
 
 def _parse_date(value: str | None, defects: list[str]) -> datetime | None:
@@ -210,7 +207,8 @@ def _build(msg: Message, raw: bytes, headers: dict[str, list[str]], limits: Pars
         # Stable across re-imports of the same bytes, so dedupe still works without a Message-ID.
         message_id = f"{hashlib.sha256(raw).hexdigest()}@{GENERATED_ID_DOMAIN}"
         defects.append("geen Message-ID; afgeleid van de inhoud")
-    senders = _addresses(headers.get("from", [])) or _addresses(headers.get("sender", []))
+    suspect: list[str] = []
+    senders = _addresses(headers.get("from", []), suspect) or _addresses(headers.get("sender", []), suspect)
     from_name, from_email = senders[0] if senders else ("", "")
     reply_to = _addresses(headers.get("reply-to", []))
     in_reply_to = parse_id_list(_first(headers, "in-reply-to"))
@@ -239,6 +237,7 @@ def _build(msg: Message, raw: bytes, headers: dict[str, list[str]], limits: Pars
         defects=defects + result.defects,
         dropped_attachments=result.dropped,
         raw_size=len(raw),
+        suspect=suspect,
     )
 
 

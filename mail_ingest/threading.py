@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-import secrets
-import time
 
-from mail_ingest.ids import normalize_message_id
+from mail_ingest.ids import header_form, new_message_id, normalize_message_id
 from mail_ingest.parse import ParsedMail
 
 __all__ = [
@@ -66,5 +64,4 @@ def candidate_parent_ids(parsed: ParsedMail) -> list[str]:
 
 def make_message_id(domain: str) -> str:
     """A new globally unique Message-ID in header form, "<time.random@domain>" (stored without brackets)."""
-    domain = domain.strip().strip("@<>").lower() or "ipo-helpdesk.invalid"
-    return f"<{int(time.time() * 1000)}.{secrets.token_hex(8)}@{domain}>"
+    return header_form(new_message_id(domain))

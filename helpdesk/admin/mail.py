@@ -11,8 +11,9 @@ from werkzeug.wrappers import Response
 from ..auth.roles import admin_required
 from ..extensions import db
 from ..ingest.figures import mailbox_figures
+from ..ingest.held import HeldError, discard_held, held_tickets, release_held
 from ..ingest.operations import reprocess_quarantined
-from ..models import MailboxState, QuarantinedMail, record_event
+from ..models import MailboxState, QuarantinedMail, Ticket, record_event
 from .blueprint import bp
 from .forms import ToggleForm
 
@@ -24,6 +25,8 @@ FIGURE_LABELS = {
     "quarantined": "In quarantaine",
     "outbox_waiting": "Uitgaande mail die wacht",
     "outbox_failed": "Uitgaande mail mislukt",
+    "outbox_bounced": "Uitgaande mail niet afgeleverd (onbestelbaar gemeld)",
+    "outbox_cancelled": "Uitgaande mail geannuleerd",
 }
 
 OUTCOME_TEXT = {
@@ -41,7 +44,32 @@ def mail() -> str:
     counts = mailbox_figures()
     figures = {label: getattr(counts, key) for key, label in FIGURE_LABELS.items()}
     mailboxes = db.session.scalars(select(MailboxState).order_by(MailboxState.mailbox)).all()
-    return render_template("admin/mail.html", figures=figures, mailboxes=mailboxes)
+    return render_template("admin/mail.html", figures=figures, mailboxes=mailboxes, held=held_tickets(),
+                           form=ToggleForm())
+
+
+HELD_ACTIONS = {"vrijgeven": (release_held, "staat nu in de wachtrij van de medewerkers"),
+                "weggooien": (discard_held, "is weggegooid (de mail blijft bewaard, buiten elke wachtrij)")}
+
+
+@bp.route("/mail/vastgehouden/<int:ticket_id>/<action>", methods=["POST"])
+@admin_required
+def held_action(ticket_id: int, action: str) -> Response:
+    if action not in HELD_ACTIONS:
+        abort(404)
+    if not ToggleForm().validate_on_submit():
+        abort(400)
+    ticket = db.session.get(Ticket, ticket_id) or abort(404)
+    operation, done = HELD_ACTIONS[action]
+    try:
+        operation(ticket, current_user)
+    except HeldError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for("admin.mail"))
+    db.session.commit()
+    flash(f"{ticket.number} {done}.", "success")
+    return redirect(url_for("admin.mail"))
 
 
 @bp.route("/quarantine")

@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from mail_ingest.fetch import MailboxClient
-from mail_ingest.loop import drain, run_forever
+from mail_ingest.loop import describe_mailbox_error, drain, run_forever
 from mail_ingest.sources import iter_messages
 
 from ..extensions import db
@@ -44,9 +44,15 @@ def ingest_command(once: bool, batch_size: int) -> None:
         raise click.ClickException(str(exc)) from exc
     store = MailboxStore(config)
     if once:
-        with MailboxClient(config) as client:
-            result = drain(client, store.get_state, store.handle, store.set_state, batch_size=batch_size,
-                           handle_batch=store.handle_batch)
+        try:
+            with MailboxClient(config) as client:
+                result = drain(client, store.get_state, store.handle, store.set_state, batch_size=batch_size,
+                               handle_batch=store.handle_batch)
+        except Exception as exc:  # noqa: BLE001 - connection, login, folder: recorded and said, never a traceback
+            db.session.rollback()
+            store.record_error(describe_mailbox_error(exc, config))
+            raise click.ClickException(f"Mailbox niet verwerkt: {describe_mailbox_error(exc, config)}") from exc
+        store.record_error(None)
         click.echo(json.dumps({"fetched": result.fetched, "processed": result.processed, "failed": result.failed,
                                "uidvalidity_changed": result.uidvalidity_changed, **store.outcomes}))
         return
@@ -56,7 +62,7 @@ def ingest_command(once: bool, batch_size: int) -> None:
     _warm_up_triage()
     click.echo(f"Wacht op nieuwe mail in {config.folder} op {config.host}:{config.port} (stoppen: Ctrl+C)")
     run_forever(config, store.get_state, store.handle, store.set_state, stop=stop, batch_size=batch_size,
-                handle_batch=store.handle_batch)
+                handle_batch=store.handle_batch, on_error=store.record_error)
 
 
 def _warm_up_triage() -> None:

@@ -21,6 +21,8 @@ class MailboxFigures:
     quarantined: int
     outbox_waiting: int
     outbox_failed: int
+    outbox_bounced: int  # a bounce named the reply: not delivered
+    outbox_cancelled: int
 
 
 def _counts(*columns: object) -> tuple[int, ...]:
@@ -34,7 +36,10 @@ def mailbox_figures() -> MailboxFigures:
     messages, autoreplies = _counts(func.count(TicketMessage.id),
                                     func.count(TicketMessage.id).filter(TicketMessage.kind.in_(NOT_A_QUESTION)))
     (quarantined,) = _counts(func.count(QuarantinedMail.id).filter(QuarantinedMail.status == "held"))
-    waiting, failed = _counts(func.count(OutboxMail.id).filter(OutboxMail.status.in_(("pending", "sending"))),
-                              func.count(OutboxMail.id).filter(OutboxMail.status == "failed"))
+    waiting, failed, bounced, cancelled = _counts(
+        func.count(OutboxMail.id).filter(OutboxMail.status.in_(("pending", "sending"))),
+        *(func.count(OutboxMail.id).filter(OutboxMail.status == status)
+          for status in ("failed", "bounced", "cancelled")))
     return MailboxFigures(tickets=tickets, messages=messages, autoreplies=autoreplies, held=held,
-                          quarantined=quarantined, outbox_waiting=waiting, outbox_failed=failed)
+                          quarantined=quarantined, outbox_waiting=waiting, outbox_failed=failed,
+                          outbox_bounced=bounced, outbox_cancelled=cancelled)

@@ -53,4 +53,4 @@ class OutboxMail(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    ticket_message: Mapped[TicketMessage] = relationship()
+    ticket_message: Mapped[TicketMessage] = relationship(back_populates="outbox")

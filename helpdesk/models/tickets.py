@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, and_, or_
 from sqlalchemy.ext.hybrid import hybrid_method
@@ -16,6 +16,9 @@ from ..extensions import db
 from ._base import utcnow
 from .users import Requester, User
 
+if TYPE_CHECKING:
+    from .mail import OutboxMail
+
 STATUSES = ("new", "open", "pending", "solved", "closed")
 STATUS_LABELS = {
     "new": "Nieuw",
@@ -25,7 +28,7 @@ STATUS_LABELS = {
     "closed": "Gesloten",
 }
 # What a mail turned out to be; only questions reach the agents' queue.
-KINDS = ("question", "autoreply", "bounce", "bulk", "held")
+KINDS = ("question", "autoreply", "bounce", "bulk", "held", "discarded")  # discarded: held mail an admin put away
 
 
 class Ticket(db.Model):
@@ -60,8 +63,15 @@ class Ticket(db.Model):
     last_message_at: Mapped[datetime | None] = mapped_column(DateTime)
     first_response_at: Mapped[datetime | None] = mapped_column(DateTime)
     solved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A mail that named this ticket's thread but came from outside it starts a ticket of its own, linked here.
+    related_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    related_reason: Mapped[str | None] = mapped_column(String(500))
 
     requester: Mapped[Requester] = relationship(lazy="joined")
+    related_ticket: Mapped[Ticket | None] = relationship(remote_side="Ticket.id", foreign_keys=[related_ticket_id],
+                                                         back_populates="related_tickets")
+    related_tickets: Mapped[list[Ticket]] = relationship(back_populates="related_ticket",
+                                                         foreign_keys=[related_ticket_id], order_by="Ticket.id")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     category_set_by: Mapped[User | None] = relationship(foreign_keys=[category_set_by_id])
     messages: Mapped[list[TicketMessage]] = relationship(
@@ -100,7 +110,8 @@ class Ticket(db.Model):
 
 class TicketMessage(db.Model):
     __tablename__ = "ticket_messages"
-    __table_args__ = (Index("ix_ticket_messages_ticket_created", "ticket_id", "created_at"),)
+    __table_args__ = (Index("ix_ticket_messages_ticket_created", "ticket_id", "created_at"),
+                      Index("ix_ticket_messages_idempotency_key", "idempotency_key", unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
@@ -124,10 +135,14 @@ class TicketMessage(db.Model):
     imap_uid: Mapped[int | None] = mapped_column(db.BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    suspect: Mapped[str | None] = mapped_column(Text)  # why the sender cannot be trusted (forged-looking From)
+    # The reply form's one-time key: a replayed or back-button POST finds its reply instead of sending again.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     ticket: Mapped[Ticket] = relationship(back_populates="messages")
     author: Mapped[User | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="message", order_by="Attachment.id")
+    outbox: Mapped[OutboxMail | None] = relationship(back_populates="ticket_message", uselist=False)
 
 
 class Attachment(db.Model):

@@ -30,7 +30,8 @@ from typing import Any
 from sqlalchemy import or_, select, update
 
 from ..extensions import db
-from ..models import OutboxMail, utcnow
+from ..models import OutboxMail, record_event, utcnow
+from .compose import needs_smtputf8
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,13 @@ def _envelope_sender(config: dict[str, Any]) -> str:
     return parseaddr(config.get("SMTP_FROM") or "")[1]
 
 
+class SmtpUtf8Unsupported(smtplib.SMTPException):
+    """The mail needs SMTPUTF8 (a non-ASCII address) and our mail server does not offer it: retrying won't help."""
+
+
 def _permanent(exc: Exception) -> bool:
+    if isinstance(exc, SmtpUtf8Unsupported):
+        return True
     code = getattr(exc, "smtp_code", None)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [c for c, _m in exc.recipients.values()]
@@ -121,6 +128,8 @@ def _permanent(exc: Exception) -> bool:
 
 
 def _describe(exc: Exception) -> str:
+    if isinstance(exc, SmtpUtf8Unsupported):
+        return str(exc)[:500]
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return "; ".join(f"{addr}: {code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
                          for addr, (code, msg) in exc.recipients.items())[:500]
@@ -137,10 +146,24 @@ def _mark_failure(mail: OutboxMail, exc: Exception, now: datetime, max_attempts:
     if _permanent(exc) or mail.attempts >= max_attempts:
         mail.status = "failed"
         report.failed.append(mail.id)
+        record_event("reply_failed", ticket_id=mail.ticket_message.ticket_id, outbox_id=mail.id,
+                     error=mail.last_error)
     else:
         mail.status = "pending"
         mail.next_attempt_at = now + backoff(mail.attempts)
         report.retrying.append(mail.id)
+
+
+def _send(smtp: smtplib.SMTP, sender: str, recipients: list[str], raw: bytes) -> None:
+    """One message; with SMTPUTF8 when an address needs it, and a clear permanent error when the server lacks it."""
+    if not (needs_smtputf8([sender, *recipients]) or not raw.isascii()):
+        smtp.sendmail(sender, recipients, raw)
+        return
+    if not smtp.has_extn("smtputf8"):
+        raise SmtpUtf8Unsupported(
+            f"Niet verstuurd: het adres {', '.join(recipients)} bevat tekens buiten ASCII en de mailserver biedt "
+            "geen SMTPUTF8 aan. Vraag de aanvrager om een ander e-mailadres, of laat de beheerder SMTPUTF8 aanzetten.")
+    smtp.sendmail(sender, recipients, raw, mail_options=["SMTPUTF8", "BODY=8BITMIME"])
 
 
 def deliver_due(config: dict[str, Any], now: datetime | None = None, limit: int = BATCH) -> DeliveryReport:
@@ -170,7 +193,7 @@ def deliver_due(config: dict[str, Any], now: datetime | None = None, limit: int 
                 continue
             recipients = [a.strip() for a in mail.to_addrs.split(",") if a.strip()]
             try:
-                smtp.sendmail(sender, recipients, mail.raw or b"")
+                _send(smtp, sender, recipients, mail.raw or b"")
             except (OSError, smtplib.SMTPException) as exc:
                 _mark_failure(mail, exc, now, max_attempts, report)
             else:
@@ -178,6 +201,7 @@ def deliver_due(config: dict[str, Any], now: datetime | None = None, limit: int 
                 mail.status, mail.sent_at, mail.last_error = "sent", sent_at, None
                 mail.ticket_message.sent_at = sent_at
                 report.sent.append(mail.id)
+                record_event("reply_delivered", ticket_id=mail.ticket_message.ticket_id, outbox_id=mail.id)
             db.session.commit()  # right after SMTP accepted: keeps the duplicate window tiny
     finally:
         try:

@@ -9,7 +9,12 @@ from knowledge.categories import label
 from ..models import STATUS_LABELS, AuditEvent
 
 ACTIONS = {
-    "reply_sent": "Antwoord verstuurd",
+    "reply_sent": "Antwoord verstuurd",  # events from before the outbox said what really happened
+    "reply_queued": "Antwoord in de wachtrij",
+    "reply_delivered": "Antwoord verzonden (de mailserver nam het aan)",
+    "reply_failed": "Verzending mislukt",
+    "reply_cancelled": "Antwoord geannuleerd, niet verstuurd",
+    "reply_bounced": "Antwoord niet afgeleverd",
     "note_added": "Notitie toegevoegd",
     "category_changed": "Categorie gewijzigd",
     "status_changed": "Status gewijzigd",
@@ -43,7 +48,9 @@ def describe_event(event: AuditEvent) -> str:
         return f"{label}: {d.get('old') or 'niemand'} → {d.get('new') or 'niemand'}"
     if event.action == "mail_received":
         return f"{label} (in een bestaand gesprek)" if d.get("threaded") else f"{label}; ticket aangemaakt"
-    if event.action == "reply_sent":
+    if event.action in ("reply_failed", "reply_bounced") and d.get("error"):
+        return f"{label}: {d['error']}"
+    if event.action in ("reply_sent", "reply_queued"):
         extra = f" (artikel {d['article']})" if d.get("article") else ""
         return f"{label}{extra}; status {_status(d.get('status_to'))}"
     return label

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import nh3
@@ -17,7 +18,7 @@ from ..outbox.operations import delivery_label, smtp_configured
 from .display import describe_event
 from .drafts import published_article, visible_canned_replies
 from .forms import AssignForm, CategoryForm, NoteForm, ReplyForm, StatusForm
-from .operations import last_message_id, other_viewers
+from .operations import last_message_id, other_viewers, reply_cc
 from .queries import KIND_FILTERS
 
 NO_SMTP = ("er is geen mailserver (SMTP) ingesteld. Antwoorden wachten in de wachtrij voor uitgaande mail "
@@ -43,6 +44,12 @@ def prepare_reply_form(form: ReplyForm, ticket: Ticket, user: User, *, fresh: bo
     if fresh:
         form.version.data, form.version.raw_data = ticket.version, []  # raw_data would win when rendering
         form.seen_message_id.data, form.seen_message_id.raw_data = last_message_id(ticket), []
+    if form.to.data is None:  # a newly drawn form: the requester and the ticket's CC, which the agent may edit
+        form.to.data = ticket.requester.email
+    if form.cc.data is None:
+        form.cc.data = ", ".join(reply_cc(ticket))
+    if not form.idempotency_key.data:  # a newly drawn form; a form sent back with an error keeps its key
+        form.idempotency_key.data = secrets.token_urlsafe(24)
     return form
 
 

@@ -1,4 +1,4 @@
-"""Ticket actions: note, category, status, assignment, delivery retry, attachment download."""
+"""Ticket actions: note, category, status, assignment, delivery retry or cancel, attachment download."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ...auth.roles import agent_required
 from ...extensions import db
 from ...forms import EmptyForm
 from ...models import Attachment, OutboxMail
-from ...outbox.operations import retry_outbox_mail
+from ...outbox.operations import cancel_outbox_mail, delivery_label, retry_outbox_mail
 from ..blueprint import bp
 from ..forms import AssignForm, CategoryForm, NoteForm, StatusForm
 from ..operations import TicketError, add_note, assign_ticket, change_category, change_status, find_assignee
@@ -104,6 +104,20 @@ def retry(outbox_id: int) -> Response:
     retry_outbox_mail(mail, current_user)
     db.session.commit()
     flash("Het antwoord wordt opnieuw verstuurd.", "success")
+    return _back(mail.ticket_message.ticket_id, "inhoud")
+
+
+@bp.route("/uitgaand/<int:outbox_id>/annuleren", methods=["POST"])
+@agent_required
+def cancel(outbox_id: int) -> Response:
+    mail = db.session.get(OutboxMail, outbox_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not cancel_outbox_mail(mail, current_user):
+        return _fail(mail.ticket_message.ticket_id, "Dit antwoord is al aan de mailserver overgedragen (of was niet "
+                     f"meer in de wachtrij: {delivery_label(mail)}) en kan niet meer worden geannuleerd.")
+    db.session.commit()
+    flash("Het antwoord is geannuleerd en wordt niet verstuurd.", "success")
     return _back(mail.ticket_message.ticket_id, "inhoud")
 
 
