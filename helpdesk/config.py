@@ -46,6 +46,7 @@ ENV_KEYS: dict[str, tuple[str, Any]] = {
     "OUTBOX_THREAD": ("OUTBOX_THREAD", _bool),
     "INGEST_WORKERS": ("INGEST_WORKERS", _INT),
     "THREAD_SAME_DOMAIN": ("THREAD_SAME_DOMAIN", _bool),
+    "ACKNOWLEDGE": ("ACKNOWLEDGE", _bool),
     "TRUSTED_AUTHSERV_ID": ("TRUSTED_AUTHSERV_ID", str),
 }
 
@@ -109,6 +110,11 @@ def defaults() -> dict[str, Any]:
             ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         },
+        "ACKNOWLEDGE": False,  # an acknowledgement mail on each new question ticket (on in the demo data)
+        "ACKNOWLEDGE_MIN_SCORE": 0.70,  # bench/acknowledge_links.py: 97.5 % of mails with links have a right one
+        "ACKNOWLEDGE_MAX_LINKS": 3,
+        "ACKNOWLEDGE_PERIOD_HOURS": 24,  # at most one acknowledgement per sender in this period
+        "ACKNOWLEDGE_ANSWER_TIME": "binnen twee werkdagen",
         "THREAD_SAME_DOMAIN": True,  # a sender from the requester's own mail domain may join the ticket
         "TRUSTED_AUTHSERV_ID": None,  # authserv-id of our receiving server's Authentication-Results
     }

@@ -26,7 +26,12 @@ def import_demo_mails() -> list[str]:
 
     if db.session.scalar(select(func.count(Ticket.id))):
         return ["Demo-mails: overgeslagen, er zijn al tickets."]
-    outcomes = [ingest_raw(path.read_bytes(), source=f"demo:{path.name}") for path in demo_mail_paths()]
+    config, before = current_app.config, current_app.config.get("ACKNOWLEDGE")
+    config["ACKNOWLEDGE"] = True  # the demo shows acknowledgements (they wait in the outbox without SMTP)
+    try:
+        outcomes = [ingest_raw(path.read_bytes(), source=f"demo:{path.name}") for path in demo_mail_paths()]
+    finally:
+        config["ACKNOWLEDGE"] = before
     created = sum(o.status == "created" for o in outcomes)
     return [f"Demo-mails: {len(outcomes)} ingelezen, {created} nieuwe tickets."]
 

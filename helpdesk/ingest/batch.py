@@ -14,6 +14,7 @@ from mail_ingest import ParsedMail, candidate_parent_ids, ticket_number_from_sub
 
 from ..extensions import db
 from ..models import Attachment, Requester, Ticket, TicketMessage, record_event, utcnow
+from ..outbox.acknowledge import acknowledge
 from .bounces import bounce_reason, find_bounced, mark_bounced
 from .joining import JoinRules, join_refusal, split_addresses, thread_people
 from .prepare import NO_SUBJECT, Prepared
@@ -58,6 +59,8 @@ class Batch:
         self.pending: list[tuple[IngestOutcome, Ticket | None, dict | None]] = []
         self.rules = JoinRules.from_config(current_app.config)
         self.people: dict[Ticket, set[str]] = {}  # who is on each ticket's thread (may join it)
+        self.acknowledge = bool(current_app.config.get("ACKNOWLEDGE"))
+        self.to_acknowledge: list[tuple[Ticket, TicketMessage, ParsedMail]] = []
         self.since = utcnow() - timedelta(hours=1)
 
     def extend(self, mails: Sequence[ParsedMail]) -> None:
@@ -147,6 +150,8 @@ class Batch:
 
             done = (prepared.triage_subject, prepared.triage) if prepared.triage is not None else None
             triage_ticket(ticket, message, done)
+        if created and kind == "question" and self.acknowledge:
+            self.to_acknowledge.append((ticket, message, parsed))
         outcome = IngestOutcome("created" if created else "threaded", None, parsed.message_id, kind, verdict.reason)
         return self._later(outcome, ticket, {"message_id": parsed.message_id, "kind": kind, "rule": verdict.rule,
                                              "threaded": not created})
@@ -160,6 +165,10 @@ class Batch:
             if event is not None:
                 record_event("mail_received", ticket_id=outcome.ticket_id, **event)
         self.pending = []
+        done: set[str] = set()
+        for ticket, message, parsed in self.to_acknowledge:  # needs the ticket number: after the flush
+            acknowledge(ticket, message, parsed, done)
+        self.to_acknowledge = []
 
     def _later(self, outcome: IngestOutcome, ticket: Ticket | None, event: dict | None = None) -> IngestOutcome:
         self.pending.append((outcome, ticket, event))

@@ -95,7 +95,7 @@ class OutgoingFile:
 def compose_reply(*, from_addr: str, to_name: str, to_email: str, subject: str, body: str, message_id: str,
                   in_reply_to: str | None, references: list[str], cc: Iterable[str] = (),
                   ticket_number: str = "", date: datetime | None = None,
-                  attachments: Iterable[OutgoingFile] = ()) -> bytes:
+                  attachments: Iterable[OutgoingFile] = (), auto_submitted: bool = False) -> bytes:
     """The whole message as bytes (CRLF line ends), built once and stored so a retry sends the same bytes.
     A non-ASCII local part (jörg@…) is written as UTF-8 (RFC 6532); the sender then needs SMTPUTF8."""
     msg = EmailMessage(policy=SMTPUTF8 if needs_smtputf8([from_addr, to_email, *cc]) else SMTP)
@@ -120,6 +120,9 @@ def compose_reply(*, from_addr: str, to_name: str, to_email: str, subject: str, 
     msg["Content-Language"] = "nl"
     # Our own mail is recognised by ingest by this header; a human reply carries no Auto-Submitted.
     msg["X-IPO-Helpdesk"] = "1"
+    if auto_submitted:  # RFC 3834 §5: an automatic answer says so, and asks Exchange not to answer it in turn
+        msg["Auto-Submitted"] = "auto-replied"
+        msg["X-Auto-Response-Suppress"] = "All"
     if ticket_number:
         msg["X-IPO-Ticket"] = ticket_number
     text = body.replace("\r\n", "\n").rstrip() + "\n"
