@@ -54,7 +54,10 @@ def poison(limit: float) -> float:
         child.start()
         writer.close()
         if reader.poll(limit):
-            cpu, size, outcome = reader.recv()
+            try:
+                cpu, size, outcome = reader.recv()
+            except EOFError:
+                cpu, size, outcome = limit, 0, "FOUT: het kindproces stierf (zie de traceback hierboven)"
             child.join()
         else:
             child.kill()

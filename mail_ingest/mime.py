@@ -31,8 +31,16 @@ class ParseLimits:
 
     max_raw_bytes: int = 50 * 1024 * 1024
     max_attachment_bytes: int = 25 * 1024 * 1024
-    max_depth: int = 20
-    max_parts: int = 200
+    max_depth: int = 20  # MIME nesting
+    max_parts: int = 200  # MIME parts looked at
+    max_headers: int = 1000  # header fields read; the rest stays in the raw bytes
+    max_header_chars: int = 32_000  # one header value (To with hundreds of names fits); longer is cut
+    max_parsed_header_chars: int = 8_000  # what the stdlib's structured parser sees of one value (Content-Type …)
+    max_encoded_words: int = 200  # RFC 2047 words decoded per header (stdlib decoding is quadratic in them)
+    max_references: int = 100  # ids kept from References: the first (thread root) and the newest (RFC 5322)
+    max_text_chars: int = 1_000_000  # body text kept (about 300 pages); longer is cut with a note
+    max_html_chars: int = 2_000_000  # HTML body sanitised; longer is cut with a note
+    max_html_depth: int = 100  # element nesting kept in HTML; deeper tags are dropped, their text kept
 
 
 @dataclass
@@ -45,7 +53,9 @@ class WalkResult:
     attachments: list[ParsedAttachment] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a limit cut off (Dutch, for the agent)
     parts: int = 0
+    capped: bool = False
 
 
 def _safe(func, default):  # type: ignore[no-untyped-def]
@@ -121,11 +131,14 @@ def _message_bytes(message: Message) -> bytes:
 def walk(part: Message, limits: ParseLimits, result: WalkResult, depth: int = 0) -> None:
     """Collect body text, HTML, nested messages and attachments of one MIME (sub)tree."""
     if result.parts >= limits.max_parts:
-        if f"meer dan {limits.max_parts} MIME-delen; de rest is overgeslagen" not in result.defects:
-            result.defects.append(f"meer dan {limits.max_parts} MIME-delen; de rest is overgeslagen")
+        if not result.capped:
+            result.capped = True
+            result.notes.append(f"meer dan {limits.max_parts} MIME-delen; de rest is overgeslagen")
         return
     if depth > limits.max_depth:
-        result.defects.append(f"MIME dieper dan {limits.max_depth} niveaus; overgeslagen")
+        if not result.capped:
+            result.capped = True
+            result.notes.append(f"MIME dieper dan {limits.max_depth} niveaus; het diepere deel is overgeslagen")
         return
     result.parts += 1
     result.defects.extend(type(d).__name__ for d in getattr(part, "defects", []))

@@ -79,6 +79,27 @@ def many_recipients(count: int) -> bytes:
     return _mail(f"to-{count}", "Wat kost het?", extra=f"Cc: {to}\r\n")
 
 
+def many_links(count: int) -> bytes:
+    return _html(f"links-{count}", "<p>Zie</p>" + '<a href="https://x.example/">link</a> ' * count)
+
+
+def unterminated_comments(count: int) -> bytes:
+    return _html(f"comments-{count}", "<p>Wat kost het?</p>" + "<!-- <div" * count)
+
+
+def unterminated_quotes(count: int) -> bytes:
+    return _html(f"quotes-{count}", "<p>Wat kost het?</p>" + "<a href='x " * count)
+
+
+def closing_lines(count: int) -> bytes:
+    """A plain text of `count` closing formulas, each one a signature candidate for the reply splitter."""
+    return _mail(f"groet-{count}", "Wat kost het?\r\n" + "Met vriendelijke groet,\r\nAnna\r\n" * count)
+
+
+def content_type_comments(depth: int) -> bytes:
+    return _mail(f"ctype-{depth}", "Wat kost het?", ctype="text/plain; charset=utf-8 " + "(" * depth + ")" * depth)
+
+
 # name -> builder; the cases of issue 12 and larger ones
 POISON: dict[str, Callable[[], bytes]] = {
     "references-200k": lambda: references(200_000),
@@ -94,6 +115,11 @@ POISON: dict[str, Callable[[], bytes]] = {
     "headers-100k": lambda: many_headers(100_000),
     "long-header-5MB": lambda: long_header(5_000_000),
     "cc-100k": lambda: many_recipients(100_000),
+    "links-100k": lambda: many_links(100_000),
+    "comments-unterminated-50k": lambda: unterminated_comments(50_000),
+    "quotes-unterminated-50k": lambda: unterminated_quotes(50_000),
+    "closing-lines-100k": lambda: closing_lines(100_000),
+    "content-type-comments-50k": lambda: content_type_comments(50_000),
 }
 
 
