@@ -45,6 +45,7 @@ ENV_KEYS: dict[str, tuple[str, Any]] = {
     "TOTP_REQUIRED_FOR_ADMINS": ("TOTP_REQUIRED_FOR_ADMINS", _bool),
     "OUTBOX_THREAD": ("OUTBOX_THREAD", _bool),
     "INGEST_WORKERS": ("INGEST_WORKERS", _INT),
+    "INGEST_MAIL_SECONDS": ("INGEST_MAIL_SECONDS", float),
 }
 
 
@@ -96,7 +97,8 @@ def defaults() -> dict[str, Any]:
         "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
         "MAX_MAIL_BYTES": 30 * 1024 * 1024,
         "FLOOD_MAX_PER_HOUR": 20,
-        "INGEST_WORKERS": None,  # worker processes that prepare big batches; None: one per further core
+        "INGEST_WORKERS": None,  # worker processes that prepare big batches; None: one per core
+        "INGEST_MAIL_SECONDS": 10.0,  # wall-clock budget to read one mail; over it: quarantined. 0: no limit
         "TOTP_REQUIRED_FOR_ADMINS": False,
         "OUTBOX_THREAD": False,
     }
