@@ -33,6 +33,7 @@ class ParseLimits:
     max_attachment_bytes: int = 25 * 1024 * 1024
     max_depth: int = 20  # MIME nesting
     max_parts: int = 200  # MIME parts looked at
+    max_forwarded: int = 5  # forwarded mails inside forwarded mails read for the question text
     max_headers: int = 1000  # header fields read; the rest stays in the raw bytes
     max_header_chars: int = 32_000  # one header value (To with hundreds of names fits); longer is cut
     max_parsed_header_chars: int = 8_000  # what the stdlib's structured parser sees of one value (Content-Type …)
@@ -128,6 +129,19 @@ def _message_bytes(message: Message) -> bytes:
         return message.as_string(policy=compat32).encode("utf-8", "surrogateescape")
 
 
+def _deeper_than(message: Message, limit: int) -> bool:
+    """Whether a MIME tree nests more than `limit` levels; stops at the first branch that does."""
+    todo = [(message, 0)]
+    while todo:
+        part, depth = todo.pop()
+        if depth > limit:
+            return True
+        payload = _safe(part.get_payload, None)
+        if isinstance(payload, list):
+            todo.extend((child, depth + 1) for child in payload if isinstance(child, Message))
+    return False
+
+
 def walk(part: Message, limits: ParseLimits, result: WalkResult, depth: int = 0) -> None:
     """Collect body text, HTML, nested messages and attachments of one MIME (sub)tree."""
     if result.parts >= limits.max_parts:
@@ -147,6 +161,12 @@ def walk(part: Message, limits: ParseLimits, result: WalkResult, depth: int = 0)
     if ctype == "message/rfc822" and isinstance(payload, list) and payload:
         inner = payload[0]
         result.nested.append(inner)
+        if limits.max_attachment_bytes <= 0:
+            return  # only the text is wanted (a forwarded mail inside a forwarded mail): skip serialising it
+        if _deeper_than(inner, limits.max_depth):
+            # Serialising copies each level into the one above it: quadratic in depth. The raw mail has it all.
+            result.notes.append("doorgestuurd bericht te diep genest om als bijlage te bewaren; staat in het origineel")
+            return
         subject = decode_header_value(str(_safe(lambda: inner.get("subject", ""), "") or ""))
         _add_attachment(
             part, limits, result, _message_bytes(inner), (subject or "doorgestuurd-bericht") + ".eml"

@@ -283,7 +283,7 @@ def _build(msg: Message, raw: bytes, headers: dict[str, list[str]], limits: Pars
     )
 
 
-def _bodies(result: WalkResult, limits: ParseLimits, notes: list[str]) -> tuple[str, str | None]:
+def _bodies(result: WalkResult, limits: ParseLimits, notes: list[str], forwarded: int = 0) -> tuple[str, str | None]:
     """Pick the best plain text and the sanitised HTML from the walk result, each within its limits."""
     html_source, cut = bound_html("\n".join(result.html), limits.max_html_depth, limits.max_html_chars)
     notes.extend(cut)
@@ -293,18 +293,21 @@ def _bodies(result: WalkResult, limits: ParseLimits, notes: list[str]) -> tuple[
         # From nh3's well-formed output: html.parser is quadratic on unterminated quotes and comments.
         text = html_to_text(html)
     if not text and result.nested:
-        text = _forwarded_text(result.nested[0], limits, notes)
+        if forwarded < limits.max_forwarded:
+            text = _forwarded_text(result.nested[0], limits, notes, forwarded + 1)
+        else:
+            notes.append(f"meer dan {limits.max_forwarded} doorgestuurde mails in elkaar; de diepere niet gelezen")
     if len(text) > limits.max_text_chars:
         notes.append(f"tekst ingekort: {len(text)} tekens, de eerste {limits.max_text_chars} bewaard")
         text = text[: limits.max_text_chars]
     return text, html
 
 
-def _forwarded_text(inner: Message, limits: ParseLimits, notes: list[str]) -> str:
+def _forwarded_text(inner: Message, limits: ParseLimits, notes: list[str], forwarded: int) -> str:
     """Render an attached message/rfc822 as a forwarded block, so its content can become the question."""
     sub = WalkResult()
     walk(inner, replace(limits, max_attachment_bytes=0), sub)
-    body, _ = _bodies(sub, limits, notes)
+    body, _ = _bodies(sub, limits, notes, forwarded)
     heads = _raw_headers(inner, limits, notes)
     lines = ["---------- Doorgestuurd bericht ----------"]
     for label, name in (("Van", "from"), ("Datum", "date"), ("Onderwerp", "subject"), ("Aan", "to")):

@@ -100,6 +100,16 @@ def content_type_comments(depth: int) -> bytes:
     return _mail(f"ctype-{depth}", "Wat kost het?", ctype="text/plain; charset=utf-8 " + "(" * depth + ")" * depth)
 
 
+def forward_chain(depth: int, size: int) -> bytes:
+    """A forward of a forward of … `depth` times, around a body of `size` bytes (serialising is quadratic)."""
+    parts = [f"From: a{n}@school.example\r\nSubject: Fw: {n}\r\nMIME-Version: 1.0\r\n"
+             f"Content-Type: message/rfc822\r\n\r\n" for n in range(depth)]
+    inner = "From: x@school.example\r\nSubject: binnen\r\n\r\nWat kost het?\r\n" + "x" * size
+    return _mail(f"fwd-{depth}", "", ctype="multipart/mixed; boundary=B").replace(
+        b"\r\n\r\n\r\n", ("\r\n\r\n--B\r\nContent-Type: message/rfc822\r\n\r\n" + "".join(parts) + inner
+                          + "\r\n--B--\r\n").encode(), 1)
+
+
 # name -> builder; the cases of issue 12 and larger ones
 POISON: dict[str, Callable[[], bytes]] = {
     "references-200k": lambda: references(200_000),
@@ -119,6 +129,7 @@ POISON: dict[str, Callable[[], bytes]] = {
     "comments-unterminated-50k": lambda: unterminated_comments(50_000),
     "quotes-unterminated-50k": lambda: unterminated_quotes(50_000),
     "closing-lines-100k": lambda: closing_lines(100_000),
+    "forward-chain-200-5MB": lambda: forward_chain(200, 5_000_000),
     "content-type-comments-50k": lambda: content_type_comments(50_000),
 }
 
