@@ -70,6 +70,7 @@ _MAIL_HEADERS = {
 
 
 _REFERENCE = re.compile(r"<[^<>]*>")
+_COMMENT_CHARS = re.compile(r"[()]")
 
 
 class _ParsedOnce(HeaderRegistry):
@@ -86,10 +87,13 @@ class _ParsedOnce(HeaderRegistry):
         self._cached = functools.lru_cache(maxsize=2048)(super().__call__)
 
     def __call__(self, name: str, value: str) -> BaseHeader:
-        if len(value) > self.CACHE_UP_TO:
-            # The structured-header parser is superlinear on hostile values (comments, encoded words): cut them.
-            return super().__call__(name, value[: ParseLimits.max_parsed_header_chars])
-        return self._cached(name, value)
+        try:
+            if len(value) > self.CACHE_UP_TO:
+                # The structured-header parser is superlinear on hostile values (comments, encoded words): cut them.
+                return super().__call__(name, value[: ParseLimits.max_parsed_header_chars])
+            return self._cached(name, value)
+        except RecursionError:  # thousands of nested comments "((((": read the value without them
+            return super().__call__(name, _COMMENT_CHARS.sub("", value[: ParseLimits.max_parsed_header_chars]))
 
 
 POLICY = default_policy.clone(header_factory=_ParsedOnce())
