@@ -48,6 +48,7 @@ ENV_KEYS: dict[str, tuple[str, Any]] = {
     "THREAD_SAME_DOMAIN": ("THREAD_SAME_DOMAIN", _bool),
     "ACKNOWLEDGE": ("ACKNOWLEDGE", _bool),
     "TRUSTED_AUTHSERV_ID": ("TRUSTED_AUTHSERV_ID", str),
+    "INGEST_MAIL_SECONDS": ("INGEST_MAIL_SECONDS", float),
 }
 
 
@@ -99,7 +100,8 @@ def defaults() -> dict[str, Any]:
         "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
         "MAX_MAIL_BYTES": 30 * 1024 * 1024,
         "FLOOD_MAX_PER_HOUR": 20,
-        "INGEST_WORKERS": None,  # worker processes that prepare big batches; None: one per further core
+        "INGEST_WORKERS": None,  # worker processes that prepare big batches; None: one per core
+        "INGEST_MAIL_SECONDS": 10.0,  # wall-clock budget to read one mail; over it: quarantined. 0: no limit
         "TOTP_REQUIRED_FOR_ADMINS": False,
         "OUTBOX_THREAD": False,
         "REPLY_ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,  # all files of one reply together

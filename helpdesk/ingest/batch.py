@@ -130,6 +130,7 @@ class Batch:
             subject=parsed.subject[:500], message_id=parsed.message_id, in_reply_to=parsed.in_reply_to,
             references_header=" ".join(parsed.references) or None, raw_path=prepared.raw_path,
             text=parsed.text, clean_text=prepared.clean_text, html=parsed.html, created_at=now,
+            parse_notes="\n".join(parsed.notes) or None,
             imap_uidvalidity=mail.uid[0] if mail.uid else None, imap_uid=mail.uid[1] if mail.uid else None,
             suspect="; ".join(parsed.suspect)[:2000] or None,
         )

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, and_, or_
 from sqlalchemy.ext.hybrid import hybrid_method
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from sqlalchemy.sql import ColumnElement
 
 from knowledge.categories import label
+from mail_ingest.html_text import SafeHtml, bound_html, sanitize_html
+from mail_ingest.mime import ParseLimits
 
 from ..extensions import db
 from ._base import utcnow
@@ -129,7 +131,8 @@ class TicketMessage(db.Model):
     raw_path: Mapped[str | None] = mapped_column(String(500))  # relative to the data dir
     text: Mapped[str] = mapped_column(Text, default="")  # the whole text as received or written
     clean_text: Mapped[str | None] = mapped_column(Text)  # new text without quotes and signature
-    html: Mapped[str | None] = mapped_column(Text)  # sanitised (nh3) HTML for display
+    html: Mapped[str | None] = mapped_column(Text)  # sanitised (nh3) once at ingest; pages show it as stored
+    parse_notes: Mapped[str | None] = mapped_column(Text)  # what a parse limit cut off (Dutch, one per line)
     article_slug: Mapped[str | None] = mapped_column(String(200))  # article a reply was based on
     imap_uidvalidity: Mapped[int | None] = mapped_column(db.BigInteger)
     imap_uid: Mapped[int | None] = mapped_column(db.BigInteger)
@@ -143,6 +146,13 @@ class TicketMessage(db.Model):
     author: Mapped[User | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="message", order_by="Attachment.id")
     outbox: Mapped[OutboxMail | None] = relationship(back_populates="ticket_message", uselist=False)
+
+    @validates("html")
+    def _sanitised_once(self, _key: str, value: str | None) -> str | None:
+        """Only sanitised HTML is stored (ingest hands it over as SafeHtml), so pages show it without nh3."""
+        if value is None or isinstance(value, SafeHtml):
+            return value
+        return sanitize_html(bound_html(value, ParseLimits.max_html_depth, ParseLimits.max_html_chars)[0])
 
 
 class Attachment(db.Model):

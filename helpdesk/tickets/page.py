@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-import nh3
 from flask import abort, current_app
 from markupsafe import Markup
 from sqlalchemy import select
@@ -76,7 +75,7 @@ def ticket_context(ticket: Ticket, user: User, form: ReplyForm | None = None) ->
     source = published_article(form.article_slug.data) if form.article_slug.data else None
     return {
         "ticket": ticket, "form": form, "outbox": outbox, "delivery_label": delivery_label, "events": events,
-        "html": {m.id: Markup(nh3.clean(m.html)) for m in ticket.messages if m.html},
+        "html": {m.id: Markup(m.html) for m in ticket.messages if m.html},  # nh3 ran once, at ingest
         "suggestions": _suggestions(ticket), "viewers": other_viewers(ticket, user),
         "note_form": NoteForm(formdata=None), "category_form": CategoryForm(formdata=None, category=ticket.category),
         "status_form": StatusForm(formdata=None, status=ticket.status), "assign_form": _assign_form(ticket),
