@@ -59,9 +59,12 @@ def _normalise_ids(bind) -> None:
 def upgrade():
     # Plain ADD COLUMN / CREATE INDEX: a batch (copy-and-move) on SQLite would drop the tickets table, which
     # foreign keys from existing rows forbid.
-    if op.get_bind().dialect.name == "sqlite":  # SQLite adds a column with its REFERENCES clause, no ALTER
-        op.execute("ALTER TABLE tickets ADD COLUMN related_ticket_id INTEGER "
-                   "CONSTRAINT fk_tickets_related_ticket_id_tickets REFERENCES tickets (id)")
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":  # SQLite adds a column with its REFERENCES clause, no ALTER
+        # a downgrade on SQLite leaves related_ticket_id behind (see downgrade): add it only when missing
+        if "related_ticket_id" not in {c["name"] for c in sa.inspect(bind).get_columns("tickets")}:
+            op.execute("ALTER TABLE tickets ADD COLUMN related_ticket_id INTEGER "
+                       "CONSTRAINT fk_tickets_related_ticket_id_tickets REFERENCES tickets (id)")
     else:
         op.add_column("tickets", sa.Column("related_ticket_id", sa.Integer(), nullable=True))
         op.create_foreign_key("fk_tickets_related_ticket_id_tickets", "tickets", "tickets",
