@@ -85,3 +85,15 @@ def test_a_reply_to_the_acknowledgement_threads(acking):
     reply = ingest_raw(make_mail(subject="Re: Vraag", body="Aanvulling: wij hebben 12 scholen.",
                                  in_reply_to=f"<{ack.message_id}>"))
     assert reply.ticket_id == first.ticket_id and len(_acks()) == 1
+
+
+def test_a_failing_acknowledgement_never_costs_the_mail(acking, monkeypatch):
+    import helpdesk.outbox.acknowledge as module
+
+    def broken(**_kwargs):  # noqa: ANN003, ANN202 - a bug in composing, injected
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(module, "compose_reply", broken)
+    outcome = ingest_raw(make_mail(body=QUESTION))
+    assert outcome.status == "created" and _acks() == []
+    assert db.session.get(Ticket, outcome.ticket_id).messages[0].text.startswith("Wat kost")
