@@ -43,6 +43,14 @@ def test_a_new_question_gets_one_threaded_auto_reply_with_links(acking, smtp_ser
     assert smtp_server.messages[0].rcpt_tos == ["j.jansen@school.example"]
 
 
+def test_the_ticket_page_shows_the_acknowledgement(acking, client, login):
+    outcome = ingest_raw(make_mail(body=QUESTION))
+    login("agent")
+    page = client.get(f"/tickets/{outcome.ticket_id}").get_data(as_text=True)
+    assert "Wij hebben uw vraag ontvangen" in page and "Verzending: wacht op verzending" in page
+    assert "Automatische ontvangstbevestiging in de wachtrij" in page.split('id="audit-kop"')[1]
+
+
 def test_links_only_when_triage_is_confident(acking):
     acking.config["ACKNOWLEDGE_MIN_SCORE"] = 2.0  # no suggestion scores this high
     ingest_raw(make_mail(body=QUESTION))
