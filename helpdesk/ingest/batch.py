@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,6 +21,7 @@ from .joining import JoinRules, join_refusal, split_addresses, thread_people
 from .prepare import NO_SUBJECT, Prepared
 
 REOPEN_STATUSES = ("pending", "solved", "closed")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -168,7 +170,11 @@ class Batch:
         self.pending = []
         done: set[str] = set()
         for ticket, message, parsed in self.to_acknowledge:  # needs the ticket number: after the flush
-            acknowledge(ticket, message, parsed, done)
+            try:
+                with db.session.begin_nested():  # a failed acknowledgement must never cost the mail itself
+                    acknowledge(ticket, message, parsed, done)
+            except Exception:  # noqa: BLE001 - logged; the question is stored and an agent answers it
+                log.exception("ontvangstbevestiging voor %s mislukt", ticket.number)
         self.to_acknowledge = []
 
     def _later(self, outcome: IngestOutcome, ticket: Ticket | None, event: dict | None = None) -> IngestOutcome:

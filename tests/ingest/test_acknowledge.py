@@ -43,6 +43,14 @@ def test_a_new_question_gets_one_threaded_auto_reply_with_links(acking, smtp_ser
     assert smtp_server.messages[0].rcpt_tos == ["j.jansen@school.example"]
 
 
+def test_the_ticket_page_shows_the_acknowledgement(acking, client, login):
+    outcome = ingest_raw(make_mail(body=QUESTION))
+    login("agent")
+    page = client.get(f"/tickets/{outcome.ticket_id}").get_data(as_text=True)
+    assert "Wij hebben uw vraag ontvangen" in page and "Verzending: wacht op verzending" in page
+    assert "Automatische ontvangstbevestiging in de wachtrij" in page.split('id="audit-kop"')[1]
+
+
 def test_links_only_when_triage_is_confident(acking):
     acking.config["ACKNOWLEDGE_MIN_SCORE"] = 2.0  # no suggestion scores this high
     ingest_raw(make_mail(body=QUESTION))
@@ -85,3 +93,15 @@ def test_a_reply_to_the_acknowledgement_threads(acking):
     reply = ingest_raw(make_mail(subject="Re: Vraag", body="Aanvulling: wij hebben 12 scholen.",
                                  in_reply_to=f"<{ack.message_id}>"))
     assert reply.ticket_id == first.ticket_id and len(_acks()) == 1
+
+
+def test_a_failing_acknowledgement_never_costs_the_mail(acking, monkeypatch):
+    import helpdesk.outbox.acknowledge as module
+
+    def broken(**_kwargs):  # noqa: ANN003, ANN202 - a bug in composing, injected
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(module, "compose_reply", broken)
+    outcome = ingest_raw(make_mail(body=QUESTION))
+    assert outcome.status == "created" and _acks() == []
+    assert db.session.get(Ticket, outcome.ticket_id).messages[0].text.startswith("Wat kost")
