@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from pathlib import Path
 
 from flask import current_app
@@ -31,9 +30,6 @@ def import_demo_mails() -> list[str]:
     return [f"Demo-mails: {len(outcomes)} ingelezen, {created} nieuwe tickets."]
 
 
-DEMO_STEPS: list[Callable[[], list[str]]] = [import_demo_mails]
-
-
 def prepare_demo() -> list[str]:
     """Create demo accounts once (password kept in the data dir, never in the repo) and run demo steps."""
     lines: list[str] = []
@@ -45,8 +41,7 @@ def prepare_demo() -> list[str]:
         db.session.commit()
         secret_file.write_text(password)
         secret_file.chmod(0o600)
-    for step in DEMO_STEPS:
-        lines.extend(step())
+    lines.extend(import_demo_mails())
     lines.append("")
     lines.append("Helpdesk IPO draait op http://127.0.0.1:5000")
     if secret_file.exists():

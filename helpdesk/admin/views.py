@@ -1,4 +1,4 @@
-"""Administration: staff accounts (and later mailbox status and quarantine)."""
+"""Administration views: the start page and staff accounts (mailbox status and quarantine are in mail.py)."""
 
 from __future__ import annotations
 

@@ -91,8 +91,8 @@ def _prepare(raw: bytes, ctx: PrepareContext) -> Prepared:
 
 CHUNK = 25  # mails handed back at a time, so the caller can store while the workers prepare
 # What storing a prepared mail costs this process, relative to preparing it in a worker (which also pays for the
-# fork and for sending results back): measured with bench/ingest.py. With one worker this process prepares 45 % of
-# a batch itself and stores everything while the worker prepares the rest, so both cores finish together; with
+# fork and for sending results back), as bench/ingest.py measures it. With one worker this process prepares part
+# of a batch itself and stores everything while the worker prepares the rest, so both cores finish together; with
 # many workers this process prepares less.
 STORE_COST = 0.1
 
