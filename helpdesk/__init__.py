@@ -34,7 +34,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     init_web(app)
+    _start_background(app)
     return app
+
+
+def _start_background(app: Flask) -> None:
+    """The outbox sender thread, only when HELPDESK_OUTBOX_THREAD is set (`make run`)."""
+    from .outbox import init_app as init_outbox
+
+    init_outbox(app)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -49,8 +57,10 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
 
     from .kb.search_service import init_app as init_search_index
+    from .triage.service import init_app as init_triage
 
     init_search_index(app)
+    init_triage(app)
 
     from .models import User
 

@@ -72,6 +72,7 @@ def defaults() -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_ADDRESS": "20 per 10 minutes",
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 5 minutes",
+        "FAQ_FEEDBACK_LIMIT": "10 per minute",  # feedback posts per client address on an article
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "IMAP_HOST": None,
@@ -89,6 +90,7 @@ def defaults() -> dict[str, Any]:
         "SMTP_FROM": "Helpdesk IPO <ipo@duo.nl>",
         "SMTP_STARTTLS": False,
         "SMTP_SSL": False,
+        "SMTP_TIMEOUT": 30,  # seconds for connecting and each SMTP command
         "PUBLIC_URL": "http://127.0.0.1:5000",
         "MESSAGE_ID_DOMAIN": "ipo-helpdesk.duo.nl",
         "OWN_ADDRESSES": ["ipo@duo.nl"],
@@ -98,7 +100,10 @@ def defaults() -> dict[str, Any]:
         "FLOOD_MAX_PER_HOUR": 20,
         "INGEST_WORKERS": None,  # worker processes that prepare big batches; None: one per further core
         "TOTP_REQUIRED_FOR_ADMINS": False,
-        "OUTBOX_THREAD": False,
+        "OUTBOX_THREAD": False,  # send from a thread inside the web process (`make run`)
+        "OUTBOX_INTERVAL": 10,  # seconds between the sender's rounds
+        "OUTBOX_MAX_ATTEMPTS": 8,  # delivery attempts before a reply is marked failed
+        "DASHBOARD_CACHE_SECONDS": 60,  # the dashboard's figures are recomputed at most this often per process
     }
 
 

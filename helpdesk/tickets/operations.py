@@ -103,7 +103,7 @@ def send_reply(ticket: Ticket, body: str, user: User, *, expected_version: int |
     config = current_app.config
     thread = [m for m in ticket.messages if m.direction in ("in", "out")]
     parent = next((m for m in reversed(thread) if m.direction == "in"), None)
-    own = {a.lower() for a in config.get("OWN_ADDRESSES", [])}
+    own = {a.lower() for a in config["OWN_ADDRESSES"]}
     requester = ticket.requester
     cc = [addr for _n, addr in getaddresses([ticket.cc or ""])
           if addr and addr.lower() not in own and addr.lower() != requester.email.lower()]
