@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: defaults, then HELPDESK_* environment variables, then `test_config`."""
-    app = Flask(__name__, static_folder=str(ROOT / "static"), static_url_path="/static")
+    app = Flask(__name__)  # static files in helpdesk/static/, so an installed wheel serves them too
     settings = config_module.defaults()
     if not (test_config or {}).get("IGNORE_ENVIRONMENT"):
         settings.update(config_module.from_environment())
