@@ -10,11 +10,11 @@ from werkzeug.wrappers import Response
 
 from ..auth.roles import admin_required
 from ..extensions import db
+from ..forms import EmptyForm
 from ..ingest.figures import mailbox_figures
 from ..ingest.operations import reprocess_quarantined
 from ..models import MailboxState, QuarantinedMail, record_event
 from .blueprint import bp
-from .forms import ToggleForm
 
 FIGURE_LABELS = {
     "tickets": "Tickets (vragen)",
@@ -49,7 +49,7 @@ def mail() -> str:
 def quarantine() -> str:
     items = db.session.scalars(select(QuarantinedMail).where(QuarantinedMail.status == "held")
                                .order_by(QuarantinedMail.received_at.desc()).limit(200)).all()
-    return render_template("admin/quarantine.html", items=items, form=ToggleForm())
+    return render_template("admin/quarantine.html", items=items, form=EmptyForm())
 
 
 @bp.route("/quarantine/<int:item_id>/raw")
@@ -63,7 +63,7 @@ def quarantine_raw(item_id: int) -> FlaskResponse:
 @bp.route("/quarantine/<int:item_id>/reprocess", methods=["POST"])
 @admin_required
 def quarantine_reprocess(item_id: int) -> Response:
-    if not ToggleForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     item = db.session.get(QuarantinedMail, item_id) or abort(404)
     outcome = reprocess_quarantined(item)
@@ -77,7 +77,7 @@ def quarantine_reprocess(item_id: int) -> Response:
 @bp.route("/quarantine/reprocess", methods=["POST"])
 @admin_required
 def quarantine_reprocess_all() -> Response:
-    if not ToggleForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     items = db.session.scalars(select(QuarantinedMail).where(QuarantinedMail.status == "held")).all()
     still = sum(reprocess_quarantined(item).status == "quarantined" for item in items)
