@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: defaults, then HELPDESK_* environment variables, then `test_config`."""
-    app = Flask(__name__, static_folder=str(ROOT / "static"), static_url_path="/static")
+    app = Flask(__name__)  # static files in helpdesk/static/, so an installed wheel serves them too
     settings = config_module.defaults()
     if not (test_config or {}).get("IGNORE_ENVIRONMENT"):
         settings.update(config_module.from_environment())
@@ -34,7 +34,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     init_web(app)
+    _start_background(app)
     return app
+
+
+def _start_background(app: Flask) -> None:
+    """The outbox sender thread, only when HELPDESK_OUTBOX_THREAD is set (`make run`)."""
+    from .outbox import init_app as init_outbox
+
+    init_outbox(app)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -49,8 +57,10 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
 
     from .kb.search_service import init_app as init_search_index
+    from .triage.service import init_app as init_triage
 
     init_search_index(app)
+    init_triage(app)
 
     from .models import User
 

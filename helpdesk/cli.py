@@ -35,10 +35,17 @@ def register_cli(app: Flask) -> None:
 
 
 @click.command("demo")
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="Poort waarop de server straks luistert: eerst nagaan of die vrij is.")
 @needs_schema
-def demo_command() -> None:
+def demo_command(port: int | None) -> None:
     """Prepare a demo: one account per role (only in an empty database), demo mails, and print how to log in."""
-    from .demo import prepare_demo
+    from .demo import PortTaken, check_port_free, prepare_demo
 
+    if port is not None:
+        try:
+            check_port_free(port)
+        except PortTaken as exc:
+            raise SystemExit(str(exc)) from None  # one line and exit status 1, before "draait op …"
     for line in prepare_demo():
         click.echo(line)

@@ -76,6 +76,7 @@ def defaults() -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_ADDRESS": "20 per 10 minutes",
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 5 minutes",
+        "FAQ_FEEDBACK_LIMIT": "10 per minute",  # feedback posts per client address on an article
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "IMAP_HOST": None,
@@ -93,6 +94,7 @@ def defaults() -> dict[str, Any]:
         "SMTP_FROM": "Helpdesk IPO <ipo@duo.nl>",
         "SMTP_STARTTLS": False,
         "SMTP_SSL": False,
+        "SMTP_TIMEOUT": 30,  # seconds for connecting and each SMTP command
         "PUBLIC_URL": "http://127.0.0.1:5000",
         "MESSAGE_ID_DOMAIN": "ipo-helpdesk.duo.nl",
         "OWN_ADDRESSES": ["ipo@duo.nl"],
@@ -103,7 +105,10 @@ def defaults() -> dict[str, Any]:
         "INGEST_WORKERS": None,  # worker processes that prepare big batches; None: one per core
         "INGEST_MAIL_SECONDS": 10.0,  # wall-clock budget to read one mail; over it: quarantined. 0: no limit
         "TOTP_REQUIRED_FOR_ADMINS": False,
-        "OUTBOX_THREAD": False,
+        "OUTBOX_THREAD": False,  # send from a thread inside the web process (`make run`)
+        "OUTBOX_INTERVAL": 10,  # seconds between the sender's rounds
+        "OUTBOX_MAX_ATTEMPTS": 8,  # delivery attempts before a reply is marked failed
+        "DASHBOARD_CACHE_SECONDS": 60,  # the dashboard's figures are recomputed at most this often per process
         "REPLY_ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,  # all files of one reply together
         "REPLY_ATTACHMENT_MAX_FILES": 5,
         "REPLY_ATTACHMENT_TYPES": {  # extension -> the content type it is sent as

@@ -17,8 +17,8 @@ def run_setup(upgrade_schema: Callable[[], None]) -> list[str]:
         Path(current_app.config[key]).mkdir(parents=True, exist_ok=True)
     upgrade_schema()
     report.append("Database: schema is bijgewerkt.")
-    for step in SETUP_STEPS:
-        report.extend(step())
+    report.extend(load_articles_step())
+    report.extend(ensure_index_step())  # after the articles: the index is built from them
     return report
 
 
@@ -40,7 +40,3 @@ def ensure_index_step() -> list[str]:
     rebuilt = ensure_index()
     count = get_index().doc_count()
     return [f"Zoekindex: {'opnieuw opgebouwd' if rebuilt else 'is actueel'} ({count} artikelen)."]
-
-
-# Later rooms may append their own idempotent steps; order matters (articles before the index).
-SETUP_STEPS: list[Callable[[], list[str]]] = [load_articles_step, ensure_index_step]

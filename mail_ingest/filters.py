@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Literal
 
 from mail_ingest.clean import split_reply
 from mail_ingest.parse import ParsedMail
 
-__all__ = ["FILTERS", "FilterContext", "FilterVerdict", "FloodGuard", "MailKind", "classify_mail"]
+__all__ = ["FILTERS", "FilterContext", "FilterVerdict", "MailKind", "classify_mail"]
 
 Kind = Literal["question", "autoreply", "bounce", "own", "bulk"]
 OWN_HEADER = "x-ipo-helpdesk"
@@ -33,11 +31,6 @@ class MailKind:
     kind: Kind
     reason: str
     rule: str
-
-    @property
-    def is_question(self) -> bool:
-        """True when the mail should become (or thread into) a ticket that may get an answer."""
-        return self.kind == "question"
 
 
 @dataclass
@@ -201,31 +194,3 @@ def classify_mail(
         if verdict is not None:
             return MailKind(verdict.kind, verdict.reason, check.__name__)
     return MailKind("question", "vraag van een persoon", "default")
-
-
-@dataclass
-class FloodGuard:
-    """Sliding-window limit per sender; the caller decides what to do with mail that is not allowed."""
-
-    max_per_window: int
-    window_seconds: float
-    _seen: dict[str, deque[datetime]] = field(default_factory=dict, repr=False)
-
-    def seed(self, sender: str, times: Iterable[datetime]) -> None:
-        """Load earlier arrivals (e.g. counted from the database) for a sender."""
-        self._seen.setdefault(sender.lower(), deque()).extend(sorted(times))
-
-    def count(self, sender: str, when: datetime) -> int:
-        """Mails recorded for this sender within the window ending at `when`."""
-        times = self._seen.get(sender.lower())
-        if not times:
-            return 0
-        while times and (when - times[0]).total_seconds() >= self.window_seconds:
-            times.popleft()
-        return sum(1 for t in times if t <= when)
-
-    def allow(self, sender: str, when: datetime) -> bool:
-        """Record one mail from `sender` at `when`; False when the sender is over the limit in the window."""
-        allowed = self.count(sender, when) < self.max_per_window
-        self._seen.setdefault(sender.lower(), deque()).append(when)
-        return allowed

@@ -42,7 +42,6 @@ def drain(
     set_state: Callable[[MailboxState], None],
     *,
     batch_size: int = 500,
-    on_uidvalidity_change: Callable[[MailboxState | None, int], None] | None = None,
     stop: threading.Event | None = None,
     handle_batch: Callable[[list[FetchedMail]], object] | None = None,
 ) -> DrainResult:
@@ -67,8 +66,6 @@ def drain(
                 uidvalidity,
             )
             result.uidvalidity_changed = True
-            if on_uidvalidity_change is not None:
-                on_uidvalidity_change(state, uidvalidity)
         state = MailboxState(uidvalidity, 0)
         set_state(state)
     blocked = False  # once a message failed, last_uid stays below it
@@ -138,7 +135,6 @@ def run_forever(
     backoff_initial: float = 1.0,
     backoff_max: float = 300.0,
     client_factory: Callable[[MailboxConfig], MailboxClient] = MailboxClient,
-    on_uidvalidity_change: Callable[[MailboxState | None, int], None] | None = None,
     poll_interval: float = 30.0,
     batch_size: int = 500,
     handle_batch: Callable[[list[FetchedMail]], object] | None = None,
@@ -155,8 +151,8 @@ def run_forever(
         try:
             client.connect()
             while not stop.is_set():
-                result = drain(client, get_state, handle, set_state, batch_size=batch_size,
-                               on_uidvalidity_change=on_uidvalidity_change, stop=stop, handle_batch=handle_batch)
+                result = drain(client, get_state, handle, set_state, batch_size=batch_size, stop=stop,
+                               handle_batch=handle_batch)
                 backoff = backoff_initial  # a full drain worked: the connection is healthy again
                 if failing and on_error is not None:
                     on_error(None)

@@ -10,12 +10,12 @@ from werkzeug.wrappers import Response
 
 from ..auth.roles import admin_required
 from ..extensions import db
+from ..forms import EmptyForm
 from ..ingest.figures import mailbox_figures
 from ..ingest.held import HeldError, discard_held, held_tickets, release_held
 from ..ingest.operations import reprocess_quarantined
 from ..models import MailboxState, QuarantinedMail, Ticket, record_event
 from .blueprint import bp
-from .forms import ToggleForm
 
 FIGURE_LABELS = {
     "tickets": "Tickets (vragen)",
@@ -45,7 +45,7 @@ def mail() -> str:
     figures = {label: getattr(counts, key) for key, label in FIGURE_LABELS.items()}
     mailboxes = db.session.scalars(select(MailboxState).order_by(MailboxState.mailbox)).all()
     return render_template("admin/mail.html", figures=figures, mailboxes=mailboxes, held=held_tickets(),
-                           form=ToggleForm())
+                           form=EmptyForm())
 
 
 HELD_ACTIONS = {"vrijgeven": (release_held, "staat nu in de wachtrij van de medewerkers"),
@@ -57,7 +57,7 @@ HELD_ACTIONS = {"vrijgeven": (release_held, "staat nu in de wachtrij van de mede
 def held_action(ticket_id: int, action: str) -> Response:
     if action not in HELD_ACTIONS:
         abort(404)
-    if not ToggleForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     ticket = db.session.get(Ticket, ticket_id) or abort(404)
     operation, done = HELD_ACTIONS[action]
@@ -77,7 +77,7 @@ def held_action(ticket_id: int, action: str) -> Response:
 def quarantine() -> str:
     items = db.session.scalars(select(QuarantinedMail).where(QuarantinedMail.status == "held")
                                .order_by(QuarantinedMail.received_at.desc()).limit(200)).all()
-    return render_template("admin/quarantine.html", items=items, form=ToggleForm())
+    return render_template("admin/quarantine.html", items=items, form=EmptyForm())
 
 
 @bp.route("/quarantine/<int:item_id>/raw")
@@ -91,7 +91,7 @@ def quarantine_raw(item_id: int) -> FlaskResponse:
 @bp.route("/quarantine/<int:item_id>/reprocess", methods=["POST"])
 @admin_required
 def quarantine_reprocess(item_id: int) -> Response:
-    if not ToggleForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     item = db.session.get(QuarantinedMail, item_id) or abort(404)
     outcome = reprocess_quarantined(item)
@@ -105,7 +105,7 @@ def quarantine_reprocess(item_id: int) -> Response:
 @bp.route("/quarantine/reprocess", methods=["POST"])
 @admin_required
 def quarantine_reprocess_all() -> Response:
-    if not ToggleForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     items = db.session.scalars(select(QuarantinedMail).where(QuarantinedMail.status == "held")).all()
     still = sum(reprocess_quarantined(item).status == "quarantined" for item in items)

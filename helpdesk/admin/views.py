@@ -1,4 +1,4 @@
-"""Administration: staff accounts (and later mailbox status and quarantine)."""
+"""Administration views: the start page and staff accounts (mailbox status and quarantine are in mail.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from werkzeug.wrappers import Response
 
 from ..auth.roles import admin_required
 from ..extensions import db
+from ..forms import EmptyForm
 from ..models import User
 from .blueprint import bp
-from .forms import ToggleForm, UserForm
+from .forms import UserForm
 from .operations import UserError, create_user, set_user_active
 
 
@@ -38,13 +39,13 @@ def users() -> Response | tuple[str, int] | str:
             return redirect(url_for("admin.users"))
     accounts = db.session.scalars(select(User).order_by(User.email)).all()
     status = 400 if form.errors else 200
-    return render_template("admin/users.html", form=form, accounts=accounts, toggle=ToggleForm()), status
+    return render_template("admin/users.html", form=form, accounts=accounts, toggle=EmptyForm()), status
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @admin_required
 def toggle_user(user_id: int) -> Response:
-    form = ToggleForm()
+    form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
     user = db.session.get(User, user_id) or abort(404)

@@ -11,10 +11,6 @@ class LoginForm(FlaskForm):
     code = StringField("Code uit uw authenticator-app", validators=[Optional(), Length(max=10)])
 
 
-class LogoutForm(FlaskForm):
-    pass
-
-
 class TotpForm(FlaskForm):
     code = StringField("Code uit uw authenticator-app", validators=[DataRequired("Vul de code van 6 cijfers in."),
                                                                       Length(min=6, max=8)])

@@ -9,8 +9,9 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from ..extensions import db, limiter, login_account_key
+from ..forms import EmptyForm
 from .blueprint import bp
-from .forms import LoginForm, LogoutForm
+from .forms import LoginForm
 from .operations import authenticate
 from .roles import home_for, public
 
@@ -60,7 +61,7 @@ def login() -> Response | str:
 @bp.route("/logout", methods=["GET", "POST"])
 @public
 def logout() -> Response | str:
-    form = LogoutForm()
+    form = EmptyForm()
     if request.method == "POST" and form.validate_on_submit():
         logout_user()
         flash("U bent uitgelogd.", "info")

@@ -35,8 +35,8 @@ def figures() -> dict[str, Any]:
 
 
 def cached_figures() -> dict[str, Any]:
-    """The figures, recomputed at most once per DASHBOARD_CACHE_SECONDS (default 60) per process."""
-    ttl = float(current_app.config.get("DASHBOARD_CACHE_SECONDS", 60))
+    """The figures, recomputed at most once per DASHBOARD_CACHE_SECONDS per process."""
+    ttl = float(current_app.config["DASHBOARD_CACHE_SECONDS"])
     cache = current_app.extensions.setdefault("dashboard_cache", {})
     if "data" not in cache or time.monotonic() - cache["at"] >= ttl:
         cache["data"], cache["at"] = figures(), time.monotonic()

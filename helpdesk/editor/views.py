@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from ..auth.roles import editor_required
 from ..extensions import db
+from ..forms import EmptyForm
 from ..kb.editing import save_article, slugify
 from ..kb.operations import (
     EditConflict,
@@ -27,7 +28,7 @@ from ..kb.operations import (
 from ..kb.search_service import index_lagging
 from ..models import Article, ArticleRevision, utcnow
 from .blueprint import bp
-from .forms import ActionForm, ArticleForm
+from .forms import ArticleForm
 
 
 def _article(article_id: int) -> Article:
@@ -50,7 +51,7 @@ def _warn_when_the_index_lags(response: Response) -> Response:
 @editor_required
 def index() -> str:
     articles = db.session.scalars(select(Article).order_by(Article.status != "draft", Article.title)).all()
-    return render_template("editor/index.html", articles=articles, today=utcnow().date(), form=ActionForm())
+    return render_template("editor/index.html", articles=articles, today=utcnow().date(), form=EmptyForm())
 
 
 def _fill(form: ArticleForm, revision: ArticleRevision, article: Article) -> None:
@@ -115,7 +116,7 @@ def _edit_page(form: ArticleForm, article: Article | None) -> Response | str | t
                     return response
     status = 409 if conflict else 400 if request.method == "POST" and form.errors else 200
     return render_template("editor/edit.html", form=form, article=article, preview=preview, conflict=conflict,
-                           counts=feedback_counts(article) if article else None, action_form=ActionForm()), status
+                           counts=feedback_counts(article) if article else None, action_form=EmptyForm()), status
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -140,7 +141,7 @@ def edit(article_id: int) -> Response | str | tuple[str, int]:
 @editor_required
 def publish(article_id: int) -> Response:
     article = _article(article_id)
-    if ActionForm().validate_on_submit():
+    if EmptyForm().validate_on_submit():
         try:
             check_base(article, request.form.get("versie", type=int))  # the version the history page showed
             revision = publish_article(article, current_user)
@@ -159,7 +160,7 @@ def publish(article_id: int) -> Response:
 @editor_required
 def archive(article_id: int) -> Response | str:
     article = _article(article_id)
-    form = ActionForm()
+    form = EmptyForm()
     if form.validate_on_submit():
         try:
             archive_article(article, current_user)
@@ -178,7 +179,7 @@ def archive(article_id: int) -> Response | str:
 def history(article_id: int) -> str:
     article = _article(article_id)
     revisions = sorted(article.revisions, key=lambda r: r.number, reverse=True)
-    return render_template("editor/history.html", article=article, revisions=revisions, form=ActionForm())
+    return render_template("editor/history.html", article=article, revisions=revisions, form=EmptyForm())
 
 
 @bp.route("/<int:article_id>/versies/<int:number>/verschil")
@@ -192,14 +193,14 @@ def diff(article_id: int, number: int) -> str:
     old = article.published_revision if against_live else get_revision(article, number - 1)
     changes = diff_revisions(old, revision) if old is not revision else {}
     return render_template("editor/diff.html", article=article, revision=revision, old=old,
-                           against_live=against_live, changes=changes, form=ActionForm())
+                           against_live=against_live, changes=changes, form=EmptyForm())
 
 
 @bp.route("/<int:article_id>/versies/<int:number>/terugzetten", methods=["POST"])
 @editor_required
 def restore(article_id: int, number: int) -> Response:
     article = _article(article_id)
-    if ActionForm().validate_on_submit():
+    if EmptyForm().validate_on_submit():
         try:
             revision = restore_revision(article, number, current_user)
         except KbError as exc:

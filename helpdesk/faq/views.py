@@ -69,7 +69,7 @@ def article(slug: str) -> Response | str | tuple[str, int]:
 
 
 @bp.route("/faq/<slug>/feedback", methods=["POST"])
-@limiter.limit(lambda: current_app.config.get("FAQ_FEEDBACK_LIMIT", "10 per minute"), methods=["POST"])
+@limiter.limit(lambda: current_app.config["FAQ_FEEDBACK_LIMIT"], methods=["POST"])
 @public
 def feedback(slug: str) -> Response | tuple[str, int]:
     item = get_article(slug)

@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)
 BASE_DELAY = timedelta(minutes=1)
 MAX_DELAY = timedelta(hours=2)
-DEFAULT_MAX_ATTEMPTS = 8
 BATCH = 50
 
 
@@ -87,8 +86,8 @@ def claim_due(now: datetime | None = None, limit: int = BATCH) -> list[int]:
 
 
 def _connect(config: dict[str, Any]) -> smtplib.SMTP:
-    host, port = config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25)
-    timeout = float(config.get("SMTP_TIMEOUT", 30))
+    host, port = config["SMTP_HOST"], int(config["SMTP_PORT"])
+    timeout = float(config["SMTP_TIMEOUT"])
     context = ssl.create_default_context()
     if config.get("SMTP_SSL"):
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
@@ -173,7 +172,7 @@ def deliver_due(config: dict[str, Any], now: datetime | None = None, limit: int 
         report.skipped = "Geen SMTP-server ingesteld (HELPDESK_SMTP_HOST): antwoorden wachten in de outbox."
         return report
     now = now or utcnow()
-    max_attempts = int(config.get("OUTBOX_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+    max_attempts = int(config["OUTBOX_MAX_ATTEMPTS"])
     ids = claim_due(now, limit)
     if not ids:
         return report

@@ -97,7 +97,7 @@ def _per_row(subquery: Any, sqlite: bool) -> Any:
     """Keep an EXISTS correlated, checked per queue row until the page is full.
 
     Under OR, PostgreSQL plans such an EXISTS as a hashed subplan when it expects many outer rows (it does not
-    count the LIMIT): it then reads every matching message first, ~200 ms for a common word at 100,000 tickets.
+    count the LIMIT): it then reads every matching message first, which is slow for a common word (bench/inbox.py).
     OFFSET 0 stops it from turning EXISTS into a hashable IN; SQLite checks per row anyway."""
     return subquery if sqlite else subquery.offset(0)
 

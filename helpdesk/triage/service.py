@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 
-from flask import current_app, has_app_context
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import event, func, select
 
 from knowledge.classify import CATEGORIES, Classifier, Example
@@ -39,10 +39,15 @@ def forget_triager(*_args: object) -> None:
         current_app.extensions.pop(_KEY, None)
 
 
-# Changes made in this process take effect at once; other processes notice within RECHECK_SECONDS.
-event.listen(TriageFeedback, "after_insert", forget_triager)
-event.listen(Article, "after_insert", forget_triager)
-event.listen(Article, "after_update", forget_triager)
+_LISTENERS = ((TriageFeedback, "after_insert"), (Article, "after_insert"), (Article, "after_update"))
+
+
+def init_app(app: Flask) -> None:
+    """Forget the cached Triager when feedback or articles change in this process, so the change takes effect at
+    once; other processes notice within RECHECK_SECONDS. The listeners are on the model classes, so once is enough."""
+    for model, name in _LISTENERS:
+        if not event.contains(model, name, forget_triager):
+            event.listen(model, name, forget_triager)
 
 
 def build_triager(*, refresh_index: bool = True) -> Triager:
