@@ -54,20 +54,20 @@ class UsedArticle:
 
 
 @lru_cache(maxsize=1)
-def _idf() -> dict[str, float]:
-    """Inverse document frequency of features over the seed examples: words every mail has count little."""
+def _idf() -> tuple[dict[str, float], float]:
+    """Inverse document frequency of features over the training examples (words every mail has count little),
+    and the value for a feature they never show (as rare as a feature can be)."""
     examples = load_examples()
     df: dict[str, int] = {}
     for example in examples:
         for key in extract(example.text, example.subject).feats:
             df[key] = df.get(key, 0) + 1
     n = len(examples) + 1
-    return {key: math.log(n / (1 + count)) for key, count in df.items()}
+    return {key: math.log(n / (1 + count)) for key, count in df.items()}, math.log(n)
 
 
 def _vector(text: str, subject: str) -> dict[str, float]:
-    idf = _idf()
-    default = math.log(len(load_examples()) + 1)  # unseen in the seeds: as rare as a feature can be
+    idf, default = _idf()
     feats = {k: v * idf.get(k, default) for k, v in extract(text, subject).feats.items() if not k.startswith("g:")}
     norm = math.sqrt(sum(v * v for v in feats.values())) or 1.0
     return {k: v / norm for k, v in feats.items()}

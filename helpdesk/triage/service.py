@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, func, select
@@ -18,10 +19,12 @@ from mail_ingest import is_reply_subject, strip_subject_prefixes
 
 from ..extensions import db
 from ..kb.search_service import ensure_index, get_index
-from ..models import Article, Ticket, TicketMessage, TriageFeedback
+from ..models import Article, Ticket, TicketMessage, TriageFeedback, utcnow
 
 _KEY = "triager"
 RECHECK_SECONDS = 1.0
+# Agents' corrections fade: after this many days one counts half, so the product and the mail may move on.
+FEEDBACK_HALF_LIFE_DAYS = 180.0
 _lock = threading.Lock()
 
 
@@ -41,6 +44,7 @@ def forget_triager(*_args: object) -> None:
 
 # Changes made in this process take effect at once; other processes notice within RECHECK_SECONDS.
 event.listen(TriageFeedback, "after_insert", forget_triager)
+event.listen(TriageFeedback, "after_delete", forget_triager)
 event.listen(Article, "after_insert", forget_triager)
 event.listen(Article, "after_update", forget_triager)
 
@@ -48,7 +52,8 @@ event.listen(Article, "after_update", forget_triager)
 def build_triager(*, refresh_index: bool = True) -> Triager:
     """A Triager from the seed classifier plus agents' corrections, on the app's search index."""
     feedback = db.session.scalars(select(TriageFeedback).order_by(TriageFeedback.id)).all()
-    corrections = [Example(f.text, f.subject, f.category) for f in feedback
+    now = utcnow()
+    corrections = [Example(f.text, f.subject, f.category, feedback_decay(f.created_at, now)) for f in feedback
                    if f.kind == "category" and f.category in CATEGORIES]
     classifier = Classifier.default()
     if corrections:
@@ -61,6 +66,14 @@ def build_triager(*, refresh_index: bool = True) -> Triager:
         ensure_index()
     return Triager(classifier, get_index(), {slug: cat for slug, cat, _ in rows},
                    {slug: title for slug, _, title in rows}, memory)
+
+
+def feedback_decay(created_at: datetime | None, now: datetime) -> float:
+    """Share of a correction's weight left at `now`: 1 when new, halving every FEEDBACK_HALF_LIFE_DAYS."""
+    if created_at is None:
+        return 1.0
+    age_days = max((now - created_at).total_seconds(), 0.0) / 86400
+    return 0.5 ** (age_days / FEEDBACK_HALF_LIFE_DAYS)
 
 
 def get_triager() -> Triager:

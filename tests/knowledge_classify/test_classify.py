@@ -136,7 +136,7 @@ def test_same_input_same_output(model: Classifier) -> None:
     first = model.classify(text, subject)
     assert model.classify(text, subject) == first
     retrained = Classifier(model.temperature, model.smoothing)
-    retrained.train(load_examples(SEED_PATH))
+    retrained.train(load_examples())
     assert retrained.classify(text, subject) == first
 
 
@@ -164,7 +164,7 @@ def test_learn_incrementally_matches_with_corrections(model: Classifier) -> None
     rebuilt = model.with_corrections(corrections)
     incremental = model.copy()
     for ex in corrections:
-        incremental.learn(Example(ex.text, ex.subject, ex.category, 5.0))
+        incremental.learn(Example(ex.text, ex.subject, ex.category, model.correction_weight()))
     probe = "Mag de conrector ook zelf een middel kopen?"
     assert incremental.classify(probe).scores == pytest.approx(rebuilt.classify(probe).scores)
 

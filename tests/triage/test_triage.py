@@ -2,6 +2,7 @@
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,8 @@ from sqlalchemy import select
 
 from helpdesk.extensions import db
 from helpdesk.ingest.operations import ingest_raw
-from helpdesk.models import Ticket, TriageFeedback
-from helpdesk.triage.service import is_uncertain, triage_text
+from helpdesk.models import Ticket, TriageFeedback, utcnow
+from helpdesk.triage.service import FEEDBACK_HALF_LIFE_DAYS, is_uncertain, triage_text
 from tests.support.mail import make_mail
 
 # Questions written for these tests (not taken from any evaluation set): (subject, body, category, good slugs)
@@ -86,6 +87,29 @@ def test_agent_category_corrections_change_the_outcome_for_a_similar_mail(kb_app
                         "Fotograaf en DUO")
     assert before != "upgrade"
     assert after.category == "upgrade"
+
+
+def test_one_misclick_does_not_flip_a_topic_and_old_corrections_fade(kb_app):
+    # A clear cost question, wrongly corrected once to "deadline": the same kind of question stays cost.
+    db.session.add(TriageFeedback(kind="category", subject="Kosten", category="deadline",
+                                  text="Wat kost eHerkenning niveau 3 per medewerker per jaar?"))
+    db.session.commit()
+    probe = ("Hoeveel kost eHerkenning niveau 3 voor onze medewerkers per jaar?", "Prijs")
+    assert triage_text(*probe).category == "cost"
+    # The schoolfotograaf lesson, taught long ago, no longer holds; taught today it does.
+    lesson = ["Kan de schoolfotograaf de leerlinggegevens uit Mijn DUO krijgen?",
+              "Mag een schoolfotograaf inloggen om leerlinggegevens in Mijn DUO te bekijken?"]
+    mail = ("Heeft onze schoolfotograaf toegang tot de leerlinggegevens in Mijn DUO nodig?", "Fotograaf en DUO")
+    long_ago = utcnow() - timedelta(days=5 * FEEDBACK_HALF_LIFE_DAYS)
+    for text in lesson:
+        db.session.add(TriageFeedback(kind="category", subject="Fotograaf", text=text, category="upgrade",
+                                      created_at=long_ago))
+    db.session.commit()
+    assert triage_text(*mail).category != "upgrade"
+    for text in lesson:
+        db.session.add(TriageFeedback(kind="category", subject="Fotograaf", text=text, category="upgrade"))
+    db.session.commit()
+    assert triage_text(*mail).category == "upgrade"
 
 
 def test_article_used_by_agents_moves_up_for_similar_mails(kb_app):
