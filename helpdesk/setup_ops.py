@@ -42,5 +42,15 @@ def ensure_index_step() -> list[str]:
     return [f"Zoekindex: {'opnieuw opgebouwd' if rebuilt else 'is actueel'} ({count} artikelen)."]
 
 
+def classifier_step() -> list[str]:
+    """Build the triage classifier once and keep it in the data dir, so every process starts fast."""
+    from knowledge.classify import Classifier
+
+    from .triage.service import classifier_cache_dir
+
+    model = Classifier.default(cache_dir=classifier_cache_dir())
+    return [f"Triage: classificatiemodel klaar ({len(model.categories)} categorieën)."]
+
+
 # Later rooms may append their own idempotent steps; order matters (articles before the index).
-SETUP_STEPS: list[Callable[[], list[str]]] = [load_articles_step, ensure_index_step]
+SETUP_STEPS: list[Callable[[], list[str]]] = [load_articles_step, ensure_index_step, classifier_step]

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from knowledge.classify import Classification, Classifier, load_examples
+from knowledge.classify import Classification, Classifier
 from knowledge.classify.text import extract
 from knowledge.search.types import MAX_QUERY_CHARS, SearchBackend
 
@@ -55,15 +55,8 @@ class UsedArticle:
 
 @lru_cache(maxsize=1)
 def _idf() -> tuple[dict[str, float], float]:
-    """Inverse document frequency of features over the training examples (words every mail has count little),
-    and the value for a feature they never show (as rare as a feature can be)."""
-    examples = load_examples()
-    df: dict[str, int] = {}
-    for example in examples:
-        for key in extract(example.text, example.subject).feats:
-            df[key] = df.get(key, 0) + 1
-    n = len(examples) + 1
-    return {key: math.log(n / (1 + count)) for key, count in df.items()}, math.log(n)
+    """Inverse document frequency over the training examples: words every mail has count little."""
+    return Classifier.default().idf()
 
 
 def _vector(text: str, subject: str) -> dict[str, float]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import datetime
+from pathlib import Path
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, func, select
@@ -49,13 +50,18 @@ event.listen(Article, "after_insert", forget_triager)
 event.listen(Article, "after_update", forget_triager)
 
 
+def classifier_cache_dir() -> Path:
+    """Where the built classifier is kept (a file per version of the training data and code)."""
+    return Path(current_app.config["DATA_DIR"]) / "models"
+
+
 def build_triager(*, refresh_index: bool = True) -> Triager:
     """A Triager from the seed classifier plus agents' corrections, on the app's search index."""
     feedback = db.session.scalars(select(TriageFeedback).order_by(TriageFeedback.id)).all()
     now = utcnow()
     corrections = [Example(f.text, f.subject, f.category, feedback_decay(f.created_at, now)) for f in feedback
                    if f.kind == "category" and f.category in CATEGORIES]
-    classifier = Classifier.default()
+    classifier = Classifier.default(cache_dir=classifier_cache_dir())
     if corrections:
         classifier = classifier.with_corrections(corrections)
     memory = ArticleMemory(UsedArticle(f.article_slug, f.text, f.subject) for f in feedback
