@@ -120,7 +120,7 @@ _AUTO_SUBJECT = re.compile(
     r"^\s*(automatisch antwoord|automatische reactie|automatisch bericht"
     r"|afwezigheidsbericht|afwezigheidsmelding"
     r"|auto(matic)?[- ]?reply|autoreply|auto[- ]?response|out of (the )?office|abwesenheitsnotiz"
-    r"|afwezig\s*(:|$|tot\b|t/m\b|van\b|wegens\b))",
+    r"|afwezig\s*(:|$|tot\b|t/m\b|van\b|wegens\b))(?!\s*\?)",  # "Automatisch antwoord?" is a person asking
     re.I,
 )
 # Looser away subjects ("Niet aanwezig t/m 5 januari", "Vakantie: …") a person could also write: only when the

@@ -57,6 +57,7 @@ def test_samples(name, kind):
         ("Subject: Afwezig: Re: eHerkenning", "autoreply"),
         ("Subject: Out of Office: eHerkenning", "autoreply"),
         ("Subject: Autoreply: eHerkenning", "autoreply"),
+        ("Subject: Automatisch antwoord?", "question"),
         ("Subject: Afwezigheid van onze directeur: wie mag machtigen?", "question"),
         ("Subject: Undeliverable: [IPO-3] antwoord", "bounce"),
         ("Subject: Onbestelbaar: [IPO-3] antwoord", "bounce"),
