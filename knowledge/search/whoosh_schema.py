@@ -17,7 +17,7 @@ from knowledge.search.snippets import SNIPPET_SCAN, snippet_text
 from knowledge.search.types import LockError, SearchDoc
 from knowledge.search.whoosh_analysis import exact_terms, term_spans
 
-SCHEMA_VERSION = "kb-3"
+SCHEMA_VERSION = "kb-4"  # kb-4: search stems keep weten/meten/heten apart from wet/met/het
 WRITE_TIMEOUT = 20.0
 
 
