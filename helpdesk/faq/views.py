@@ -7,6 +7,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from knowledge.search import MAX_QUERY_CHARS
+from knowledge.triage import language
 
 from ..auth.roles import public
 from ..extensions import db, limiter
@@ -82,8 +83,9 @@ def article(slug: str) -> Response | str | tuple[str, int]:
         if log_id is not None and log_click(log_id, item.slug):
             db.session.commit()
         return redirect(url_for("faq.article", slug=item.slug), 303)
-    return render_template("faq/article.html", article=item, revision=item.published_revision,
-                           related=_related(item), form=FeedbackForm())
+    revision = item.published_revision
+    return render_template("faq/article.html", article=item, revision=revision, related=_related(item),
+                           form=FeedbackForm(), lang=language(f"{revision.title}\n{revision.summary}\n{revision.body}"))
 
 
 @bp.route("/faq/<slug>/feedback", methods=["POST"])

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from knowledge.articles import load_bundled_articles
 from knowledge.classify import Classifier
 from knowledge.search import SearchDoc, SearchIndex
-from knowledge.triage import Triager
+from knowledge.triage import Triager, language
 from mail_ingest import (
     MailParseError,
     classify_mail,
@@ -47,7 +47,8 @@ def _triager_without_writes(scratch: Path) -> Triager:
                                      body=a.body, summary=a.summary, synonyms=a.synonyms) for a in articles])
     classifier = Classifier.default(cache_dir=classifier_cache_dir())
     return Triager(classifier, scratch_index, {a.slug: a.category for a in articles},
-                   {a.slug: a.title for a in articles})
+                   {a.slug: a.title for a in articles},
+                   article_languages={a.slug: language(f"{a.title}\n{a.summary}\n{a.body}") for a in articles})
 
 
 def triage_file(triager: Triager, path: Path) -> dict:

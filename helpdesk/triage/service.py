@@ -15,12 +15,12 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, func, select
 
 from knowledge.classify import CATEGORIES, Classifier, Example
-from knowledge.triage import ArticleMemory, Triager, TriageResult, UsedArticle
+from knowledge.triage import ArticleMemory, Triager, TriageResult, UsedArticle, language
 from mail_ingest import is_reply_subject, strip_subject_prefixes
 
 from ..extensions import db
 from ..kb.search_service import ensure_index, get_index
-from ..models import Article, Ticket, TicketMessage, TriageFeedback, utcnow
+from ..models import Article, ArticleRevision, Ticket, TicketMessage, TriageFeedback, utcnow
 
 _KEY = "triager"
 RECHECK_SECONDS = 1.0
@@ -66,12 +66,14 @@ def build_triager(*, refresh_index: bool = True) -> Triager:
         classifier = classifier.with_corrections(corrections)
     memory = ArticleMemory(UsedArticle(f.article_slug, f.text, f.subject) for f in feedback
                            if f.kind == "article" and f.article_slug)
-    rows = db.session.execute(select(Article.slug, Article.category, Article.title)
+    rows = db.session.execute(select(Article.slug, Article.category, Article.title, ArticleRevision.summary,
+                                     ArticleRevision.body)
+                              .join(ArticleRevision, ArticleRevision.id == Article.published_revision_id)
                               .where(Article.status == "published")).all()
     if refresh_index:
         ensure_index()
-    return Triager(classifier, get_index(), {slug: cat for slug, cat, _ in rows},
-                   {slug: title for slug, _, title in rows}, memory)
+    return Triager(classifier, get_index(), {r.slug: r.category for r in rows}, {r.slug: r.title for r in rows},
+                   memory, {r.slug: language(f"{r.title}\n{r.summary}\n{r.body}") for r in rows})
 
 
 def feedback_decay(created_at: datetime | None, now: datetime) -> float:

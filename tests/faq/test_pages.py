@@ -123,3 +123,11 @@ def test_feedback_needs_a_csrf_token(make_app):
         response = client.post("/faq/wat-kost-eherkenning/feedback", data={"ja": "Ja", "csrf_token": token})
         assert response.status_code == 303
         assert len(db.session.scalars(select(ArticleFeedback)).all()) == 1
+
+
+def test_english_article_page_is_marked_english(kb, client):
+    english = client.get("/faq/english-summary").get_data(as_text=True)
+    assert 'class="faq-article" aria-labelledby="artikel-titel" lang="en"' in english
+    assert '<html lang="nl">' in english  # the site around it stays Dutch
+    dutch = client.get("/faq/wat-kost-eherkenning").get_data(as_text=True)
+    assert 'lang="en"' not in dutch

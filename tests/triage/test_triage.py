@@ -161,3 +161,17 @@ def test_triage_cli_works_before_setup(app, runner, tmp_path):
     line = json.loads(result.output)
     assert line["category"] == "deadline" and line["suggestions"][0]["slug"] == "wanneer-verplicht"
     assert not os.listdir(app.config["INDEX_DIR"])
+
+
+def test_suggestions_follow_the_language_of_the_mail(kb_app):
+    # Dutch mail, even one using English words or asking in the English summary's terms, never gets it.
+    for subject, body in [("Summary", "Is er ergens een korte samenvatting van eHerkenning niveau 3 voor DUO?"),
+                          ("Kosten", "Wat kost eHerkenning level 3 voor ons schoolbestuur per jaar?"),
+                          ("Login", "Hoe log ik straks in op Mijn DUO met eHerkenning niveau 3?")]:
+        slugs = [s.slug for s in triage_text(body, subject).suggestions]
+        assert slugs and "english-summary" not in slugs, (body, slugs)
+    # English mail: the detailed (Dutch) answer first, the English summary right after it.
+    english = triage_text("Dear helpdesk, by which date must our school board have eHerkenning level 3 "
+                          "to keep logging in to Mijn DUO?", "Deadline")
+    slugs = [s.slug for s in english.suggestions]
+    assert slugs[0] == "wanneer-verplicht" and slugs[1] == "english-summary", slugs
