@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -23,6 +25,7 @@ PAGE_RESULTS = 20
 API_DEFAULT_LIMIT = 10
 API_MAX_LIMIT = 50
 RELATED = 5
+DID_YOU_MEAN = 3
 
 
 def _query() -> str:
@@ -67,13 +70,24 @@ def _related(article: Article) -> list[Article]:
     return related[:RELATED]
 
 
+def _did_you_mean(slug: str) -> list[Article]:
+    """Published articles a mistyped or shortened address probably meant: close slugs, else a search on its words."""
+    wanted = slug.lower()[:200]
+    published = {a.slug: a for a in _published()}
+    close = difflib.get_close_matches(wanted, list(published), n=DID_YOU_MEAN, cutoff=0.6)
+    if not close:
+        close = [h.slug for h in search_articles(wanted.replace("-", " "), limit=DID_YOU_MEAN) if h.slug in published]
+    return [published[s] for s in close]
+
+
 @bp.route("/faq/<slug>")
 @public
 def article(slug: str) -> Response | str | tuple[str, int]:
     item = get_article(slug)
     if item is None or item.published_revision is None:
         return render_template("errors/error.html", code=404, title="Pagina niet gevonden",
-                               text="Dit artikel bestaat niet. Zoek hieronder of bekijk alle vragen."), 404
+                               text="Dit artikel bestaat niet. Zoek hieronder of bekijk alle vragen.",
+                               did_you_mean=_did_you_mean(slug)), 404
     if item.status == "archived":
         return render_template("faq/gone.html", article=item), 410
     click = request.args.get("zoek", "")
