@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -264,6 +265,7 @@ class SearchIndex:
             snippet=snippet,
             score=round(float(score), 4),
             summary=summary,
+            lang=r.get("lang", "nl"),
         )
 
     def _stored_docs(self) -> list[SearchDoc]:
@@ -306,3 +308,18 @@ def language_first(pairs: list[tuple[float, T]], lang_of: Callable[[T], str], la
         cap = same[-1][0]
         other = [(min(score, cap * (0.99 ** (n + 1))), hit) for n, (score, hit) in enumerate(other)]
     return same + other
+
+
+def question_prior(hits: list[Hit], query: str, probabilities: dict[str, float], weight: float = 1.0,
+                   min_words: int = 6) -> list[Hit]:
+    """Hits of a whole question (`min_words` or more) re-ranked by what the question asks about: each hit's
+    score relative to the best plus `weight` times the probability of its category (from the question
+    classifier). Articles in the query's language stay first; scores are rescaled so they still fall."""
+    if len(query.split()) < min_words or len(hits) < 2 or not probabilities:
+        return hits
+    top = max(h.score for h in hits) or 1.0
+    lang = text_language(query)
+    combined = [(top * (h.score / top + weight * probabilities.get(h.category, 0.0)) / (1 + weight), h)
+                for h in hits]
+    ranked = language_first(combined, lambda h: h.lang, lang)
+    return [replace(h, score=round(score, 4)) for score, h in ranked]
