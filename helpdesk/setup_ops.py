@@ -19,6 +19,7 @@ def run_setup(upgrade_schema: Callable[[], None]) -> list[str]:
     report.append("Database: schema is bijgewerkt.")
     report.extend(load_articles_step())
     report.extend(ensure_index_step())  # after the articles: the index is built from them
+    report.extend(classifier_step())
     return report
 
 
@@ -40,3 +41,13 @@ def ensure_index_step() -> list[str]:
     rebuilt = ensure_index()
     count = get_index().doc_count()
     return [f"Zoekindex: {'opnieuw opgebouwd' if rebuilt else 'is actueel'} ({count} artikelen)."]
+
+
+def classifier_step() -> list[str]:
+    """Build the triage classifier once and keep it in the data dir, so every process starts fast."""
+    from knowledge.classify import Classifier
+
+    from .triage.service import classifier_cache_dir
+
+    model = Classifier.default(cache_dir=classifier_cache_dir())
+    return [f"Triage: classificatiemodel klaar ({len(model.categories)} categorieën)."]

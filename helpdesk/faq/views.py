@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
+
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from knowledge.search import MAX_QUERY_CHARS
+from knowledge.triage import language
 
 from ..auth.roles import public
 from ..extensions import db, limiter
 from ..kb.operations import article_feedback, get_article, log_click, log_search
 from ..kb.related import published_articles, related_articles
-from ..kb.search_service import search
+from ..kb.search_service import search, search_articles
 from ..models import CATEGORY_LABELS, Article
 from ..web import parse_id
 from .blueprint import bp
@@ -20,6 +23,7 @@ from .forms import FeedbackForm
 PAGE_RESULTS = 20
 API_DEFAULT_LIMIT = 10
 API_MAX_LIMIT = 50
+DID_YOU_MEAN = 3
 
 
 def _query() -> str:
@@ -48,13 +52,24 @@ def search_page() -> str:
     return render_template("faq/search.html", query=query, result=result, log_id=entry.id)
 
 
+def _did_you_mean(slug: str) -> list[Article]:
+    """Published articles a mistyped or shortened address probably meant: close slugs, else a search on its words."""
+    wanted = slug.lower()[:200]
+    published = {a.slug: a for a in published_articles()}
+    close = difflib.get_close_matches(wanted, list(published), n=DID_YOU_MEAN, cutoff=0.6)
+    if not close:
+        close = [h.slug for h in search_articles(wanted.replace("-", " "), limit=DID_YOU_MEAN) if h.slug in published]
+    return [published[s] for s in close]
+
+
 @bp.route("/faq/<slug>")
 @public
 def article(slug: str) -> Response | str | tuple[str, int]:
     item = get_article(slug)
     if item is None or item.published_revision is None:
         return render_template("errors/error.html", code=404, title="Pagina niet gevonden",
-                               text="Dit artikel bestaat niet. Zoek hieronder of bekijk alle vragen."), 404
+                               text="Dit artikel bestaat niet. Zoek hieronder of bekijk alle vragen.",
+                               did_you_mean=_did_you_mean(slug)), 404
     if item.status == "archived":
         return render_template("faq/gone.html", article=item), 410
     click = request.args.get("zoek", "")
@@ -64,8 +79,9 @@ def article(slug: str) -> Response | str | tuple[str, int]:
         if log_id is not None and log_click(log_id, item.slug):
             db.session.commit()
         return redirect(url_for("faq.article", slug=item.slug), 303)
-    return render_template("faq/article.html", article=item, revision=item.published_revision,
-                           related=related_articles(item), form=FeedbackForm())
+    revision = item.published_revision
+    return render_template("faq/article.html", article=item, revision=revision, related=related_articles(item),
+                           form=FeedbackForm(), lang=language(f"{revision.title}\n{revision.summary}\n{revision.body}"))
 
 
 @bp.route("/faq/<slug>/feedback", methods=["POST"])

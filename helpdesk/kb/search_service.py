@@ -15,6 +15,7 @@ from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
+from knowledge.classify import Classifier
 from knowledge.dutch import parse_synonym_line
 from knowledge.search import (
     MAX_QUERY_CHARS,
@@ -24,6 +25,7 @@ from knowledge.search import (
     SearchResult,
     content_fingerprint,
     open_index,
+    question_prior,
 )
 
 from ..extensions import db
@@ -34,6 +36,10 @@ _CHANGED = "kb_changed_slugs"  # session.info: slugs (or ids) of articles change
 _PENDING = "kb_index_pending"  # session.info: what the index gets after the commit
 _WATCHED = ("status", "published_revision_id", "slug")
 REBUILD_OVER = 5  # more changed articles than this in one commit (setup, imports): one rebuild, not upserts
+# From this many words a search is a whole question: the classifier's category then weighs in the order, at
+# weight 1 (relative search score and category probability count alike; not tuned on any measuring set).
+QUESTION_WORDS = 6
+QUESTION_CANDIDATES = 20
 
 
 def split_keywords(text: str) -> list[str]:
@@ -106,7 +112,13 @@ def search(query: str, limit: int = 10, category: str | None = None) -> SearchRe
     try:
         if not index.exists():
             ensure_index()
-        result = index.search(query, limit=limit, category=category)
+        whole_question = category is None and len((query or "").split()) >= QUESTION_WORDS
+        result = index.search(query, limit=max(limit, QUESTION_CANDIDATES) if whole_question else limit,
+                              category=category)
+        if whole_question:
+            # A whole question: what it asks about (the triage classifier's category) weighs in the order.
+            result.hits = question_prior(result.hits, query, Classifier.default().classify(query).scores,
+                                         min_words=QUESTION_WORDS)[:limit]
     except Exception:  # a broken index must cost the visitor a result list, never the page
         current_app.logger.exception("Zoeken mislukt voor een zoekvraag van %d tekens", len(query or ""))
         return SearchResult(query=(query or "")[:MAX_QUERY_CHARS], hits=[], total=0)
