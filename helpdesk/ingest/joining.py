@@ -27,8 +27,8 @@ class JoinRules:
 
     @classmethod
     def from_config(cls, config: Any) -> JoinRules:
-        return cls(bool(config.get("THREAD_SAME_DOMAIN", True)), config.get("TRUSTED_AUTHSERV_ID") or None,
-                   frozenset(a.lower() for a in config.get("OWN_ADDRESSES", [])))
+        return cls(bool(config["THREAD_SAME_DOMAIN"]), config["TRUSTED_AUTHSERV_ID"] or None,
+                   frozenset(a.lower() for a in config["OWN_ADDRESSES"]))
 
 
 def split_addresses(*values: str | None) -> set[str]:

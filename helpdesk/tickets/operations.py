@@ -191,7 +191,7 @@ def reply_cc(ticket: Ticket) -> list[str]:
 
 
 def _cc_list(addresses: Sequence[str], to_email: str) -> list[str]:
-    own = {a.lower() for a in current_app.config.get("OWN_ADDRESSES", [])} | {to_email.lower()}
+    own = {a.lower() for a in current_app.config["OWN_ADDRESSES"]} | {to_email.lower()}
     out: list[str] = []
     for addr in (a.strip() for a in addresses):
         if addr and "@" not in addr:
