@@ -13,7 +13,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from mail_ingest.fetch import MailboxClient
+from mail_ingest.fetch import MailboxClient, MailboxConfig
 from mail_ingest.loop import describe_mailbox_error, drain, run_forever
 from mail_ingest.sources import iter_messages
 
@@ -22,6 +22,7 @@ from ..models import MailboxState, QuarantinedMail
 from ..schema_check import needs_schema
 from ..web import MAX_ID
 from .figures import mailbox_figures
+from .leader import STANDBY_RETRY_SECONDS, IngestLeader, leader_info
 from .mailbox import MailboxNotConfigured, MailboxStore, mailbox_config
 from .operations import RawMail, ingest_many, reprocess_quarantined
 
@@ -43,26 +44,58 @@ def ingest_command(once: bool, batch_size: int) -> None:
     except MailboxNotConfigured as exc:
         raise click.ClickException(str(exc)) from exc
     store = MailboxStore(config)
+    leader = IngestLeader(store.key)
     if once:
-        try:
-            with MailboxClient(config) as client:
-                result = drain(client, store.get_state, store.handle, store.set_state, batch_size=batch_size,
-                               handle_batch=store.handle_batch)
-        except Exception as exc:  # noqa: BLE001 - connection, login, folder: recorded and said, never a traceback
-            db.session.rollback()
-            store.record_error(describe_mailbox_error(exc, config))
-            raise click.ClickException(f"Mailbox niet verwerkt: {describe_mailbox_error(exc, config)}") from exc
-        store.record_error(None)
-        click.echo(json.dumps({"fetched": result.fetched, "processed": result.processed, "failed": result.failed,
-                               "uidvalidity_changed": result.uidvalidity_changed, **store.outcomes}))
+        _ingest_once(config, store, leader, batch_size)
         return
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    _warm_up_triage()
-    click.echo(f"Wacht op nieuwe mail in {config.folder} op {config.host}:{config.port} (stoppen: Ctrl+C)")
-    run_forever(config, store.get_state, store.handle, store.set_state, stop=stop, batch_size=batch_size,
-                handle_batch=store.handle_batch, on_error=store.record_error)
+    _warm_up_triage()  # a hot standby: ready to fetch the moment it takes over
+
+    def work(run_stop: threading.Event) -> None:
+        click.echo(f"Leider: wacht op nieuwe mail in {config.folder} op {config.host}:{config.port} "
+                   "(stoppen: Ctrl+C)")
+        run_forever(config, store.get_state, store.handle, store.set_state, stop=run_stop, batch_size=batch_size,
+                    handle_batch=store.handle_batch, on_error=store.record_error)
+
+    waiting = False
+    while not stop.is_set():
+        if leader.try_lead():
+            waiting = False
+            leader.lead(stop, work)
+            continue
+        if not waiting:
+            click.echo(f"Stand-by: een andere ingest haalt deze mailbox op ({_describe(leader.current())}); "
+                       "neemt het over zodra die stopt.")
+            waiting = True
+        stop.wait(STANDBY_RETRY_SECONDS)
+
+
+def _ingest_once(config: MailboxConfig, store: MailboxStore, leader: IngestLeader, batch_size: int) -> None:
+    """Drain once as leader; when another ingest leads, say so and leave the mailbox to it."""
+    if not leader.try_lead():
+        current = leader.current()
+        click.echo(f"Niets opgehaald: een andere ingest haalt deze mailbox al op ({_describe(current)}).", err=True)
+        click.echo(json.dumps({"fetched": 0, "processed": 0, "failed": 0, "standby": True, "leader": current}))
+        return
+    try:
+        with MailboxClient(config) as client:
+            result = drain(client, store.get_state, store.handle, store.set_state, batch_size=batch_size,
+                           handle_batch=store.handle_batch)
+    except Exception as exc:  # noqa: BLE001 - connection, login, folder: recorded and said, never a traceback
+        db.session.rollback()
+        store.record_error(describe_mailbox_error(exc, config))
+        raise click.ClickException(f"Mailbox niet verwerkt: {describe_mailbox_error(exc, config)}") from exc
+    finally:
+        leader.step_down()
+    store.record_error(None)
+    click.echo(json.dumps({"fetched": result.fetched, "processed": result.processed, "failed": result.failed,
+                           "uidvalidity_changed": result.uidvalidity_changed, **store.outcomes}))
+
+
+def _describe(info: dict[str, object] | None) -> str:
+    return f"{info['host']}, pid {info['pid']}, sinds {info['since']}" if info else "onbekend"
 
 
 def _warm_up_triage() -> None:
@@ -110,6 +143,7 @@ def mail_status() -> None:
         "uidvalidity": state.uidvalidity if state else None,
         "last_uid": state.last_uid if state else None,
         "last_error": state.last_error if state else None,
+        "leader": leader_info(state),
         "tickets": figures.tickets,
         "messages": figures.messages,
         "autoreplies": figures.autoreplies,

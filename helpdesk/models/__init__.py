@@ -4,6 +4,7 @@ from knowledge.categories import CATEGORY_LABELS  # re-exported: the one categor
 
 from ._base import utcnow
 from .audit import AuditEvent, record_event
+from .cluster import ChangeCounter, JobRun
 from .kb import Article, ArticleFeedback, ArticleRevision, SearchLog
 from .mail import MailboxState, OutboxMail, QuarantinedMail
 from .tickets import (
@@ -21,7 +22,8 @@ from .users import ROLE_LABELS, ROLES, Requester, User
 
 __all__ = [
     "CATEGORY_LABELS", "KINDS", "ROLES", "ROLE_LABELS", "STATUSES", "STATUS_LABELS",
-    "Article", "ArticleFeedback", "ArticleRevision", "Attachment", "AuditEvent", "CannedReply",
+    "Article", "ArticleFeedback", "ArticleRevision", "Attachment", "AuditEvent", "CannedReply", "ChangeCounter",
+    "JobRun",
     "MailboxState", "OutboxMail", "QuarantinedMail", "Requester", "SearchLog", "Ticket", "TicketMessage",
     "TicketView", "TriageFeedback", "User", "record_event", "utcnow",
 ]
