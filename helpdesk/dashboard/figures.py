@@ -24,12 +24,15 @@ def figures() -> dict[str, Any]:
     weeks = stats.recent_weeks()
     per_category = stats.tickets_per_category_per_week(weeks)
     share_weeks, share_total = stats.suggested_article_share(weeks)
+    target_weeks = stats.within_target_share(weeks)
     return {
         "weeks": weeks, "labels": [w.label for w in weeks],
         "series": [_series(k, v) for k, v in per_category.items()],
         "ages": stats.open_by_age(), "medians": stats.median_first_response_hours(weeks),
         "articles": stats.most_used_articles(), "share_weeks": share_weeks, "share_total": share_total,
         "share_pct": [round(100 * used / answered) if answered else None for used, answered in share_weeks],
+        "target_weeks": target_weeks, "overdue": stats.overdue_count(),
+        "target_pct": [round(100 * on_time / answered) if answered else None for on_time, answered in target_weeks],
         "total_questions": sum(sum(v) for v in per_category.values()), "computed_at": utcnow(),
     }
 
@@ -44,7 +47,7 @@ def cached_figures() -> dict[str, Any]:
 
 
 def charts(f: dict[str, Any]) -> dict[str, Any]:
-    """The five charts as SVG markup, from the figures."""
+    """The six charts as SVG markup, from the figures."""
     labels, weeks = f["labels"], f["weeks"]
     return {
         "category": svg.stacked_bars("grafiek-categorie", "Vragen per categorie per week",
@@ -63,5 +66,9 @@ def charts(f: dict[str, Any]) -> dict[str, Any]:
         "share": svg.bars("grafiek-aandeel", "Aandeel antwoorden met een voorgesteld artikel per week (%)",
                           "Per week het percentage beantwoorde vragen waarvoor een voorgesteld artikel is gebruikt.",
                           list(zip(labels, f["share_pct"], strict=True)), css="bar-share", suffix="%"),
+        "target": svg.bars("grafiek-termijn", "Aandeel op tijd beantwoord per week (%)",
+                           "Per week van binnenkomst het percentage vragen dat binnen de termijn in werkdagen een "
+                           "eerste antwoord kreeg.", list(zip(labels, f["target_pct"], strict=True)),
+                           css="bar-share", suffix="%"),
     }
 

@@ -8,8 +8,10 @@ from flask import current_app, render_template, request
 from flask_login import current_user
 
 from ...auth.roles import agent_required
+from ...models import utcnow
 from ..blueprint import bp
-from ..queries import AGE_FILTERS, KIND_FILTERS, STATUS_FILTERS, QueueFilter, queue_page, waiting_label
+from ..queries import AGE_FILTERS, KIND_FILTERS, SORTS, STATUS_FILTERS, QueueFilter, queue_page, waiting_label
+from ..targets import is_overdue
 
 
 @bp.app_template_filter("wachttijd")
@@ -24,4 +26,5 @@ def queue() -> str:
     filters = QueueFilter.from_args(request.args)
     page = queue_page(filters, current_user, current_app.config["TRIAGE_THRESHOLD"])
     return render_template("tickets/queue.html", page=page, f=filters, STATUS_FILTERS=STATUS_FILTERS,
-                           AGE_FILTERS=AGE_FILTERS, KIND_FILTERS=KIND_FILTERS)
+                           AGE_FILTERS=AGE_FILTERS, KIND_FILTERS=KIND_FILTERS, SORTS=SORTS, overdue=is_overdue,
+                           now=utcnow())

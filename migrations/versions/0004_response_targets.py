@@ -1,0 +1,46 @@
+"""Response targets: each ticket's answer deadlines in working days (due_at, first_due_at), indexed for the queue.
+
+Open questions get their deadlines from the default office calendar; later changes keep them up to date.
+
+Revision ID: 0004
+Revises: 0003
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def _backfill(bind) -> None:
+    from helpdesk.config import defaults
+    from helpdesk.tickets.targets import OfficeCalendar
+
+    config = defaults()
+    calendar = OfficeCalendar(config["OFFICE_HOURS"], config["OFFICE_TIMEZONE"], config["HOLIDAY_COUNTRY"])
+    days = config["RESPONSE_TARGET_DAYS"]
+    tickets = sa.table("tickets", sa.column("id", sa.Integer), sa.column("kind", sa.String),
+                       sa.column("created_at", sa.DateTime), sa.column("waiting_since", sa.DateTime),
+                       sa.column("due_at", sa.DateTime), sa.column("first_due_at", sa.DateTime))
+    rows = bind.execute(sa.select(tickets.c.id, tickets.c.created_at, tickets.c.waiting_since)
+                        .where(tickets.c.kind == "question")).all()
+    for ident, created, waiting in rows:
+        bind.execute(sa.update(tickets).where(tickets.c.id == ident).values(
+            first_due_at=calendar.add_working_days(created, days) if created else None,
+            due_at=calendar.add_working_days(waiting, days) if waiting else None))
+
+
+def upgrade():
+    op.add_column("tickets", sa.Column("due_at", sa.DateTime(), nullable=True))
+    op.add_column("tickets", sa.Column("first_due_at", sa.DateTime(), nullable=True))
+    op.create_index("ix_tickets_due", "tickets", ["kind", "status", "due_at"])
+    _backfill(op.get_bind())
+
+
+def downgrade():
+    op.drop_index("ix_tickets_due", table_name="tickets")
+    op.execute("ALTER TABLE tickets DROP COLUMN first_due_at")
+    op.execute("ALTER TABLE tickets DROP COLUMN due_at")
