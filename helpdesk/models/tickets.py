@@ -40,6 +40,7 @@ class Ticket(db.Model):
         Index("ix_tickets_created", "created_at"),
         Index("ix_tickets_top_article", "top_article_slug", "status"),
         Index("ix_tickets_due", "kind", "status", "due_at"),
+        Index("ix_tickets_pending_until", "pending_until"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +68,7 @@ class Ticket(db.Model):
     # Response targets (tickets/targets.py): the waiting mail's answer and the first answer are due then.
     due_at: Mapped[datetime | None] = mapped_column(DateTime)
     first_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    pending_until: Mapped[datetime | None] = mapped_column(DateTime)  # "Later oppakken tot": back in the queue then
     # A mail that named this ticket's thread but came from outside it starts a ticket of its own, linked here.
     related_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     related_reason: Mapped[str | None] = mapped_column(String(500))

@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     IntegerField,
     MultipleFileField,
@@ -75,6 +76,10 @@ class CategoryForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = SelectField("Status", choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()])
+
+
+class SnoozeForm(FlaskForm):
+    until = DateField("Later oppakken tot", validators=[DataRequired("Kies een datum.")])
 
 
 class AssignForm(FlaskForm):

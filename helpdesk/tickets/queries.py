@@ -17,8 +17,8 @@ from ..extensions import db
 from ..models import KINDS, STATUSES, Requester, Ticket, TicketMessage, User, utcnow
 
 PAGE_SIZE = 50
-ACTIVE = ("new", "open", "pending")
-STATUS_FILTERS = {"actief": "Alle openstaande", "new": "Nieuw", "open": "Open", "pending": "Wacht op aanvrager",
+ACTIVE = ("new", "open")  # pending ("Wacht op aanvrager", "Later oppakken tot") leaves the open queue
+STATUS_FILTERS = {"actief": "Nieuw en open", "new": "Nieuw", "open": "Open", "pending": "Wacht op aanvrager",
                   "solved": "Opgelost", "closed": "Gesloten", "alle": "Alle statussen"}
 AGE_FILTERS = {"": "Alle", "1": "Langer dan 1 dag", "3": "Langer dan 3 dagen", "7": "Langer dan een week"}
 KIND_FILTERS = {"question": "Vragen", "overig": "Automatische berichten en apart gezet", "autoreply":

@@ -1,4 +1,5 @@
-"""Response targets: each ticket's answer deadlines in working days (due_at, first_due_at), indexed for the queue.
+"""Response targets: each ticket's answer deadlines in working days (due_at, first_due_at), indexed for the queue;
+pending_until for "Later oppakken tot <datum>".
 
 Open questions get their deadlines from the default office calendar; later changes keep them up to date.
 
@@ -37,10 +38,14 @@ def upgrade():
     op.add_column("tickets", sa.Column("due_at", sa.DateTime(), nullable=True))
     op.add_column("tickets", sa.Column("first_due_at", sa.DateTime(), nullable=True))
     op.create_index("ix_tickets_due", "tickets", ["kind", "status", "due_at"])
+    op.add_column("tickets", sa.Column("pending_until", sa.DateTime(), nullable=True))
+    op.create_index("ix_tickets_pending_until", "tickets", ["pending_until"])
     _backfill(op.get_bind())
 
 
 def downgrade():
+    op.drop_index("ix_tickets_pending_until", table_name="tickets")
+    op.execute("ALTER TABLE tickets DROP COLUMN pending_until")
     op.drop_index("ix_tickets_due", table_name="tickets")
     op.execute("ALTER TABLE tickets DROP COLUMN first_due_at")
     op.execute("ALTER TABLE tickets DROP COLUMN due_at")
