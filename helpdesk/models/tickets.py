@@ -27,6 +27,7 @@ STATUS_LABELS = {
     "solved": "Opgelost",
     "closed": "Gesloten",
 }
+MAX_MERGE_HOPS = 10  # a chain of merges (A into B, later B into C) is followed this far
 # What a mail turned out to be; only questions reach the agents' queue.
 KINDS = ("question", "autoreply", "bounce", "bulk", "held", "discarded")  # discarded: held mail an admin put away
 
@@ -72,12 +73,15 @@ class Ticket(db.Model):
     # A mail that named this ticket's thread but came from outside it starts a ticket of its own, linked here.
     related_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     related_reason: Mapped[str | None] = mapped_column(String(500))
+    # Merged into another ticket of the same question: messages moved there, later mail goes there too.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
 
     requester: Mapped[Requester] = relationship(lazy="joined")
     related_ticket: Mapped[Ticket | None] = relationship(remote_side="Ticket.id", foreign_keys=[related_ticket_id],
                                                          back_populates="related_tickets")
     related_tickets: Mapped[list[Ticket]] = relationship(back_populates="related_ticket",
                                                          foreign_keys=[related_ticket_id], order_by="Ticket.id")
+    merged_into: Mapped[Ticket | None] = relationship(remote_side="Ticket.id", foreign_keys=[merged_into_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     category_set_by: Mapped[User | None] = relationship(foreign_keys=[category_set_by_id])
     messages: Mapped[list[TicketMessage]] = relationship(
@@ -87,6 +91,16 @@ class Ticket(db.Model):
     @property
     def number(self) -> str:
         return f"IPO-{self.id}"
+
+    @property
+    def kept(self) -> Ticket:
+        """The ticket this one lives on in after merges (itself when it was not merged)."""
+        ticket: Ticket = self
+        for _ in range(MAX_MERGE_HOPS):
+            if ticket.merged_into is None:
+                break
+            ticket = ticket.merged_into
+        return ticket
 
     @property
     def status_label(self) -> str:

@@ -82,6 +82,12 @@ class SnoozeForm(FlaskForm):
     until = DateField("Later oppakken tot", validators=[DataRequired("Kies een datum.")])
 
 
+class MergeForm(FlaskForm):
+    target = StringField("Samenvoegen met ticket", validators=[
+        DataRequired("Vul het nummer in van het ticket dat blijft, bijvoorbeeld IPO-12."), Length(max=20)])
+    confirm = HiddenField()
+
+
 class AssignForm(FlaskForm):
     assignee = SelectField("Behandelaar", choices=[], validate_choice=False)
 

@@ -27,6 +27,12 @@ SORTS = {"oudste": "langst wachtend eerst", "nieuwste": "nieuwste eerst", "termi
 _NUMBER = re.compile(r"^(?:ipo-?)?(\d{1,9})$", re.IGNORECASE)
 
 
+def parse_ticket_number(value: str) -> int | None:
+    """12 from 'IPO-12', 'ipo12' or '12'; None for anything else."""
+    match = _NUMBER.match((value or "").strip())
+    return int(match.group(1)) if match else None
+
+
 @dataclass(frozen=True)
 class QueueFilter:
     """The queue's filters as parsed from the query string (bad values fall back to defaults)."""

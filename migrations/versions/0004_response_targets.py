@@ -1,5 +1,5 @@
 """Response targets: each ticket's answer deadlines in working days (due_at, first_due_at), indexed for the queue;
-pending_until for "Later oppakken tot <datum>".
+pending_until for "Later oppakken tot <datum>"; merged_into_id for a ticket merged into another.
 
 Open questions get their deadlines from the default office calendar; later changes keep them up to date.
 
@@ -40,10 +40,19 @@ def upgrade():
     op.create_index("ix_tickets_due", "tickets", ["kind", "status", "due_at"])
     op.add_column("tickets", sa.Column("pending_until", sa.DateTime(), nullable=True))
     op.create_index("ix_tickets_pending_until", "tickets", ["pending_until"])
+    if op.get_bind().dialect.name == "sqlite":  # as in 0003: SQLite adds the column with its REFERENCES clause
+        op.execute("ALTER TABLE tickets ADD COLUMN merged_into_id INTEGER "
+                   "CONSTRAINT fk_tickets_merged_into_id_tickets REFERENCES tickets (id)")
+    else:
+        op.add_column("tickets", sa.Column("merged_into_id", sa.Integer(), nullable=True))
+        op.create_foreign_key("fk_tickets_merged_into_id_tickets", "tickets", "tickets", ["merged_into_id"], ["id"])
     _backfill(op.get_bind())
 
 
 def downgrade():
+    if op.get_bind().dialect.name != "sqlite":  # SQLite cannot drop a column in a foreign key: it stays, unused
+        op.drop_constraint("fk_tickets_merged_into_id_tickets", "tickets", type_="foreignkey")
+        op.drop_column("tickets", "merged_into_id")
     op.drop_index("ix_tickets_pending_until", table_name="tickets")
     op.execute("ALTER TABLE tickets DROP COLUMN pending_until")
     op.drop_index("ix_tickets_due", table_name="tickets")
