@@ -117,6 +117,7 @@ def defaults() -> dict[str, Any]:
         "RESPONSE_TARGETS": {},  # category key -> working days
         "OFFICE_HOURS": "09:00-17:00",  # local time in OFFICE_TIMEZONE, weekdays that are no public holiday
         "OFFICE_TIMEZONE": "Europe/Amsterdam",
+        "EXPORT_MAX_ROWS": 200_000,  # rows in one CSV download of the queue
         "HOLIDAY_COUNTRY": "NL",  # public holidays from the `holidays` library
     }
 
