@@ -25,12 +25,13 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_command)
     from .admin import cli as admin_cli
     from .ingest import cli as ingest_cli
+    from .jobs import cli as jobs_cli
     from .kb import cli as kb_cli
     from .outbox import cli as outbox_cli
     from .tickets import cli as tickets_cli
     from .triage import cli as triage_cli
 
-    for module in (admin_cli, kb_cli, ingest_cli, triage_cli, tickets_cli, outbox_cli):
+    for module in (admin_cli, kb_cli, ingest_cli, triage_cli, tickets_cli, outbox_cli, jobs_cli):
         module.register(app)
 
 

@@ -49,6 +49,8 @@ ENV_KEYS: dict[str, tuple[str, Any]] = {
     "ACKNOWLEDGE": ("ACKNOWLEDGE", _bool),
     "TRUSTED_AUTHSERV_ID": ("TRUSTED_AUTHSERV_ID", str),
     "INGEST_MAIL_SECONDS": ("INGEST_MAIL_SECONDS", float),
+    "RESPONSE_TARGET_DAYS": ("RESPONSE_TARGET_DAYS", _INT),
+    "OFFICE_HOURS": ("OFFICE_HOURS", str),
 }
 
 
@@ -124,6 +126,12 @@ def defaults() -> dict[str, Any]:
         "ACKNOWLEDGE_ANSWER_TIME": "binnen twee werkdagen",
         "THREAD_SAME_DOMAIN": True,  # a sender from the requester's own mail domain may join the ticket
         "TRUSTED_AUTHSERV_ID": None,  # authserv-id of our receiving server's Authentication-Results
+        "RESPONSE_TARGET_DAYS": 2,  # working days for an answer, unless RESPONSE_TARGETS names the category
+        "RESPONSE_TARGETS": {},  # category key -> working days
+        "OFFICE_HOURS": "09:00-17:00",  # local time in OFFICE_TIMEZONE, weekdays that are no public holiday
+        "OFFICE_TIMEZONE": "Europe/Amsterdam",
+        "EXPORT_MAX_ROWS": 200_000,  # rows in one CSV download of the queue
+        "HOLIDAY_COUNTRY": "NL",  # public holidays from the `holidays` library
     }
 
 

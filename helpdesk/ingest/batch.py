@@ -198,8 +198,18 @@ class Batch:
         named = self._named(parsed)
         if named is None:
             return None, None, None
+        named = self._kept(named)
         refusal = join_refusal(named, parsed, self.people.get(named, set()), self.rules)
         return (named, None, None) if refusal is None else (None, named, refusal)
+
+    def _kept(self, ticket: Ticket) -> Ticket:
+        """Mail to a merged ticket goes to the ticket it was merged into (with that thread's people)."""
+        kept = ticket.kept
+        if kept is not ticket and kept not in self.people:
+            rows = db.session.execute(select(TicketMessage.from_email, TicketMessage.to_addrs, TicketMessage.cc_addrs)
+                                      .where(TicketMessage.ticket_id == kept.id)).all()
+            self.people[kept] = thread_people(kept, [tuple(r) for r in rows], self.rules)
+        return kept
 
     def _named(self, parsed: ParsedMail) -> Ticket | None:
         for parent in candidate_parent_ids(parsed):

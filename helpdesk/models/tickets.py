@@ -29,6 +29,7 @@ STATUS_LABELS = {
     "solved": "Opgelost",
     "closed": "Gesloten",
 }
+MAX_MERGE_HOPS = 10  # a chain of merges (A into B, later B into C) is followed this far
 # What a mail turned out to be; only questions reach the agents' queue.
 KINDS = ("question", "autoreply", "bounce", "bulk", "held", "discarded")  # discarded: held mail an admin put away
 
@@ -41,6 +42,8 @@ class Ticket(db.Model):
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
         Index("ix_tickets_created", "created_at"),
         Index("ix_tickets_top_article", "top_article_slug", "status"),
+        Index("ix_tickets_due", "kind", "status", "due_at"),
+        Index("ix_tickets_pending_until", "pending_until"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,15 +68,22 @@ class Ticket(db.Model):
     last_message_at: Mapped[datetime | None] = mapped_column(DateTime)
     first_response_at: Mapped[datetime | None] = mapped_column(DateTime)
     solved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Response targets (tickets/targets.py): the waiting mail's answer and the first answer are due then.
+    due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    first_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    pending_until: Mapped[datetime | None] = mapped_column(DateTime)  # "Later oppakken tot": back in the queue then
     # A mail that named this ticket's thread but came from outside it starts a ticket of its own, linked here.
     related_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     related_reason: Mapped[str | None] = mapped_column(String(500))
+    # Merged into another ticket of the same question: messages moved there, later mail goes there too.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
 
     requester: Mapped[Requester] = relationship(lazy="joined")
     related_ticket: Mapped[Ticket | None] = relationship(remote_side="Ticket.id", foreign_keys=[related_ticket_id],
                                                          back_populates="related_tickets")
     related_tickets: Mapped[list[Ticket]] = relationship(back_populates="related_ticket",
                                                          foreign_keys=[related_ticket_id], order_by="Ticket.id")
+    merged_into: Mapped[Ticket | None] = relationship(remote_side="Ticket.id", foreign_keys=[merged_into_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     category_set_by: Mapped[User | None] = relationship(foreign_keys=[category_set_by_id])
     messages: Mapped[list[TicketMessage]] = relationship(
@@ -83,6 +93,16 @@ class Ticket(db.Model):
     @property
     def number(self) -> str:
         return f"IPO-{self.id}"
+
+    @property
+    def kept(self) -> Ticket:
+        """The ticket this one lives on in after merges (itself when it was not merged)."""
+        ticket: Ticket = self
+        for _ in range(MAX_MERGE_HOPS):
+            if ticket.merged_into is None:
+                break
+            ticket = ticket.merged_into
+        return ticket
 
     @property
     def status_label(self) -> str:

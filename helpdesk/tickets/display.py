@@ -28,6 +28,9 @@ ACTIONS = {
     "triaged": "Automatisch gecategoriseerd",
     "mail_received": "Mail ontvangen",
     "wave_answered": "Beantwoord via een golf",
+    "snoozed": "Later oppakken",
+    "returned": "Terug in de wachtrij",
+    "merged": "Samengevoegd",
 }
 
 
@@ -56,4 +59,8 @@ def describe_event(event: AuditEvent) -> str:
     if event.action in ("reply_sent", "reply_queued"):
         extra = f" (artikel {d['article']})" if d.get("article") else ""
         return f"{label}{extra}; status {_status(d.get('status_to'))}"
+    if event.action == "snoozed":
+        return f"{label} tot {d.get('until', '?')}"
+    if event.action == "merged":
+        return f"{label} met {d['into']}" if d.get("into") else f"{label}: {d.get('source')} is hierin opgegaan"
     return label

@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     IntegerField,
     MultipleFileField,
@@ -75,6 +76,16 @@ class CategoryForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = SelectField("Status", choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()])
+
+
+class SnoozeForm(FlaskForm):
+    until = DateField("Later oppakken tot", validators=[DataRequired("Kies een datum.")])
+
+
+class MergeForm(FlaskForm):
+    target = StringField("Samenvoegen met ticket", validators=[
+        DataRequired("Vul het nummer in van het ticket dat blijft, bijvoorbeeld IPO-12."), Length(max=20)])
+    confirm = HiddenField()
 
 
 class AssignForm(FlaskForm):

@@ -16,7 +16,7 @@ from ..models import AuditEvent, OutboxMail, Ticket, TicketMessage, User
 from ..outbox.operations import delivery_label, smtp_configured
 from .display import describe_event
 from .drafts import published_article, visible_canned_replies
-from .forms import AssignForm, CategoryForm, NoteForm, ReplyForm, StatusForm
+from .forms import AssignForm, CategoryForm, MergeForm, NoteForm, ReplyForm, SnoozeForm, StatusForm
 from .operations import last_message_id, other_viewers, reply_cc
 from .queries import KIND_FILTERS
 
@@ -78,7 +78,9 @@ def ticket_context(ticket: Ticket, user: User, form: ReplyForm | None = None) ->
         "html": {m.id: Markup(m.html) for m in ticket.messages if m.html},  # nh3 ran once, at ingest
         "suggestions": _suggestions(ticket), "viewers": other_viewers(ticket, user),
         "note_form": NoteForm(formdata=None), "category_form": CategoryForm(formdata=None, category=ticket.category),
-        "status_form": StatusForm(formdata=None, status=ticket.status), "assign_form": _assign_form(ticket),
+        "status_form": StatusForm(formdata=None, status=ticket.status),
+        "snooze_form": SnoozeForm(formdata=None), "assign_form": _assign_form(ticket),
+        "merge_form": MergeForm(formdata=None),
         "action_form": EmptyForm(formdata=None),
         "describe_event": describe_event, "smtp_configured": smtp_configured(), "KIND_FILTERS": KIND_FILTERS,
         "draft_title": source.title if source else None,

@@ -94,7 +94,7 @@ def _bulk_tickets(count: int) -> list[int]:
     tickets = []
     for i in range(count):
         waiting = None if i % 10 == 0 else now - timedelta(hours=i // 3)  # groups of three share a time
-        tickets.append(Ticket(subject=f"Vraag {i}", requester_id=requester.id, status="open" if waiting else "pending",
+        tickets.append(Ticket(subject=f"Vraag {i}", requester_id=requester.id, status="open" if waiting else "new",
                               waiting_since=waiting))
     db.session.add_all(tickets)
     db.session.flush()

@@ -14,9 +14,10 @@ from ...forms import EmptyForm
 from ...models import Attachment, OutboxMail
 from ...outbox.operations import cancel_outbox_mail, delivery_label, retry_outbox_mail
 from ..blueprint import bp
-from ..forms import AssignForm, CategoryForm, NoteForm, StatusForm
+from ..forms import AssignForm, CategoryForm, NoteForm, SnoozeForm, StatusForm
 from ..operations import TicketError, add_note, assign_ticket, change_category, change_status, find_assignee
 from ..page import get_ticket
+from ..pending import snooze_ticket
 
 
 def _back(number: int, anchor: str = "") -> Response:
@@ -76,6 +77,23 @@ def status(number: int) -> Response:
     db.session.commit()
     flash(f"Status is nu {ticket.status_label}." if changed else "De status was al zo ingesteld.", "success")
     return _back(number)
+
+
+@bp.route("/<int:number>/later", methods=["POST"])
+@agent_required
+def snooze(number: int) -> Response:
+    ticket = get_ticket(number)
+    form = SnoozeForm()
+    if not form.validate_on_submit():
+        return _fail(number, "Kies een geldige datum (dag-maand-jaar) om het ticket later op te pakken.")
+    try:
+        snooze_ticket(ticket, form.until.data, current_user)
+    except TicketError as exc:
+        return _fail(number, str(exc))
+    db.session.commit()
+    flash(f"{ticket.number} staat tot {form.until.data:%d-%m-%Y} buiten de open wachtrij en komt dan terug "
+          "(of eerder, als de aanvrager antwoordt).", "success")
+    return redirect(url_for("tickets.queue"))
 
 
 @bp.route("/<int:number>/behandelaar", methods=["POST"])
