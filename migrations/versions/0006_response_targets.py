@@ -40,9 +40,11 @@ def upgrade():
     op.create_index("ix_tickets_due", "tickets", ["kind", "status", "due_at"])
     op.add_column("tickets", sa.Column("pending_until", sa.DateTime(), nullable=True))
     op.create_index("ix_tickets_pending_until", "tickets", ["pending_until"])
-    if op.get_bind().dialect.name == "sqlite":  # as in 0003: SQLite adds the column with its REFERENCES clause
-        op.execute("ALTER TABLE tickets ADD COLUMN merged_into_id INTEGER "
-                   "CONSTRAINT fk_tickets_merged_into_id_tickets REFERENCES tickets (id)")
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":  # as in 0003: SQLite adds the column with its REFERENCES clause
+        if "merged_into_id" not in {c["name"] for c in sa.inspect(bind).get_columns("tickets")}:  # left by a downgrade
+            op.execute("ALTER TABLE tickets ADD COLUMN merged_into_id INTEGER "
+                       "CONSTRAINT fk_tickets_merged_into_id_tickets REFERENCES tickets (id)")
     else:
         op.add_column("tickets", sa.Column("merged_into_id", sa.Integer(), nullable=True))
         op.create_foreign_key("fk_tickets_merged_into_id_tickets", "tickets", "tickets", ["merged_into_id"], ["id"])
