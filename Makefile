@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 export HELPDESK_DATA_DIR ?= $(CURDIR)/instance
+PORT ?= 5000
+# links in mails and the demo's "draait op" follow the port, unless HELPDESK_PUBLIC_URL is set
+PUBLIC_URL := $(or $(HELPDESK_PUBLIC_URL),http://127.0.0.1:$(PORT))
 
 .PHONY: run test install install-test lint eval bench clean
 
@@ -24,8 +27,8 @@ install-test: $(VENV)/.installed-test
 
 run: install
 	HELPDESK_DEV=1 $(FLASK) setup
-	HELPDESK_DEV=1 $(FLASK) demo
-	HELPDESK_DEV=1 HELPDESK_OUTBOX_THREAD=1 $(FLASK) run --host 127.0.0.1 --port 5000
+	HELPDESK_DEV=1 HELPDESK_PUBLIC_URL=$(PUBLIC_URL) $(FLASK) demo --port $(PORT)
+	HELPDESK_DEV=1 HELPDESK_PUBLIC_URL=$(PUBLIC_URL) HELPDESK_OUTBOX_THREAD=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-test
 	$(BIN)/ruff check .

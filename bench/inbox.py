@@ -67,7 +67,7 @@ def generate(n: int, seed: int = 7) -> None:
                 body += " mijn tokengenerator is kapot"
             messages.append({"ticket_id": base_ticket + i, "direction": "in", "kind": "question",
                              "from_email": "x@school.example", "text": body, "clean_text": body,
-                             "message_id": f"<bench-{i}@school.example>", "created_at": created})
+                             "message_id": f"bench-{i}@school.example", "created_at": created})
         db.session.execute(insert(Ticket), tickets)
         db.session.execute(insert(TicketMessage), messages)
     db.session.commit()

@@ -117,7 +117,7 @@ def store_rate(raws: list[bytes], data_dir: Path, env: dict[str, str], batch: in
             operations.prepare_stream = real_prepare
     count = len(raws) - 1
     print(f"store step only (ingest_many per {batch}, SQLite, no IMAP): {count / elapsed:,.0f} mails/s, "
-          f"{elapsed / count * 1000:.2f} ms each; {_worker_count(batch) + 1} processes prepare (parse, clean, "
+          f"{elapsed / count * 1000:.2f} ms each; {_worker_count(batch)} worker processes prepare (parse, clean, "
           f"filters, triage), this one also stores; it spent {spent['prepare'] / elapsed:.0%} of the time "
           f"preparing or waiting for prepared mail")
 

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: defaults, then HELPDESK_* environment variables, then `test_config`."""
-    app = Flask(__name__, static_folder=str(ROOT / "static"), static_url_path="/static")
+    app = Flask(__name__)  # static files in helpdesk/static/, so an installed wheel serves them too
     settings = config_module.defaults()
     if not (test_config or {}).get("IGNORE_ENVIRONMENT"):
         settings.update(config_module.from_environment())
@@ -40,7 +40,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     init_web(app)
+    _start_background(app)
     return app
+
+
+def _start_background(app: Flask) -> None:
+    """The outbox sender thread, only when HELPDESK_OUTBOX_THREAD is set (`make run`)."""
+    from .outbox import init_app as init_outbox
+
+    init_outbox(app)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -53,6 +61,12 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app)
     limiter.init_app(app)
+
+    from .kb.search_service import init_app as init_search_index
+    from .triage.service import init_app as init_triage
+
+    init_search_index(app)
+    init_triage(app)
 
     from .auth.sessions import session_is_live
     from .models import User
@@ -70,13 +84,13 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .admin.views import bp as admin_bp
-    from .auth.views import bp as auth_bp
-    from .core.views import bp as core_bp
-    from .dashboard.views import bp as dashboard_bp
-    from .editor.views import bp as editor_bp
-    from .faq.views import bp as faq_bp
-    from .tickets.views import bp as tickets_bp
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .core import bp as core_bp
+    from .dashboard import bp as dashboard_bp
+    from .editor import bp as editor_bp
+    from .faq import bp as faq_bp
+    from .tickets import bp as tickets_bp
 
     for bp in (core_bp, auth_bp, admin_bp, tickets_bp, faq_bp, editor_bp, dashboard_bp):
         app.register_blueprint(bp)

@@ -1,19 +1,12 @@
-"""Top-level commands: setup and users. Feature packages register their own commands here too."""
+"""Top-level commands: setup and demo. Feature packages register their own commands here too."""
 
 from __future__ import annotations
 
-import sys
-
 import click
 from flask import Flask
-from flask.cli import AppGroup
 from flask_migrate import upgrade
 
-from .extensions import db
 from .schema_check import needs_schema
-from .users import UserError, create_user
-
-users_cli = AppGroup("users", help="Staff accounts.")
 
 
 @click.command("setup")
@@ -26,50 +19,19 @@ def setup_command() -> None:
         click.echo(line)
 
 
-@users_cli.command("create")
-@click.argument("email")
-@click.option("--role", type=click.Choice(["agent", "editor", "admin"]), default="agent", show_default=True)
-@click.option("--name", default="", help="Display name.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@needs_schema
-def users_create(email: str, role: str, name: str, password_stdin: bool) -> None:
-    """Create a staff account; the password comes from --password-stdin or a prompt."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
-    try:
-        user = create_user(email, password, role, name=name)
-    except UserError as exc:
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
-    click.echo(f"Account aangemaakt: {user.email} ({user.role})")
-
-
-@users_cli.command("list")
-@needs_schema
-def users_list() -> None:
-    """List staff accounts."""
-    from sqlalchemy import select
-
-    from .models import User
-
-    for user in db.session.scalars(select(User).order_by(User.email)):
-        click.echo(f"{user.email}\t{user.role}\t{'actief' if user.active else 'gedeactiveerd'}")
-
-
 def register_cli(app: Flask) -> None:
     """Attach all commands to the app; feature packages expose `register(app)` in their own cli.py."""
     app.cli.add_command(setup_command)
-    app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    from .admin import cli as admin_cli
     from .ingest import cli as ingest_cli
+    from .jobs import cli as jobs_cli
     from .kb import cli as kb_cli
     from .outbox import cli as outbox_cli
     from .tickets import cli as tickets_cli
     from .triage import cli as triage_cli
 
-    for module in (kb_cli, ingest_cli, triage_cli, tickets_cli, outbox_cli):
+    for module in (admin_cli, kb_cli, ingest_cli, triage_cli, tickets_cli, outbox_cli, jobs_cli):
         module.register(app)
     from .auth import cli as auth_cli
     from .privacy import cli as privacy_cli
@@ -79,10 +41,17 @@ def register_cli(app: Flask) -> None:
 
 
 @click.command("demo")
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="Poort waarop de server straks luistert: eerst nagaan of die vrij is.")
 @needs_schema
-def demo_command() -> None:
+def demo_command(port: int | None) -> None:
     """Prepare a demo: one account per role (only in an empty database), demo mails, and print how to log in."""
-    from .demo import prepare_demo
+    from .demo import PortTaken, check_port_free, prepare_demo
 
+    if port is not None:
+        try:
+            check_port_free(port)
+        except PortTaken as exc:
+            raise SystemExit(str(exc)) from None  # one line and exit status 1, before "draait op …"
     for line in prepare_demo():
         click.echo(line)

@@ -64,6 +64,12 @@ ENV_KEYS: dict[str, tuple[str, Any]] = {
     "TOTP_REQUIRED_FOR_ADMINS": ("TOTP_REQUIRED_FOR_ADMINS", _bool),
     "OUTBOX_THREAD": ("OUTBOX_THREAD", _bool),
     "INGEST_WORKERS": ("INGEST_WORKERS", _INT),
+    "THREAD_SAME_DOMAIN": ("THREAD_SAME_DOMAIN", _bool),
+    "ACKNOWLEDGE": ("ACKNOWLEDGE", _bool),
+    "TRUSTED_AUTHSERV_ID": ("TRUSTED_AUTHSERV_ID", str),
+    "INGEST_MAIL_SECONDS": ("INGEST_MAIL_SECONDS", float),
+    "RESPONSE_TARGET_DAYS": ("RESPONSE_TARGET_DAYS", _INT),
+    "OFFICE_HOURS": ("OFFICE_HOURS", str),
 }
 
 
@@ -120,6 +126,7 @@ def defaults() -> dict[str, Any]:
         "SMTP_FROM": "Helpdesk IPO <ipo@duo.nl>",
         "SMTP_STARTTLS": False,
         "SMTP_SSL": False,
+        "SMTP_TIMEOUT": 30,  # seconds for connecting and each SMTP command
         "PUBLIC_URL": "http://127.0.0.1:5000",
         "MESSAGE_ID_DOMAIN": "ipo-helpdesk.duo.nl",
         "OWN_ADDRESSES": ["ipo@duo.nl"],
@@ -127,9 +134,34 @@ def defaults() -> dict[str, Any]:
         "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
         "MAX_MAIL_BYTES": 30 * 1024 * 1024,
         "FLOOD_MAX_PER_HOUR": 20,
-        "INGEST_WORKERS": None,  # worker processes that prepare big batches; None: one per further core
+        "INGEST_WORKERS": None,  # worker processes that prepare big batches; None: one per core
+        "INGEST_MAIL_SECONDS": 10.0,  # wall-clock budget to read one mail; over it: quarantined. 0: no limit
         "TOTP_REQUIRED_FOR_ADMINS": False,
-        "OUTBOX_THREAD": False,
+        "OUTBOX_THREAD": False,  # send from a thread inside the web process (`make run`)
+        "OUTBOX_INTERVAL": 10,  # seconds between the sender's rounds
+        "OUTBOX_MAX_ATTEMPTS": 8,  # delivery attempts before a reply is marked failed
+        "DASHBOARD_CACHE_SECONDS": 60,  # the dashboard's figures are recomputed at most this often per process
+        "REPLY_ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,  # all files of one reply together
+        "REPLY_ATTACHMENT_MAX_FILES": 5,
+        "REPLY_ATTACHMENT_TYPES": {  # extension -> the content type it is sent as
+            ".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+            ".txt": "text/plain", ".csv": "text/csv", ".odt": "application/vnd.oasis.opendocument.text",
+            ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        },
+        "ACKNOWLEDGE": False,  # an acknowledgement mail on each new question ticket (on in the demo data)
+        "ACKNOWLEDGE_MIN_SCORE": 0.70,  # bench/acknowledge_links.py: 97.5 % of mails with links have a right one
+        "ACKNOWLEDGE_MAX_LINKS": 3,
+        "ACKNOWLEDGE_PERIOD_HOURS": 24,  # at most one acknowledgement per sender in this period
+        "ACKNOWLEDGE_ANSWER_TIME": "binnen twee werkdagen",
+        "THREAD_SAME_DOMAIN": True,  # a sender from the requester's own mail domain may join the ticket
+        "TRUSTED_AUTHSERV_ID": None,  # authserv-id of our receiving server's Authentication-Results
+        "RESPONSE_TARGET_DAYS": 2,  # working days for an answer, unless RESPONSE_TARGETS names the category
+        "RESPONSE_TARGETS": {},  # category key -> working days
+        "OFFICE_HOURS": "09:00-17:00",  # local time in OFFICE_TIMEZONE, weekdays that are no public holiday
+        "OFFICE_TIMEZONE": "Europe/Amsterdam",
+        "EXPORT_MAX_ROWS": 200_000,  # rows in one CSV download of the queue
+        "HOLIDAY_COUNTRY": "NL",  # public holidays from the `holidays` library
     }
 
 

@@ -46,3 +46,16 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ANN00
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_begin_before_savepoint(conn, name) -> None:  # noqa: ANN001 - SQLAlchemy Connection, savepoint name
+    """SQLite: a SAVEPOINT outside a transaction starts one that its RELEASE commits, so a wave that failed half-way
+    kept the first replies. SQLAlchemy's pysqlite recipe ("Serializable isolation / Savepoints / Transactional
+    DDL") emits BEGIN itself; we do so only here, before a first SAVEPOINT, and leave pysqlite's deferred BEGIN
+    for everything else (an explicit BEGIN on every read would make writers fail on stale WAL snapshots)."""
+    if conn.dialect.name != "sqlite":
+        return
+    dbapi_connection = conn.connection.dbapi_connection
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN IMMEDIATE")  # a savepoint is taken to write: take the write lock now

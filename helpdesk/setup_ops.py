@@ -17,8 +17,9 @@ def run_setup(upgrade_schema: Callable[[], None]) -> list[str]:
         Path(current_app.config[key]).mkdir(parents=True, exist_ok=True)
     upgrade_schema()
     report.append("Database: schema is bijgewerkt.")
-    for step in SETUP_STEPS:
-        report.extend(step())
+    report.extend(load_articles_step())
+    report.extend(ensure_index_step())  # after the articles: the index is built from them
+    report.extend(classifier_step())
     return report
 
 
@@ -42,5 +43,11 @@ def ensure_index_step() -> list[str]:
     return [f"Zoekindex: {'opnieuw opgebouwd' if rebuilt else 'is actueel'} ({count} artikelen)."]
 
 
-# Later rooms may append their own idempotent steps; order matters (articles before the index).
-SETUP_STEPS: list[Callable[[], list[str]]] = [load_articles_step, ensure_index_step]
+def classifier_step() -> list[str]:
+    """Build the triage classifier once and keep it in the data dir, so every process starts fast."""
+    from knowledge.classify import Classifier
+
+    from .triage.service import classifier_cache_dir
+
+    model = Classifier.default(cache_dir=classifier_cache_dir())
+    return [f"Triage: classificatiemodel klaar ({len(model.categories)} categorieën)."]

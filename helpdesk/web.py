@@ -125,9 +125,7 @@ def init_web(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
         if error.code is None or error.code < 400:
             return error
-        # 410 pages may carry their own explanation (an archived article points to the overview)
-        message = error.description if getattr(error, "dutch", False) else None
-        return render_error(error.code, message)
+        return render_error(error.code)
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[Response | str, int]:

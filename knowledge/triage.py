@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from knowledge.classify import Classification, Classifier, load_examples
-from knowledge.classify.text import extract
+from knowledge.classify import Classification, Classifier
+from knowledge.classify.text import extract, is_english, normalise
 from knowledge.search.types import MAX_QUERY_CHARS, SearchBackend
 
 MAX_SUGGESTIONS = 5
@@ -54,20 +55,21 @@ class UsedArticle:
 
 
 @lru_cache(maxsize=1)
-def _idf() -> dict[str, float]:
-    """Inverse document frequency of features over the seed examples: words every mail has count little."""
-    examples = load_examples()
-    df: dict[str, int] = {}
-    for example in examples:
-        for key in extract(example.text, example.subject).feats:
-            df[key] = df.get(key, 0) + 1
-    n = len(examples) + 1
-    return {key: math.log(n / (1 + count)) for key, count in df.items()}
+def _idf() -> tuple[dict[str, float], float]:
+    """Inverse document frequency over the training examples: words every mail has count little."""
+    return Classifier.default().idf()
+
+
+_WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+def language(text: str) -> str:
+    """"en" when English function words clearly dominate the text, else "nl" (mail and articles alike)."""
+    return "en" if is_english(_WORD_RE.findall(normalise(text or "")[:20_000])) else "nl"
 
 
 def _vector(text: str, subject: str) -> dict[str, float]:
-    idf = _idf()
-    default = math.log(len(load_examples()) + 1)  # unseen in the seeds: as rare as a feature can be
+    idf, default = _idf()
     feats = {k: v * idf.get(k, default) for k, v in extract(text, subject).feats.items() if not k.startswith("g:")}
     norm = math.sqrt(sum(v * v for v in feats.values())) or 1.0
     return {k: v / norm for k, v in feats.items()}
@@ -112,11 +114,14 @@ class Triager:
     """Categorise and suggest; build once per process and reuse (the classifier and index are loaded once)."""
 
     def __init__(self, classifier: Classifier, index: SearchBackend, article_categories: dict[str, str],
-                 article_titles: dict[str, str] | None = None, memory: ArticleMemory | None = None) -> None:
+                 article_titles: dict[str, str] | None = None, memory: ArticleMemory | None = None,
+                 article_languages: dict[str, str] | None = None) -> None:
         self.classifier = classifier
         self.index = index
         self.article_categories = article_categories  # published articles only: slug -> category
         self.article_titles = article_titles or {}
+        # slug -> "nl"/"en"; an article missing here is judged by its title
+        self.article_languages = article_languages or {}
         self.memory = memory or ArticleMemory()
 
     def classify(self, text: str, subject: str = "") -> Classification:
@@ -133,7 +138,10 @@ class Triager:
 
     def suggest(self, text: str, subject: str, category_scores: dict[str, float],
                 limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
-        """Rank published articles for a question: search match, category fit and agents' earlier choices."""
+        """Rank published articles for a question: search match, category fit and agents' earlier choices.
+
+        For Dutch mail an article in another language is left out; see `_by_language` for English mail.
+        """
         query = f"{subject}\n{text}"[:MAX_QUERY_CHARS]
         found = self.index.search_mail(query, limit=SEARCH_DEPTH, snippets=limit) if query.strip() else None
         hits = found.hits if found else []
@@ -152,4 +160,16 @@ class Triager:
             ranked.append(Suggestion(slug, titles.get(slug) or self.article_titles.get(slug, slug),
                                      round(score, 4), snippets.get(slug, "")))
         ranked.sort(key=lambda s: (-s.score, s.slug))
-        return ranked[:limit]
+        return self._by_language(ranked, language(f"{subject}\n{text}"))[:limit]
+
+    def _by_language(self, ranked: list[Suggestion], mail_lang: str) -> list[Suggestion]:
+        """Dutch mail gets only Dutch articles. English mail gets the English ones second, right after the article
+        that answers the question in detail (they are summaries, the detailed answers are Dutch)."""
+        own = [s for s in ranked if (self.article_languages.get(s.slug) or language(s.title)) == mail_lang]
+        other = [s for s in ranked if s not in own]
+        if mail_lang == "nl":
+            return own
+        moved = other[:1] + own + other[1:]
+        for before, item in zip(moved, moved[1:], strict=False):
+            item.score = min(item.score, before.score)  # the order shown is the order of the scores
+        return moved

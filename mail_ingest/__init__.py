@@ -1,19 +1,17 @@
 """Mailbox → normalised messages: fetch, parse, clean, filter, threading keys. No Flask imports."""
 
 from mail_ingest.clean import Cleaned, split_reply
-from mail_ingest.filters import FloodGuard, MailKind, classify_mail
+from mail_ingest.filters import MailKind, classify_mail
 from mail_ingest.parse import MailParseError, ParsedAttachment, ParsedMail, parse_message
 from mail_ingest.threading import (
     candidate_parent_ids,
     is_reply_subject,
-    make_message_id,
     strip_subject_prefixes,
     ticket_number_from_subject,
 )
 
 __all__ = [
     "Cleaned",
-    "FloodGuard",
     "MailKind",
     "MailParseError",
     "ParsedAttachment",
@@ -21,7 +19,6 @@ __all__ = [
     "candidate_parent_ids",
     "is_reply_subject",
     "classify_mail",
-    "make_message_id",
     "parse_message",
     "split_reply",
     "strip_subject_prefixes",

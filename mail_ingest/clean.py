@@ -44,6 +44,7 @@ _HEADER_FROM = re.compile(r"^\s*\**(van|from)\s*:\**\s*\S", _I)
 _HEADER_OTHER = re.compile(
     r"^\s*\**(verzonden|sent|date|datum|aan|to|onderwerp|subject|cc|bcc|beantwoorden|reply-to)\s*:\**", _I
 )
+_NAME_BLOCK_LINES = 10  # at most this many lines of name, title and contact after a closing formula
 _SIG_DELIMITER = re.compile(r"^--\s?$")
 _MOBILE = re.compile(
     r"^\s*((verzonden|verstuurd|gestuurd|sent|envoyé)\s+(vanaf|vanuit|van|met|from|via|with|using)\s+.{0,60}"
@@ -141,7 +142,16 @@ def _split_signature(lines: list[str]) -> tuple[list[str], list[str]]:
     for line in body:
         (footers if _MOBILE.match(line) else kept).append(line)
     body = kept
-    for i, line in enumerate(body):
+    # Only a closing formula among the last lines can start a name block: checking just those keeps this linear.
+    content_after = 0
+    tail_start = len(body)
+    for i in range(len(body) - 1, -1, -1):
+        if content_after > _NAME_BLOCK_LINES:
+            break
+        tail_start = i
+        content_after += bool(body[i].strip())
+    for i in range(tail_start, len(body)):
+        line = body[i]
         if _CLOSING.match(line) and _is_name_block(body[i + 1 :]) and any(x.strip() for x in body[:i]):
             return body[:i], body[i:] + footers + signature
     content = [i for i, line in enumerate(body) if line.strip()]
@@ -156,7 +166,7 @@ def _split_signature(lines: list[str]) -> tuple[list[str], list[str]]:
 def _is_name_block(lines: list[str]) -> bool:
     """True when what follows a closing formula looks like name/title/contact lines, not more message."""
     content = [line.strip() for line in lines if line.strip()]
-    if len(content) > 10:
+    if len(content) > _NAME_BLOCK_LINES:
         return False
     return all(len(line) <= 80 and not line.endswith("?") for line in content)
 

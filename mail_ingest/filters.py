@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Literal
 
 from mail_ingest.clean import split_reply
 from mail_ingest.parse import ParsedMail
 
-__all__ = ["FILTERS", "FilterContext", "FilterVerdict", "FloodGuard", "MailKind", "classify_mail"]
+__all__ = ["FILTERS", "FilterContext", "FilterVerdict", "MailKind", "classify_mail"]
 
 Kind = Literal["question", "autoreply", "bounce", "own", "bulk"]
 OWN_HEADER = "x-ipo-helpdesk"
@@ -33,11 +31,6 @@ class MailKind:
     kind: Kind
     reason: str
     rule: str
-
-    @property
-    def is_question(self) -> bool:
-        """True when the mail should become (or thread into) a ticket that may get an answer."""
-        return self.kind == "question"
 
 
 @dataclass
@@ -120,7 +113,36 @@ _AUTO_SUBJECT = re.compile(
     r"^\s*(automatisch antwoord|automatische reactie|automatisch bericht"
     r"|afwezigheidsbericht|afwezigheidsmelding"
     r"|auto(matic)?[- ]?reply|autoreply|auto[- ]?response|out of (the )?office|abwesenheitsnotiz"
-    r"|afwezig\s*(:|$|tot\b|t/m\b|van\b|wegens\b))",
+    r"|afwezig\s*(:|$|tot\b|t/m\b|van\b|wegens\b))(?!\s*\?)",  # "Automatisch antwoord?" is a person asking
+    re.I,
+)
+# Looser away subjects ("Niet aanwezig t/m 5 januari", "Vakantie: …") a person could also write: only when the
+# text asks nothing.
+_AWAY_SUBJECT = re.compile(
+    r"^\s*(niet aanwezig|niet op kantoor|met vakantie|met verlof|afwezigheid|vakantie|verlof|away|on leave"
+    r"|out of (the )?office)\s*(:|$|tot\b|t/m\b|until\b|till\b|from\b|\(|[-–]\s*\d)",
+    re.I,
+)
+# Acknowledgements from ticket systems ("Uw melding 2026-123 is geregistreerd", "Melding M0815 is aangemaakt",
+# "Ontvangstbevestiging", "We have received your request"): a machine answering our mail, not a question.
+_TICKET_NO = r"(\s*(met\s+)?(nummer|nr\.?|kenmerk|id)?\s*[:#]?\s*\[?[A-Z]{0,5}[-#]?\d[\w/-]*\]?)?"
+_ACK = (
+    r"(\buw|\bje|\bjouw)?\s*(melding|ticket|incident|verzoek|aanvraag|vraag|call|zaak|e-?mail|bericht)"
+    + _TICKET_NO + r"\s*(\(.{0,40}\)\s*)?(is|werd|wordt)\s+(in goede orde\s+|succesvol\s+|door ons\s+)?"
+    r"(geregistreerd|ontvangen|aangemaakt|aangenomen|vastgelegd|in behandeling( genomen)?)\b"
+    r"|\b(wij|we) hebben (uw|je|jouw) (melding|ticket|vraag|verzoek|aanvraag|e-?mail|bericht)"
+    r"( in goede orde)? (ontvangen|geregistreerd)\b"
+    r"|\bontvangstbevestiging\b|\bbevestiging van ontvangst\b|\bautomatische ontvangstbevestiging\b"
+    r"|\b(your|the) (request|ticket|case|incident|call|message|e-?mail)"
+    + _TICKET_NO + r"\s*(\(.{0,40}\)\s*)?(has been|was|is) (received|created|logged|registered|opened)\b"
+    r"|\bwe have received your (request|message|e-?mail|ticket)\b"
+    r"|\b(request|ticket|case) (received|created)\b"
+)
+_ACK_RE = re.compile(_ACK, re.I)
+# Standard lines of an acknowledgement that carry a question mark but ask nothing of us.
+_BOILERPLATE_QUESTION = re.compile(
+    r"[^.!?\n]*\b(heeft u|heb je|hebt u) (nog )?(andere |aanvullende )?(vragen|informatie)\b[^.!?\n]*\?"
+    r"|[^.!?\n]*\b(any|further|other) questions\b[^.!?\n]*\?",
     re.I,
 )
 
@@ -130,6 +152,29 @@ def auto_subject(mail: ParsedMail, ctx: FilterContext) -> FilterVerdict | None:
     if _AUTO_SUBJECT.match(mail.subject):
         return FilterVerdict("autoreply", f"onderwerp van een automatisch antwoord ({mail.subject[:60]})")
     return None
+
+
+def acknowledgement(mail: ParsedMail, ctx: FilterContext) -> FilterVerdict | None:
+    """A ticket system's receipt or a subject-only away notice: the cue in the subject, or a receipt in a new text,
+    and no question of its own in the text."""
+    subject, text = mail.subject or "", _new_text(mail)
+    asks = _asks(subject + "\n" + text)
+    if _AWAY_SUBJECT.match(subject) and not asks:
+        return FilterVerdict("autoreply", f"onderwerp van een afwezigheidsmelding ({subject[:60]})")
+    if _ACK_RE.search(subject) and not asks:
+        return FilterVerdict("autoreply", f"ontvangstbevestiging van een ticketsysteem ({subject[:60]})")
+    if _ACK_RE.search(text[:1500]) and not _asks(text) and len(text) <= 2500:
+        return FilterVerdict("autoreply", "tekst van een ontvangstbevestiging zonder vraag")
+    return None
+
+
+def _new_text(mail: ParsedMail) -> str:
+    return split_reply(mail.text).new_text
+
+
+def _asks(text: str) -> bool:
+    """Whether the text has a question mark outside the standard "heeft u nog vragen?" lines."""
+    return "?" in _BOILERPLATE_QUESTION.sub("", text)
 
 
 _STRONG_CUES = [
@@ -181,7 +226,7 @@ def auto_body(mail: ParsedMail, ctx: FilterContext) -> FilterVerdict | None:
 
 Filter = Callable[[ParsedMail, FilterContext], FilterVerdict | None]
 # Order matters: the most certain signals first, content heuristics last.
-FILTERS: list[Filter] = [own_mail, bounce, auto_headers, auto_subject, bulk, auto_body]
+FILTERS: list[Filter] = [own_mail, bounce, auto_headers, auto_subject, bulk, acknowledgement, auto_body]
 
 
 def classify_mail(
@@ -201,31 +246,3 @@ def classify_mail(
         if verdict is not None:
             return MailKind(verdict.kind, verdict.reason, check.__name__)
     return MailKind("question", "vraag van een persoon", "default")
-
-
-@dataclass
-class FloodGuard:
-    """Sliding-window limit per sender; the caller decides what to do with mail that is not allowed."""
-
-    max_per_window: int
-    window_seconds: float
-    _seen: dict[str, deque[datetime]] = field(default_factory=dict, repr=False)
-
-    def seed(self, sender: str, times: Iterable[datetime]) -> None:
-        """Load earlier arrivals (e.g. counted from the database) for a sender."""
-        self._seen.setdefault(sender.lower(), deque()).extend(sorted(times))
-
-    def count(self, sender: str, when: datetime) -> int:
-        """Mails recorded for this sender within the window ending at `when`."""
-        times = self._seen.get(sender.lower())
-        if not times:
-            return 0
-        while times and (when - times[0]).total_seconds() >= self.window_seconds:
-            times.popleft()
-        return sum(1 for t in times if t <= when)
-
-    def allow(self, sender: str, when: datetime) -> bool:
-        """Record one mail from `sender` at `when`; False when the sender is over the limit in the window."""
-        allowed = self.count(sender, when) < self.max_per_window
-        self._seen.setdefault(sender.lower(), deque()).append(when)
-        return allowed

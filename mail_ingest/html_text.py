@@ -1,8 +1,10 @@
-"""HTML mail → readable plain text, and HTML → safe HTML for display (nh3)."""
+"""HTML mail → readable plain text, and HTML → safe HTML for display (nh3); both after `bound_html`, which keeps
+their cost linear in the size of the mail (nh3 and the quoting below are quadratic in nesting depth)."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from html.parser import HTMLParser
 
 import nh3
@@ -10,6 +12,62 @@ import nh3
 _SKIP = {"script", "style", "head", "title", "template", "noscript", "xml"}
 _PARA = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre", "hr", "dl"}
 _LINE = {"div", "tr", "li", "dt", "dd", "section", "article", "header", "footer", "address", "center"}
+MAX_QUOTE_LEVELS = 10  # "> > >" levels in the text; deeper blockquotes are shown at this level
+MAX_OPEN_LINKS = 10  # links inside links are rendered as plain text beyond this
+
+# A comment, or a start/end tag; an unterminated one runs to the end (as in a browser), so scanning is linear.
+_TOKEN = re.compile(r"<!--.*?(?:-->|\Z)|<(/?)([a-zA-Z][^\s/>]*)[^>]*(?:>|\Z)", re.S)
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+         "wbr", "basefont", "bgsound", "frame", "keygen"}
+# Elements whose end tag is optional: a new one closes the open one (the depth count follows the browser's tree).
+_IMPLIED = {"p": "p", "li": "li", "dt": "dt", "dd": "dt", "tr": "tr", "td": "td", "th": "td", "option": "option",
+            "tbody": "tbody", "thead": "tbody", "tfoot": "tbody"}
+
+
+def bound_html(html: str, max_depth: int, max_chars: int) -> tuple[str, list[str]]:
+    """Cut HTML to `max_chars` and drop the tags nested deeper than `max_depth` (their text stays), in one linear
+    pass; returns the HTML and notes (Dutch) on what was cut."""
+    notes: list[str] = []
+    if len(html) > max_chars:
+        html = html[:max_chars]
+        if html.rfind("<") > html.rfind(">"):
+            html = html[: html.rfind("<")]
+        notes.append(f"HTML-deel ingekort tot {max_chars / 1_000_000:.1f} miljoen tekens")
+    stack: list[str] = []
+    open_count: Counter[str] = Counter()
+    pieces: list[str] = []
+    kept_from = dropped = 0
+    for match in _TOKEN.finditer(html):
+        closing, name = match.group(1), (match.group(2) or "").lower()
+        if not name or name in _VOID or (not closing and match.group(0).endswith("/>")):
+            continue
+        group = _IMPLIED.get(name, name)
+        if closing or name in _IMPLIED:
+            if open_count[group]:
+                while stack:  # amortised linear: every name is pushed once
+                    top = stack.pop()
+                    open_count[top] -= 1
+                    if top == group:
+                        break
+            elif closing:  # a stray end tag, or the end of a tag dropped below
+                pieces.append(html[kept_from:match.start()])
+                kept_from = match.end()
+                continue
+        if closing:
+            continue
+        if len(stack) >= max_depth:
+            pieces.append(html[kept_from:match.start()])
+            kept_from = match.end()
+            dropped += 1
+            continue
+        stack.append(group)
+        open_count[group] += 1
+    if dropped:
+        notes.append(f"HTML dieper genest dan {max_depth} niveaus: {dropped} diepere tags weggelaten, tekst behouden")
+    if not pieces:
+        return html, notes
+    pieces.append(html[kept_from:])
+    return "".join(pieces), notes
 
 
 class _TextBuilder(HTMLParser):
@@ -21,7 +79,8 @@ class _TextBuilder(HTMLParser):
         self.skip = 0
         self.pre = 0
         self.lists: list[int | None] = []  # None = bullets, int = next number
-        self.links: list[tuple[str, int]] = []  # (href, buffer length at start)
+        self.links: list[tuple[str, list[str], int]] = []  # (href, buffer, its length in pieces at the start)
+        self.flat = 0  # blockquotes deeper than MAX_QUOTE_LEVELS, open now
 
     @property
     def buf(self) -> list[str]:
@@ -34,7 +93,10 @@ class _TextBuilder(HTMLParser):
             self.buf.append("\n")
         elif tag == "blockquote":
             self.buf.append("\n")
-            self.stack.append([])
+            if len(self.stack) > MAX_QUOTE_LEVELS:
+                self.flat += 1
+            else:
+                self.stack.append([])
         elif tag in ("ul", "ol"):
             self.lists.append(1 if tag == "ol" else None)
             self.buf.append("\n")
@@ -48,8 +110,8 @@ class _TextBuilder(HTMLParser):
                 self.buf.append("- ")
         elif tag in ("td", "th"):
             self.buf.append(" ")
-        elif tag == "a":
-            self.links.append((dict(attrs).get("href") or "", len("".join(self.buf))))
+        elif tag == "a" and len(self.links) < MAX_OPEN_LINKS:
+            self.links.append((dict(attrs).get("href") or "", self.buf, len(self.buf)))
         elif tag == "pre":
             self.pre += 1
             self.buf.append("\n\n")
@@ -61,6 +123,9 @@ class _TextBuilder(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:
             self.skip = max(0, self.skip - 1)
+        elif tag == "blockquote" and self.flat:
+            self.flat -= 1
+            self.buf.append("\n")
         elif tag == "blockquote" and len(self.stack) > 1:
             inner = _tidy("".join(self.stack.pop()))
             quoted = "\n".join(("> " + line) if line else ">" for line in inner.split("\n"))
@@ -70,8 +135,8 @@ class _TextBuilder(HTMLParser):
                 self.lists.pop()
             self.buf.append("\n")
         elif tag == "a" and self.links:
-            href, start = self.links.pop()
-            text = "".join(self.buf)[start:].strip()
+            href, buf, start = self.links.pop()
+            text = "".join(buf[start:]).strip() if buf is self.buf else ""
             if href.startswith(("http://", "https://")) and href.rstrip("/") != text.rstrip("/") and text:
                 self.buf.append(f" ({href})")
             elif href.startswith("mailto:") and text and href[7:].split("?")[0] not in text:
@@ -120,17 +185,31 @@ _SAFE_SCHEMES = {"http", "https", "mailto", "tel", "cid"}
 
 
 def _keep_attribute(tag: str, attr: str, value: str) -> str | None:
-    """Drop remote images (tracking pixels); keep cid: references to attachments."""
-    if tag == "img" and attr == "src" and not value.lower().startswith(("cid:", "data:image/")):
+    """Drop remote images (tracking pixels); keep cid: references to attachments. data: URLs only as inline
+    raster images (the scheme list allows data for those; a data: link would open a page of the sender's)."""
+    lowered = re.sub(r"[\x00-\x20]+", "", value).lower()  # URL parsers skip these: "da\tta:" is "data:"
+    if tag == "img" and attr == "src":
+        if lowered.startswith("cid:") or (lowered.startswith("data:image/") and "svg" not in lowered[:30]):
+            return value
+        return None
+    if lowered.startswith("data:"):
         return None
     return value
 
 
-def sanitize_html(html: str) -> str:
-    """Return HTML safe to show to agents: no scripts, styles, event handlers or remote images."""
-    return nh3.clean(
+class SafeHtml(str):
+    """HTML that `sanitize_html` produced: a store may keep it as it is (anything else it must sanitise first)."""
+
+    __slots__ = ()
+
+
+def sanitize_html(html: str) -> SafeHtml:
+    """Return HTML safe to show to agents: no scripts, styles, event handlers or remote images. Bound its
+    nesting first (`bound_html`) for input from outside: nh3 is quadratic in depth."""
+    return SafeHtml(nh3.clean(
         html,
+        clean_content_tags=_SKIP,
         url_schemes=_SAFE_SCHEMES | {"data"},
         link_rel="noopener noreferrer nofollow",
         attribute_filter=_keep_attribute,
-    )
+    ))

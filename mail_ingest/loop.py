@@ -7,6 +7,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from imapclient.exceptions import LoginError
+
 from mail_ingest.fetch import CONNECTION_ERRORS, FetchedMail, MailboxClient, MailboxConfig
 
 __all__ = ["DrainResult", "MailboxState", "drain", "run_forever"]
@@ -40,7 +42,6 @@ def drain(
     set_state: Callable[[MailboxState], None],
     *,
     batch_size: int = 500,
-    on_uidvalidity_change: Callable[[MailboxState | None, int], None] | None = None,
     stop: threading.Event | None = None,
     handle_batch: Callable[[list[FetchedMail]], object] | None = None,
 ) -> DrainResult:
@@ -65,8 +66,6 @@ def drain(
                 uidvalidity,
             )
             result.uidvalidity_changed = True
-            if on_uidvalidity_change is not None:
-                on_uidvalidity_change(state, uidvalidity)
         state = MailboxState(uidvalidity, 0)
         set_state(state)
     blocked = False  # once a message failed, last_uid stays below it
@@ -136,23 +135,28 @@ def run_forever(
     backoff_initial: float = 1.0,
     backoff_max: float = 300.0,
     client_factory: Callable[[MailboxConfig], MailboxClient] = MailboxClient,
-    on_uidvalidity_change: Callable[[MailboxState | None, int], None] | None = None,
     poll_interval: float = 30.0,
     batch_size: int = 500,
     handle_batch: Callable[[list[FetchedMail]], object] | None = None,
+    on_error: Callable[[str | None], None] | None = None,
 ) -> None:
     """Drain, wait for new mail (IDLE, or NOOP every `poll_interval` s), repeat; reconnect with exponential
-    backoff on connection loss. Returns within about a second after `stop` is set."""
+    backoff on connection loss. Returns within about a second after `stop` is set. `on_error` hears about each
+    mailbox error (a Dutch description) and, with None, about the first good drain after one."""
     stop = stop or threading.Event()
     backoff = backoff_initial
+    failing = True  # until the first good drain: clears an error a previous run left behind
     while not stop.is_set():
         client = client_factory(config)
         try:
             client.connect()
             while not stop.is_set():
-                result = drain(client, get_state, handle, set_state, batch_size=batch_size,
-                               on_uidvalidity_change=on_uidvalidity_change, stop=stop, handle_batch=handle_batch)
+                result = drain(client, get_state, handle, set_state, batch_size=batch_size, stop=stop,
+                               handle_batch=handle_batch)
                 backoff = backoff_initial  # a full drain worked: the connection is healthy again
+                if failing and on_error is not None:
+                    on_error(None)
+                failing = False
                 if result.fetched:
                     log.info(
                         "IMAP: %s opgehaald, %s verwerkt, %s mislukt",
@@ -166,6 +170,7 @@ def run_forever(
                 # which also catches mail whose notification got lost.
                 client.wait_for_new(idle_timeout, poll_interval=poll_interval, stop=stop)
         except CONNECTION_ERRORS as exc:
+            failing = _report(on_error, describe_mailbox_error(exc, config))
             log.warning(
                 "IMAP-verbinding met %s:%s verbroken (%s); opnieuw over %.0f s",
                 config.host,
@@ -173,7 +178,8 @@ def run_forever(
                 exc,
                 backoff,
             )
-        except Exception:  # noqa: BLE001 - login or server errors: keep the worker alive, retry later
+        except Exception as exc:  # noqa: BLE001 - login or server errors: keep the worker alive, retry later
+            failing = _report(on_error, describe_mailbox_error(exc, config))
             log.exception("IMAP-fout bij %s:%s; opnieuw over %.0f s", config.host, config.port, backoff)
         finally:
             client.close()
@@ -181,3 +187,25 @@ def run_forever(
             break
         backoff = min(backoff_max, backoff * 2)
 
+
+
+def _report(on_error: Callable[[str | None], None] | None, description: str) -> bool:
+    if on_error is not None:
+        try:
+            on_error(description)
+        except Exception:  # noqa: BLE001 - recording the error (database down) must not end the worker
+            log.exception("IMAP-fout kon niet worden vastgelegd")
+    return True
+
+
+def describe_mailbox_error(exc: BaseException, config: MailboxConfig) -> str:
+    """A mailbox error in Dutch for the admin page and `mail status`: connection, login or folder."""
+    where = f"{config.host}:{config.port}"
+    text = f"{exc.__class__.__name__}: {exc}"[:300]
+    if isinstance(exc, LoginError):
+        return f"inloggen bij {where} als {config.user} mislukt ({text})"
+    if isinstance(exc, CONNECTION_ERRORS):
+        return f"verbinding met {where} mislukt ({text})"
+    if "select" in str(exc).lower() or "folder" in str(exc).lower() or "mailbox" in str(exc).lower():
+        return f"map {config.folder!r} op {where} niet te openen ({text})"
+    return f"IMAP-fout bij {where} ({text})"

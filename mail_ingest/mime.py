@@ -31,8 +31,17 @@ class ParseLimits:
 
     max_raw_bytes: int = 50 * 1024 * 1024
     max_attachment_bytes: int = 25 * 1024 * 1024
-    max_depth: int = 20
-    max_parts: int = 200
+    max_depth: int = 20  # MIME nesting
+    max_parts: int = 200  # MIME parts looked at
+    max_forwarded: int = 5  # forwarded mails inside forwarded mails read for the question text
+    max_headers: int = 1000  # header fields read; the rest stays in the raw bytes
+    max_header_chars: int = 32_000  # one header value (To with hundreds of names fits); longer is cut
+    max_parsed_header_chars: int = 8_000  # what the stdlib's structured parser sees of one value (Content-Type …)
+    max_encoded_words: int = 200  # RFC 2047 words decoded per header (stdlib decoding is quadratic in them)
+    max_references: int = 100  # ids kept from References: the first (thread root) and the newest (RFC 5322)
+    max_text_chars: int = 1_000_000  # body text kept (about 300 pages); longer is cut with a note
+    max_html_chars: int = 2_000_000  # HTML body sanitised; longer is cut with a note
+    max_html_depth: int = 100  # element nesting kept in HTML; deeper tags are dropped, their text kept
 
 
 @dataclass
@@ -45,7 +54,9 @@ class WalkResult:
     attachments: list[ParsedAttachment] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a limit cut off (Dutch, for the agent)
     parts: int = 0
+    capped: bool = False
 
 
 def _safe(func, default):  # type: ignore[no-untyped-def]
@@ -118,14 +129,30 @@ def _message_bytes(message: Message) -> bytes:
         return message.as_string(policy=compat32).encode("utf-8", "surrogateescape")
 
 
+def _deeper_than(message: Message, limit: int) -> bool:
+    """Whether a MIME tree nests more than `limit` levels; stops at the first branch that does."""
+    todo = [(message, 0)]
+    while todo:
+        part, depth = todo.pop()
+        if depth > limit:
+            return True
+        payload = _safe(part.get_payload, None)
+        if isinstance(payload, list):
+            todo.extend((child, depth + 1) for child in payload if isinstance(child, Message))
+    return False
+
+
 def walk(part: Message, limits: ParseLimits, result: WalkResult, depth: int = 0) -> None:
     """Collect body text, HTML, nested messages and attachments of one MIME (sub)tree."""
     if result.parts >= limits.max_parts:
-        if f"meer dan {limits.max_parts} MIME-delen; de rest is overgeslagen" not in result.defects:
-            result.defects.append(f"meer dan {limits.max_parts} MIME-delen; de rest is overgeslagen")
+        if not result.capped:
+            result.capped = True
+            result.notes.append(f"meer dan {limits.max_parts} MIME-delen; de rest is overgeslagen")
         return
     if depth > limits.max_depth:
-        result.defects.append(f"MIME dieper dan {limits.max_depth} niveaus; overgeslagen")
+        if not result.capped:
+            result.capped = True
+            result.notes.append(f"MIME dieper dan {limits.max_depth} niveaus; het diepere deel is overgeslagen")
         return
     result.parts += 1
     result.defects.extend(type(d).__name__ for d in getattr(part, "defects", []))
@@ -134,6 +161,12 @@ def walk(part: Message, limits: ParseLimits, result: WalkResult, depth: int = 0)
     if ctype == "message/rfc822" and isinstance(payload, list) and payload:
         inner = payload[0]
         result.nested.append(inner)
+        if limits.max_attachment_bytes <= 0:
+            return  # only the text is wanted (a forwarded mail inside a forwarded mail): skip serialising it
+        if _deeper_than(inner, limits.max_depth):
+            # Serialising copies each level into the one above it: quadratic in depth. The raw mail has it all.
+            result.notes.append("doorgestuurd bericht te diep genest om als bijlage te bewaren; staat in het origineel")
+            return
         subject = decode_header_value(str(_safe(lambda: inner.get("subject", ""), "") or ""))
         _add_attachment(
             part, limits, result, _message_bytes(inner), (subject or "doorgestuurd-bericht") + ".eml"

@@ -5,16 +5,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import Message
 from email.policy import default as default_policy
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 
+from mail_ingest.addresses import parse_addresses
 from mail_ingest.charset import decode_header_value
-from mail_ingest.html_text import html_to_text, sanitize_html
+from mail_ingest.html_text import bound_html, html_to_text, sanitize_html
 from mail_ingest.ids import normalize_message_id, parse_id_list
 from mail_ingest.mime import ParsedAttachment, ParseLimits, WalkResult, _safe, param, walk
 
@@ -46,6 +48,7 @@ FILTER_HEADERS = (
     "feedback-id",
     "x-ms-exchange-generated-message-source",
     "delivered-to",
+    "authentication-results",
 )
 
 # A mail must carry at least one of these; otherwise it is not a mail but some other file.
@@ -68,11 +71,15 @@ _MAIL_HEADERS = {
 }
 
 
+_REFERENCE = re.compile(r"<[^<>]*>")
+_COMMENT_CHARS = re.compile(r"[()]")
+
+
 class _ParsedOnce(HeaderRegistry):
     """policy.default's header registry, parsing each distinct short header value once per process.
 
     A mail's parts look up Content-Type and its parameters many times and policy.default parses the header
-    again on every lookup (about 80% of parse time); most values recur across mails. Header objects are
+    again on every lookup (most of the parse time, bench/ingest.py); most values recur across mails. Header objects are
     immutable, so sharing them is safe. Long values (hostile mail) are parsed as usual and not kept."""
 
     CACHE_UP_TO = 512  # characters
@@ -82,9 +89,13 @@ class _ParsedOnce(HeaderRegistry):
         self._cached = functools.lru_cache(maxsize=2048)(super().__call__)
 
     def __call__(self, name: str, value: str) -> BaseHeader:
-        if len(value) > self.CACHE_UP_TO:
-            return super().__call__(name, value)
-        return self._cached(name, value)
+        try:
+            if len(value) > self.CACHE_UP_TO:
+                # The structured-header parser is superlinear on hostile values (comments, encoded words): cut them.
+                return super().__call__(name, value[: ParseLimits.max_parsed_header_chars])
+            return self._cached(name, value)
+        except RecursionError:  # thousands of nested comments "((((": read the value without them
+            return super().__call__(name, _COMMENT_CHARS.sub("", value[: ParseLimits.max_parsed_header_chars]))
 
 
 POLICY = default_policy.clone(header_factory=_ParsedOnce())
@@ -120,8 +131,10 @@ class ParsedMail:
     is_multipart_report: bool = False
     report_type: str | None = None
     defects: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a limit cut off, in Dutch, for the agent
     dropped_attachments: list[str] = field(default_factory=list)
     raw_size: int = 0
+    suspect: list[str] = field(default_factory=list)  # why the sender address cannot be trusted as sent
 
 
 def _fold(text: str) -> str:
@@ -129,26 +142,52 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def _raw_headers(msg: Message) -> dict[str, list[str]]:
-    """Header values as raw strings (non-ASCII bytes as surrogates), keyed by lowercase name."""
+def _raw_headers(msg: Message, limits: ParseLimits, notes: list[str]) -> dict[str, list[str]]:
+    """Header values as raw strings (non-ASCII bytes as surrogates), keyed by lowercase name; at most
+    `max_headers` of them, each cut to `max_header_chars` and `max_encoded_words` (References: its ids thinned)."""
     found: dict[str, list[str]] = {}
-    for name, value in _safe(msg.raw_items, []):
-        found.setdefault(str(name).strip().lower(), []).append(str(value))
+    items = list(_safe(msg.raw_items, []))
+    if len(items) > limits.max_headers:
+        notes.append(f"{len(items)} headerregels; alleen de eerste {limits.max_headers} gelezen")
+    for name, value in items[: limits.max_headers]:
+        key = str(name).strip().lower()
+        value = _thin_references(str(value), limits, notes) if key == "references" else str(value)
+        found.setdefault(key, []).append(_cut_header(key, value, limits, notes))
     return found
 
 
-def _addresses(values: list[str]) -> list[tuple[str, str]]:
-    """Parse address headers into (decoded name, lowercased email) pairs; skips entries without '@'."""
-    pairs: list[tuple[str, str]] = []
-    try:
-        parsed = getaddresses(values)
-    except Exception:  # noqa: BLE001 - stdlib address parser on garbage
-        parsed = []
-    for name, addr in parsed:
-        email = decode_header_value(addr).strip().strip("<>").lower()
-        if "@" in email and " " not in email:
-            pairs.append((_fold(decode_header_value(name)).strip('"').strip(), email))
-    return pairs
+def _cut_header(name: str, value: str, limits: ParseLimits, notes: list[str]) -> str:
+    """A header value within bounds: decoding many encoded words is quadratic in the stdlib, so cut it first."""
+    cut = len(value) if len(value) <= limits.max_header_chars else limits.max_header_chars
+    words, at = 0, value.find("=?", 0, cut)
+    while at != -1:
+        words += 1
+        if words > limits.max_encoded_words:
+            cut = at
+            break
+        at = value.find("=?", at + 2, cut)
+    if cut == len(value):
+        return value
+    why = f"meer dan {limits.max_encoded_words} gecodeerde woorden" if words > limits.max_encoded_words else ""
+    notes.append(f"header {name!r} ingekort: {why or f'{len(value)} tekens'}; de rest staat in het origineel")
+    return value[:cut]
+
+
+def _thin_references(value: str, limits: ParseLimits, notes: list[str]) -> str:
+    """The first id (the thread's root) and the newest ones, as RFC 5322 §3.6.4 suggests trimming."""
+    ids = _REFERENCE.findall(value)
+    if len(ids) <= limits.max_references:
+        return value
+    notes.append(f"References-header met {len(ids)} ids; de eerste en de laatste {limits.max_references - 1} bewaard")
+    return " ".join(ids[:1] + ids[len(ids) - limits.max_references + 1:])
+
+
+def _addresses(values: list[str], suspect: list[str] | None = None) -> list[tuple[str, str]]:
+    """Parse address headers as sent (see mail_ingest.addresses); forged-looking entries go to `suspect`."""
+    found = parse_addresses(values)
+    if suspect is not None:
+        suspect.extend(found.suspect)
+    return found.pairs
 
 
 def _parse_date(value: str | None, defects: list[str]) -> datetime | None:
@@ -181,11 +220,12 @@ def parse_message(raw: bytes, *, limits: ParseLimits | None = None) -> ParsedMai
         raise MailParseError("too_deep", "Mail is te diep genest om te lezen") from exc
     except Exception as exc:  # noqa: BLE001 - the feed parser is lenient; this is a last resort
         raise MailParseError("unreadable", f"Mail kon niet gelezen worden: {exc}") from exc
-    headers = _raw_headers(msg)
+    notes: list[str] = []
+    headers = _raw_headers(msg, limits, notes)
     if not _MAIL_HEADERS & headers.keys():
         raise MailParseError("no_headers", "Geen e-mailheaders gevonden: dit lijkt geen e-mailbericht")
     try:
-        return _build(msg, raw, headers, limits)
+        return _build(msg, raw, headers, limits, notes)
     except MailParseError:
         raise
     except RecursionError as exc:
@@ -201,7 +241,8 @@ def _first(headers: dict[str, list[str]], name: str) -> str | None:
     return _fold(decode_header_value(values[0])) if values else None
 
 
-def _build(msg: Message, raw: bytes, headers: dict[str, list[str]], limits: ParseLimits) -> ParsedMail:
+def _build(msg: Message, raw: bytes, headers: dict[str, list[str]], limits: ParseLimits,
+           notes: list[str]) -> ParsedMail:
     """Assemble the ParsedMail from the parsed tree."""
     defects: list[str] = []
     message_id = normalize_message_id(_first(headers, "message-id"))
@@ -210,14 +251,15 @@ def _build(msg: Message, raw: bytes, headers: dict[str, list[str]], limits: Pars
         # Stable across re-imports of the same bytes, so dedupe still works without a Message-ID.
         message_id = f"{hashlib.sha256(raw).hexdigest()}@{GENERATED_ID_DOMAIN}"
         defects.append("geen Message-ID; afgeleid van de inhoud")
-    senders = _addresses(headers.get("from", [])) or _addresses(headers.get("sender", []))
+    suspect: list[str] = []
+    senders = _addresses(headers.get("from", []), suspect) or _addresses(headers.get("sender", []), suspect)
     from_name, from_email = senders[0] if senders else ("", "")
     reply_to = _addresses(headers.get("reply-to", []))
     in_reply_to = parse_id_list(_first(headers, "in-reply-to"))
     result = WalkResult()
     walk(msg, limits, result)
     ctype = _safe(msg.get_content_type, "text/plain")
-    text, html = _bodies(result)
+    text, html = _bodies(result, limits, notes)
     return ParsedMail(
         message_id=message_id,
         message_id_generated=generated,
@@ -236,30 +278,40 @@ def _build(msg: Message, raw: bytes, headers: dict[str, list[str]], limits: Pars
         attachments=result.attachments,
         is_multipart_report=ctype == "multipart/report",
         report_type=(param(msg, "report-type") or None) if ctype == "multipart/report" else None,
-        defects=defects + result.defects,
+        defects=defects + result.defects + notes + result.notes,  # every irregularity; notes: those for the agent
+        notes=notes + result.notes,
         dropped_attachments=result.dropped,
         raw_size=len(raw),
+        suspect=suspect,
     )
 
 
-def _bodies(result: WalkResult) -> tuple[str, str | None]:
-    """Pick the best plain text and the sanitised HTML from the walk result."""
-    html_source = "\n".join(result.html)
+def _bodies(result: WalkResult, limits: ParseLimits, notes: list[str], forwarded: int = 0) -> tuple[str, str | None]:
+    """Pick the best plain text and the sanitised HTML from the walk result, each within its limits."""
+    html_source, cut = bound_html("\n".join(result.html), limits.max_html_depth, limits.max_html_chars)
+    notes.extend(cut)
     html = sanitize_html(html_source) if html_source.strip() else None
     text = "\n\n".join(part.strip("\n") for part in result.plain if part.strip()).strip()
-    if not text and html_source.strip():
-        text = html_to_text(html_source)
+    if not text and html:
+        # From nh3's well-formed output: html.parser is quadratic on unterminated quotes and comments.
+        text = html_to_text(html)
     if not text and result.nested:
-        text = _forwarded_text(result.nested[0])
+        if forwarded < limits.max_forwarded:
+            text = _forwarded_text(result.nested[0], limits, notes, forwarded + 1)
+        else:
+            notes.append(f"meer dan {limits.max_forwarded} doorgestuurde mails in elkaar; de diepere niet gelezen")
+    if len(text) > limits.max_text_chars:
+        notes.append(f"tekst ingekort: {len(text)} tekens, de eerste {limits.max_text_chars} bewaard")
+        text = text[: limits.max_text_chars]
     return text, html
 
 
-def _forwarded_text(inner: Message) -> str:
+def _forwarded_text(inner: Message, limits: ParseLimits, notes: list[str], forwarded: int) -> str:
     """Render an attached message/rfc822 as a forwarded block, so its content can become the question."""
     sub = WalkResult()
-    walk(inner, ParseLimits(max_attachment_bytes=0), sub)
-    body, _ = _bodies(sub)
-    heads = _raw_headers(inner)
+    walk(inner, replace(limits, max_attachment_bytes=0), sub)
+    body, _ = _bodies(sub, limits, notes, forwarded)
+    heads = _raw_headers(inner, limits, notes)
     lines = ["---------- Doorgestuurd bericht ----------"]
     for label, name in (("Van", "from"), ("Datum", "date"), ("Onderwerp", "subject"), ("Aan", "to")):
         value = _first(heads, name)

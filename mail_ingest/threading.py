@@ -1,16 +1,14 @@
-"""Threading keys: ticket numbers in subjects, reply-prefix stripping, parent Message-IDs, new Message-IDs."""
+"""Threading keys: ticket numbers in subjects, reply-prefix stripping and parent Message-IDs."""
 
 from __future__ import annotations
 
 import re
-import secrets
-import time
 
 from mail_ingest.ids import normalize_message_id
 from mail_ingest.parse import ParsedMail
 
 __all__ = [
-    "candidate_parent_ids", "is_reply_subject", "make_message_id", "strip_subject_prefixes",
+    "candidate_parent_ids", "is_reply_subject", "strip_subject_prefixes",
     "ticket_number_from_subject",
 ]
 
@@ -62,9 +60,3 @@ def candidate_parent_ids(parsed: ParsedMail) -> list[str]:
         if normalised and normalised != parsed.message_id and normalised not in ids:
             ids.append(normalised)
     return ids
-
-
-def make_message_id(domain: str) -> str:
-    """A new globally unique Message-ID in header form, "<time.random@domain>" (stored without brackets)."""
-    domain = domain.strip().strip("@<>").lower() or "ipo-helpdesk.invalid"
-    return f"<{int(time.time() * 1000)}.{secrets.token_hex(8)}@{domain}>"

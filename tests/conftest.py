@@ -178,7 +178,7 @@ def make_ticket(app: Flask) -> Callable[..., Ticket]:
         db.session.add(ticket)
         db.session.flush()
         db.session.add(TicketMessage(ticket=ticket, direction="in", from_email=email, subject=subject,
-                                     text=text, clean_text=text, message_id=f"<t{n}-{ticket.id}@school.example>"))
+                                     text=text, clean_text=text, message_id=f"t{n}-{ticket.id}@school.example"))
         db.session.commit()
         return ticket
 

@@ -373,9 +373,10 @@ class ReceivedMail:
 class SMTPTestServer:
     """aiosmtpd on 127.0.0.1 collecting messages; stop()/start() simulate an outage on the same port."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, **smtp_options: Any) -> None:
         self.host = "127.0.0.1"
         self.port = port
+        self.smtp_options = smtp_options  # e.g. enable_SMTPUTF8=True
         self.messages: list[ReceivedMail] = []
         self._lock = threading.Lock()
         self._controller = None
@@ -390,7 +391,7 @@ class SMTPTestServer:
         from aiosmtpd.controller import Controller
 
         if self._controller is None:
-            self._controller = Controller(self, hostname=self.host, port=self.port)
+            self._controller = Controller(self, hostname=self.host, port=self.port, **self.smtp_options)
             self._controller.start()
 
     def stop(self) -> None:

@@ -12,9 +12,9 @@ from wtforms.fields.choices import SelectChoice
 from ..auth.accounts import AccountError, deactivate, issue_reset_link, reset_second_factor, set_role
 from ..auth.roles import admin_required
 from ..extensions import db
+from ..forms import EmptyForm
 from ..models import ROLE_LABELS, User
-from .forms import ToggleForm
-from .views import bp
+from .blueprint import bp
 
 
 class RoleForm(FlaskForm):
@@ -29,7 +29,7 @@ def _account(user_id: int) -> User:
 @admin_required
 def account(user_id: int) -> str:
     user = _account(user_id)
-    return render_template("admin/user.html", account=user, role_form=RoleForm(role=user.role), confirm=ToggleForm())
+    return render_template("admin/user.html", account=user, role_form=RoleForm(role=user.role), confirm=EmptyForm())
 
 
 def _act(user_id: int, form: FlaskForm, change, done: str) -> Response:  # noqa: ANN001 - a small callable
@@ -57,14 +57,14 @@ def account_role(user_id: int) -> Response:
 @bp.route("/users/<int:user_id>/reset-2fa", methods=["POST"])
 @admin_required
 def account_reset_2fa(user_id: int) -> Response:
-    return _act(user_id, ToggleForm(), lambda u: reset_second_factor(u, actor=current_user),
+    return _act(user_id, EmptyForm(), lambda u: reset_second_factor(u, actor=current_user),
                 "De tweestapsverificatie van {email} is uitgezet; die gebruiker kan een nieuwe instellen.")
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 @admin_required
 def account_deactivate(user_id: int) -> Response:
-    return _act(user_id, ToggleForm(), lambda u: deactivate(u, actor=current_user),
+    return _act(user_id, EmptyForm(), lambda u: deactivate(u, actor=current_user),
                 "Account {email} is gedeactiveerd; alle sessies zijn beëindigd.")
 
 
@@ -72,7 +72,7 @@ def account_deactivate(user_id: int) -> Response:
 @admin_required
 def account_reset_link(user_id: int) -> Response | str:
     user = _account(user_id)
-    if not ToggleForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     link = issue_reset_link(user, actor=current_user)
     db.session.commit()
@@ -81,4 +81,4 @@ def account_reset_link(user_id: int) -> Response | str:
         return redirect(url_for("admin.account", user_id=user_id))
     # no SMTP: shown once, in this response only (never in a flash message, which would sit in the cookie)
     return render_template("admin/user.html", account=user, role_form=RoleForm(role=user.role),
-                           confirm=ToggleForm(), reset_link=link)
+                           confirm=EmptyForm(), reset_link=link)

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import record_event
 from ..web import parse_id
 from .audit_log import ACTION_LABELS, PAGE_SIZE, AuditFilter, audit_csv, audit_page, known_actions
-from .views import bp
+from .blueprint import bp
 
 
 @bp.route("/audit")

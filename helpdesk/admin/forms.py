@@ -15,7 +15,3 @@ class UserForm(FlaskForm):
     role = SelectField("Rol", choices=[SelectChoice(key, label) for key, label in ROLE_LABELS.items()])
     password = PasswordField("Wachtwoord (minstens 12 tekens)", validators=[
         DataRequired("Vul een wachtwoord in."), Length(min=12, max=200, message="Minstens 12 tekens.")])
-
-
-class ToggleForm(FlaskForm):
-    pass

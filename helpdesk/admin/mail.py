@@ -5,16 +5,30 @@ from __future__ import annotations
 from flask import Response as FlaskResponse
 from flask import abort, flash, redirect, render_template, stream_with_context, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..auth.roles import admin_required
 from ..extensions import db
+from ..forms import EmptyForm
+from ..ingest.figures import mailbox_figures
+from ..ingest.held import HeldError, discard_held, held_tickets, release_held
 from ..ingest.operations import reprocess_quarantined
 from ..ingest.quarantine import raw_chunks, raw_size, raw_sizes
-from ..models import MailboxState, OutboxMail, QuarantinedMail, Ticket, TicketMessage, record_event
-from .forms import ToggleForm
-from .views import bp
+from ..models import MailboxState, QuarantinedMail, Ticket, record_event
+from .blueprint import bp
+
+FIGURE_LABELS = {
+    "tickets": "Tickets (vragen)",
+    "messages": "Berichten",
+    "autoreplies": "Automatische antwoorden, onbestelbare mail en massamail",
+    "held": "Vastgehouden (te veel mail van één afzender)",
+    "quarantined": "In quarantaine",
+    "outbox_waiting": "Uitgaande mail die wacht",
+    "outbox_failed": "Uitgaande mail mislukt",
+    "outbox_bounced": "Uitgaande mail niet afgeleverd (onbestelbaar gemeld)",
+    "outbox_cancelled": "Uitgaande mail geannuleerd",
+}
 
 OUTCOME_TEXT = {
     "created": "verwerkt: nieuw ticket",
@@ -28,21 +42,35 @@ OUTCOME_TEXT = {
 @bp.route("/mail")
 @admin_required
 def mail() -> str:
-    count = lambda stmt: db.session.scalar(stmt) or 0  # noqa: E731
-    figures = {
-        "Tickets (vragen)": count(select(func.count(Ticket.id)).where(Ticket.kind == "question")),
-        "Berichten": count(select(func.count(TicketMessage.id))),
-        "Automatische antwoorden, onbestelbare mail en massamail": count(select(func.count(TicketMessage.id)).where(
-            TicketMessage.kind.in_(("autoreply", "bounce", "bulk")))),
-        "Vastgehouden (te veel mail van één afzender)": count(
-            select(func.count(Ticket.id)).where(Ticket.kind == "held")),
-        "In quarantaine": count(select(func.count(QuarantinedMail.id)).where(QuarantinedMail.status == "held")),
-        "Uitgaande mail die wacht": count(select(func.count(OutboxMail.id)).where(
-            OutboxMail.status.in_(("pending", "sending")))),
-        "Uitgaande mail mislukt": count(select(func.count(OutboxMail.id)).where(OutboxMail.status == "failed")),
-    }
+    counts = mailbox_figures()
+    figures = {label: getattr(counts, key) for key, label in FIGURE_LABELS.items()}
     mailboxes = db.session.scalars(select(MailboxState).order_by(MailboxState.mailbox)).all()
-    return render_template("admin/mail.html", figures=figures, mailboxes=mailboxes)
+    return render_template("admin/mail.html", figures=figures, mailboxes=mailboxes, held=held_tickets(),
+                           form=EmptyForm())
+
+
+HELD_ACTIONS = {"vrijgeven": (release_held, "staat nu in de wachtrij van de medewerkers"),
+                "weggooien": (discard_held, "is weggegooid (de mail blijft bewaard, buiten elke wachtrij)")}
+
+
+@bp.route("/mail/vastgehouden/<int:ticket_id>/<action>", methods=["POST"])
+@admin_required
+def held_action(ticket_id: int, action: str) -> Response:
+    if action not in HELD_ACTIONS:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    ticket = db.session.get(Ticket, ticket_id) or abort(404)
+    operation, done = HELD_ACTIONS[action]
+    try:
+        operation(ticket, current_user)
+    except HeldError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for("admin.mail"))
+    db.session.commit()
+    flash(f"{ticket.number} {done}.", "success")
+    return redirect(url_for("admin.mail"))
 
 
 @bp.route("/quarantine")
@@ -50,7 +78,7 @@ def mail() -> str:
 def quarantine() -> str:
     items = db.session.scalars(select(QuarantinedMail).where(QuarantinedMail.status == "held")
                                .order_by(QuarantinedMail.received_at.desc()).limit(200)).all()
-    return render_template("admin/quarantine.html", items=items, form=ToggleForm(),
+    return render_template("admin/quarantine.html", items=items, form=EmptyForm(),
                            sizes=raw_sizes(item.id for item in items))
 
 
@@ -68,7 +96,7 @@ def quarantine_raw(item_id: int) -> FlaskResponse:
 @bp.route("/quarantine/<int:item_id>/reprocess", methods=["POST"])
 @admin_required
 def quarantine_reprocess(item_id: int) -> Response:
-    if not ToggleForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     item = db.session.get(QuarantinedMail, item_id) or abort(404)
     outcome = reprocess_quarantined(item)
@@ -82,7 +110,7 @@ def quarantine_reprocess(item_id: int) -> Response:
 @bp.route("/quarantine/reprocess", methods=["POST"])
 @admin_required
 def quarantine_reprocess_all() -> Response:
-    if not ToggleForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     items = db.session.scalars(select(QuarantinedMail).where(QuarantinedMail.status == "held")).all()
     still = sum(reprocess_quarantined(item).status == "quarantined" for item in items)

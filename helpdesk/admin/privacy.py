@@ -17,7 +17,7 @@ from ..auth.roles import admin_required
 from ..extensions import db
 from ..privacy.erase import erase_person
 from ..privacy.operations import collect_person, write_export
-from .views import bp
+from .blueprint import bp
 
 
 class ExportForm(FlaskForm):

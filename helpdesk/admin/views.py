@@ -1,19 +1,19 @@
-"""Administration: staff accounts (and later mailbox status and quarantine)."""
+"""Administration views: the start page and staff accounts (mailbox status and quarantine are in mail.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..auth.roles import admin_required
 from ..extensions import db
+from ..forms import EmptyForm
 from ..models import User
-from ..users import UserError, create_user, set_user_active
-from .forms import ToggleForm, UserForm
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+from .blueprint import bp
+from .forms import UserForm
+from .operations import UserError, create_user, set_user_active
 
 
 @bp.route("/")
@@ -39,13 +39,13 @@ def users() -> Response | tuple[str, int] | str:
             return redirect(url_for("admin.users"))
     accounts = db.session.scalars(select(User).order_by(User.email)).all()
     status = 400 if form.errors else 200
-    return render_template("admin/users.html", form=form, accounts=accounts, toggle=ToggleForm()), status
+    return render_template("admin/users.html", form=form, accounts=accounts, toggle=EmptyForm()), status
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @admin_required
 def toggle_user(user_id: int) -> Response:
-    form = ToggleForm()
+    form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
     user = db.session.get(User, user_id) or abort(404)
@@ -56,9 +56,3 @@ def toggle_user(user_id: int) -> Response:
     db.session.commit()
     flash(f"Account {user.email} is {'geactiveerd' if user.active else 'gedeactiveerd'}.", "success")
     return redirect(url_for("admin.users"))
-
-
-from . import accounts as _accounts  # noqa: E402,F401  - one account: role, second factor, reset link
-from . import audit as _audit  # noqa: E402,F401  - the audit log: list and CSV export
-from . import mail as _mail  # noqa: E402,F401  - registers the mailbox routes on this blueprint
-from . import privacy as _privacy  # noqa: E402,F401  - access and erasure requests

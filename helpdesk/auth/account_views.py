@@ -10,9 +10,9 @@ from ..extensions import db
 from ..models import record_event
 from .account_forms import ChangePasswordForm, ConfirmForm, ResetPasswordForm
 from .accounts import AccountError, change_own_password, reset_password, user_for_reset_token
+from .blueprint import bp
 from .roles import public, staff_required
 from .sessions import end_session, revoke_sessions
-from .views import bp
 
 HELP = "Minstens 12 tekens; geen veelgebruikt wachtwoord en niet uw naam of e-mailadres. Tip: vier losse woorden."
 

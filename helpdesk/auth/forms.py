@@ -11,10 +11,6 @@ class LoginForm(FlaskForm):
     code = StringField("Code uit uw authenticator-app of een herstelcode", validators=[Optional(), Length(max=24)])
 
 
-class LogoutForm(FlaskForm):
-    pass
-
-
 class TotpForm(FlaskForm):
     code = StringField("Code uit uw authenticator-app", validators=[DataRequired("Vul de code van 6 cijfers in."),
                                                                       Length(min=6, max=8)])

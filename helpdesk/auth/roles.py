@@ -6,10 +6,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, url_for
 from flask_login import current_user
 
 from ..extensions import login_manager
+from ..models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,3 +43,8 @@ def public(view: F) -> F:
     """Mark a view as open to everyone (the route matrix test checks every other view has a role)."""
     view.public = True  # type: ignore[attr-defined]
     return view
+
+
+def home_for(user: User) -> str:
+    """The workspace a signed-in user starts in."""
+    return url_for("tickets.queue") if user.has_role("agent") else url_for("editor.index")

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..models import record_event
+from .blueprint import bp
 from .forms import TotpForm
 from .roles import staff_required
 from .second_factor import (
@@ -21,7 +22,6 @@ from .second_factor import (
     unused_recovery_codes,
     verify_second_factor,
 )
-from .views import bp
 
 
 @bp.route("/account/tweestaps", methods=["GET", "POST"])

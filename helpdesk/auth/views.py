@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from ..core.views import home_for
 from ..extensions import db
+from ..forms import EmptyForm
 from ..models import record_event
 from ..ratelimit import too_many
-from .forms import LoginForm, LogoutForm
+from .blueprint import bp
+from .forms import LoginForm
 from .operations import authenticate
-from .roles import public
+from .roles import home_for, public
 from .sessions import end_session, start_session
 from .throttle import count_attempt, forget_attempts, refused_text, slow_down
-
-bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -62,7 +61,7 @@ def login() -> Response | str | tuple[Response | str, int]:
 @bp.route("/logout", methods=["GET", "POST"])
 @public
 def logout() -> Response | str:
-    form = LogoutForm()
+    form = EmptyForm()
     if request.method == "POST" and form.validate_on_submit():
         end_session()
         logout_user()
@@ -70,7 +69,3 @@ def logout() -> Response | str:
         flash("U bent uitgelogd.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/logout.html", form=form)
-
-
-from . import account_views as _account_views  # noqa: E402,F401  - password, sessions, reset links
-from . import totp_views as _totp_views  # noqa: E402,F401  - registers the second-factor page on this blueprint

@@ -1,0 +1,6 @@
+"""Start page and health check."""
+
+from . import views
+from .blueprint import bp
+
+__all__ = ["bp", "views"]

@@ -5,17 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, redirect, url_for
+from flask import current_app, jsonify, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from ..auth.roles import public
+from ..auth.roles import home_for, public
 from ..extensions import db
-from ..models import User
 from ..schema_check import schema_problem
-
-bp = Blueprint("core", __name__)
+from .blueprint import bp
 
 
 @bp.route("/")
@@ -25,11 +23,6 @@ def index() -> Response:
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     return redirect(url_for("faq.index"))
-
-
-def home_for(user: User) -> str:
-    """The workspace a signed-in user starts in."""
-    return url_for("tickets.queue") if user.has_role("agent") else url_for("editor.index")
 
 
 @bp.route("/healthz")

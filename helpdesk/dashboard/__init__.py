@@ -1,8 +1,6 @@
 """Figures for the helpdesk team: charts (server-side SVG) each followed by the same data as a table."""
 
-from flask import Blueprint
+from . import views
+from .blueprint import bp
 
-bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-
-# The accepted blueprint pattern (microblog): bp first, then the views that register their routes on it.
-from . import views  # noqa: E402,F401
+__all__ = ["bp", "views"]

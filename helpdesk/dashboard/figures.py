@@ -19,32 +19,67 @@ def _series(key: str, values: list[int]) -> tuple[str, str, list[int]]:
     return category.label_nl, category.colour, values
 
 
-def figures() -> dict[str, Any]:
+PERIODS = (4, 8, 26, 52)  # weeks the dashboard can show
+TABLE_NAMES = ("categorie", "wachttijd", "reactietijd", "artikelen", "aandeel", "termijn")  # see tables()
+
+
+def period_from(value: str | None) -> int:
+    """The chosen period in weeks; anything else is the default."""
+    return int(value) if value in {str(p) for p in PERIODS} else stats.WEEKS
+
+
+def figures(count: int = stats.WEEKS) -> dict[str, Any]:
     """Everything the page shows, computed from the database."""
-    weeks = stats.recent_weeks()
+    weeks = stats.recent_weeks(count=count)
     per_category = stats.tickets_per_category_per_week(weeks)
     share_weeks, share_total = stats.suggested_article_share(weeks)
+    target_weeks = stats.within_target_share(weeks)
     return {
         "weeks": weeks, "labels": [w.label for w in weeks],
         "series": [_series(k, v) for k, v in per_category.items()],
         "ages": stats.open_by_age(), "medians": stats.median_first_response_hours(weeks),
         "articles": stats.most_used_articles(), "share_weeks": share_weeks, "share_total": share_total,
         "share_pct": [round(100 * used / answered) if answered else None for used, answered in share_weeks],
+        "target_weeks": target_weeks, "overdue": stats.overdue_count(),
+        "target_pct": [round(100 * on_time / answered) if answered else None for on_time, answered in target_weeks],
         "total_questions": sum(sum(v) for v in per_category.values()), "computed_at": utcnow(),
     }
 
 
-def cached_figures() -> dict[str, Any]:
-    """The figures, recomputed at most once per DASHBOARD_CACHE_SECONDS (default 60) per process."""
-    ttl = float(current_app.config.get("DASHBOARD_CACHE_SECONDS", 60))
-    cache = current_app.extensions.setdefault("dashboard_cache", {})
+def cached_figures(count: int = stats.WEEKS) -> dict[str, Any]:
+    """The figures per period, recomputed at most once per DASHBOARD_CACHE_SECONDS per process."""
+    ttl = float(current_app.config["DASHBOARD_CACHE_SECONDS"])
+    cache = current_app.extensions.setdefault("dashboard_cache", {}).setdefault(count, {})
     if "data" not in cache or time.monotonic() - cache["at"] >= ttl:
-        cache["data"], cache["at"] = figures(), time.monotonic()
+        cache["data"], cache["at"] = figures(count), time.monotonic()
     return cache["data"]
 
 
+def _pct(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def tables(f: dict[str, Any]) -> dict[str, tuple[str, list[str], list[list[Any]]]]:
+    """Every table of the page as (title, header, rows), for the CSV downloads."""
+    weeks = [w.long_label for w in f["weeks"]]
+    return {
+        "categorie": ("Vragen per categorie per week", ["Categorie", *weeks],
+                      [[name, *values] for name, _colour, values in f["series"]]),
+        "wachttijd": ("Openstaande vragen naar wachttijd", ["Wachttijd", "Vragen"], [list(r) for r in f["ages"]]),
+        "reactietijd": ("Mediane tijd tot eerste antwoord", ["Week", "Mediaan (uren)"],
+                        [[w, "" if m is None else m] for w, m in zip(weeks, f["medians"], strict=True)]),
+        "artikelen": ("Meest gebruikte artikelen", ["Artikel", "Slug", "Tickets"],
+                      [[title, slug, n] for slug, title, n in f["articles"]]),
+        "aandeel": ("Antwoorden met een voorgesteld artikel", ["Week", "Met artikel", "Beantwoord", "Aandeel (%)"],
+                    [[w, *pair, _pct(p)] for w, pair, p in zip(weeks, f["share_weeks"], f["share_pct"], strict=True)]),
+        "termijn": ("Op tijd beantwoord", ["Week", "Op tijd", "Beantwoord", "Aandeel (%)"],
+                    [[w, *pair, _pct(p)] for w, pair, p in zip(weeks, f["target_weeks"], f["target_pct"],
+                                                               strict=True)]),
+    }
+
+
 def charts(f: dict[str, Any]) -> dict[str, Any]:
-    """The five charts as SVG markup, from the figures."""
+    """The six charts as SVG markup, from the figures."""
     labels, weeks = f["labels"], f["weeks"]
     return {
         "category": svg.stacked_bars("grafiek-categorie", "Vragen per categorie per week",
@@ -63,5 +98,9 @@ def charts(f: dict[str, Any]) -> dict[str, Any]:
         "share": svg.bars("grafiek-aandeel", "Aandeel antwoorden met een voorgesteld artikel per week (%)",
                           "Per week het percentage beantwoorde vragen waarvoor een voorgesteld artikel is gebruikt.",
                           list(zip(labels, f["share_pct"], strict=True)), css="bar-share", suffix="%"),
+        "target": svg.bars("grafiek-termijn", "Aandeel op tijd beantwoord per week (%)",
+                           "Per week van binnenkomst het percentage vragen dat binnen de termijn in werkdagen een "
+                           "eerste antwoord kreeg.", list(zip(labels, f["target_pct"], strict=True)),
+                           css="bar-share", suffix="%"),
     }
 

@@ -117,3 +117,23 @@ def suggested_article_share(weeks: list[Week]) -> tuple[list[tuple[int, int]], t
         if index is not None and 0 <= int(index) < len(weeks):
             per_week[int(index)] = (int(with_article or 0), int(count))
     return per_week, (int(total_row[0] or 0), int(total_row[1] or 0))
+
+
+def within_target_share(weeks: list[Week]) -> list[tuple[int, int]]:
+    """Per week of arrival: (first answer within the working-day target, answered)."""
+    week = _week_index(Ticket.created_at, weeks[0].start)
+    on_time = func.sum(case((Ticket.first_response_at <= Ticket.first_due_at, 1), else_=0))
+    rows = db.session.execute(select(week, on_time, func.count(Ticket.id)).where(
+        Ticket.kind == "question", Ticket.first_response_at.is_not(None), Ticket.first_due_at.is_not(None),
+        Ticket.created_at >= weeks[0].start).group_by(week)).all()
+    per_week = [(0, 0)] * len(weeks)
+    for index, within, count in rows:
+        if index is not None and 0 <= int(index) < len(weeks):
+            per_week[int(index)] = (int(within or 0), int(count))
+    return per_week
+
+
+def overdue_count(now: datetime | None = None) -> int:
+    """Open questions whose answer is past its deadline."""
+    return int(db.session.scalar(select(func.count(Ticket.id)).where(
+        Ticket.kind == "question", Ticket.status.in_(("new", "open")), Ticket.due_at < (now or utcnow()))) or 0)

@@ -78,10 +78,6 @@ class ArticleForm(FlaskForm):
                 ("slug", "title", "category", "keywords", "synonyms", "summary", "review_date", "body", "note")}
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something (publish, archive, restore): only the CSRF token."""
-
-
 PERIODS = {"7": "Laatste 7 dagen", "30": "Laatste 30 dagen", "90": "Laatste 90 dagen",
            "eigen": "Eigen periode (van–tot)"}
 

@@ -9,8 +9,8 @@ from flask import render_template, request
 from ..auth.roles import editor_required
 from ..kb.operations import content_gaps
 from ..models import utcnow
+from .blueprint import bp
 from .forms import PeriodForm, parse_date
-from .views import bp
 
 MAX_DAYS = 3660
 

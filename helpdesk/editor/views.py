@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
-
-from knowledge.dutch import fold
 
 from ..auth.roles import editor_required
 from ..extensions import db
+from ..forms import EmptyForm
+from ..kb.editing import save_article, slugify
 from ..kb.operations import (
     EditConflict,
     KbError,
@@ -26,14 +23,12 @@ from ..kb.operations import (
     publish_article,
     render_body,
     restore_revision,
-    save_draft,
     unsaved_revision,
 )
-from ..kb.search_service import try_index_article
+from ..kb.search_service import index_lagging
 from ..models import Article, ArticleRevision, utcnow
-from .forms import ActionForm, ArticleForm
-
-bp = Blueprint("editor", __name__, url_prefix="/kb")
+from .blueprint import bp
+from .forms import ArticleForm
 
 
 def _article(article_id: int) -> Article:
@@ -43,22 +38,20 @@ def _article(article_id: int) -> Article:
     return article
 
 
-def _reindex(article: Article) -> None:
-    if not try_index_article(article):
+@bp.after_request
+def _warn_when_the_index_lags(response: Response) -> Response:
+    """The session hook updates the search index after each commit; say so when it could not."""
+    if index_lagging():
         flash("De wijziging is opgeslagen, maar de zoekresultaten konden niet worden bijgewerkt. Probeer het zo "
               "nog eens of laat een beheerder ‘flask reindex’ uitvoeren.", "warning")
-
-
-def slugify(title: str) -> str:
-    """A slug proposal from a title: "Wat kost EH3?" -> "wat-kost-eh3"."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(title or "")).strip("-")[:120].strip("-")
+    return response
 
 
 @bp.route("/")
 @editor_required
 def index() -> str:
     articles = db.session.scalars(select(Article).order_by(Article.status != "draft", Article.title)).all()
-    return render_template("editor/index.html", articles=articles, today=utcnow().date(), form=ActionForm())
+    return render_template("editor/index.html", articles=articles, today=utcnow().date(), form=EmptyForm())
 
 
 def _fill(form: ArticleForm, revision: ArticleRevision, article: Article) -> None:
@@ -66,6 +59,15 @@ def _fill(form: ArticleForm, revision: ArticleRevision, article: Article) -> Non
     form.base_version.data = str(revision.number)
     for name in ("title", "category", "keywords", "synonyms", "summary", "review_date", "body"):
         getattr(form, name).data = getattr(revision, name)
+
+
+SAVED = {
+    "published": lambda a: (f"‘{a.title}’ is gepubliceerd (versie {a.published_revision.number}).", "success"),
+    "draft": lambda a: (f"Concept opgeslagen als versie {a.draft_revision.number}. De live pagina is niet "
+                        "veranderd.", "success"),
+    "unchanged": lambda a: ("Er was niets veranderd; er is geen nieuwe versie gemaakt.", "info"),
+    "already_live": lambda a: ("Er was niets veranderd: de live versie is al gelijk aan het formulier.", "info"),
+}
 
 
 def _handle(form: ArticleForm, article: Article | None) -> Response | None:
@@ -76,20 +78,8 @@ def _handle(form: ArticleForm, article: Article | None) -> Response | None:
     fields = form.values()
     if article is None and not (fields["slug"] or "").strip():
         form.slug.data = fields["slug"] = slugify(form.title.data or "")  # shown if that slug is taken
-    published, existing = False, article
     try:
-        if article is not None:
-            check_base(article, form.base())
-        before = (article.draft_revision_id, article.published_revision_id) if article else ()
-        revision = save_draft(article, fields, current_user)
-        article = revision.article
-        if form.publish.data:
-            if article.draft_revision_id is None and article.status == "published":
-                flash("Er was niets veranderd: de live versie is al gelijk aan het formulier.", "info")
-                return redirect(url_for("editor.edit", article_id=article.id))
-            publish_article(article, current_user)
-            published = True
-        db.session.commit()
+        outcome = save_article(article, fields, form.base(), publish=bool(form.publish.data), author=current_user)
     except KbError as exc:
         db.session.rollback()
         if isinstance(exc, EditConflict):
@@ -97,24 +87,9 @@ def _handle(form: ArticleForm, article: Article | None) -> Response | None:
         target = getattr(form, exc.field, None) if exc.field else None
         (target.errors if target is not None else form.form_errors).append(str(exc))
         return None
-    except IntegrityError:
-        # Another save was written between our check and ours (SQLite has no row lock to wait on): the same
-        # version number or slug. Nothing of ours is stored; say what happened.
-        db.session.rollback()
-        if existing is not None:
-            check_base(existing, form.base())  # raises EditConflict: the head has moved
-        form.form_errors.append("Iemand anders sloeg op hetzelfde moment iets op. Er is niets opgeslagen; "
-                                "controleer de gegevens en sla opnieuw op.")
-        return None
-    if published:
-        _reindex(article)  # same request: the public page and the search results change together
-        flash(f"‘{article.title}’ is gepubliceerd (versie {article.published_revision.number}).", "success")
-    elif article.draft_revision_id not in before:
-        flash(f"Concept opgeslagen als versie {article.draft_revision.number}. De live pagina is niet veranderd.",
-              "success")
-    else:
-        flash("Er was niets veranderd; er is geen nieuwe versie gemaakt.", "info")
-    return redirect(url_for("editor.edit", article_id=article.id))
+    db.session.commit()
+    flash(*SAVED[outcome.kind](outcome.article))
+    return redirect(url_for("editor.edit", article_id=outcome.article.id))
 
 
 def _conflict(form: ArticleForm, article: Article, head: ArticleRevision) -> dict[str, object]:
@@ -141,7 +116,7 @@ def _edit_page(form: ArticleForm, article: Article | None) -> Response | str | t
                     return response
     status = 409 if conflict else 400 if request.method == "POST" and form.errors else 200
     return render_template("editor/edit.html", form=form, article=article, preview=preview, conflict=conflict,
-                           counts=feedback_counts(article) if article else None, action_form=ActionForm()), status
+                           counts=feedback_counts(article) if article else None, action_form=EmptyForm()), status
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -166,7 +141,7 @@ def edit(article_id: int) -> Response | str | tuple[str, int]:
 @editor_required
 def publish(article_id: int) -> Response:
     article = _article(article_id)
-    if ActionForm().validate_on_submit():
+    if EmptyForm().validate_on_submit():
         try:
             check_base(article, request.form.get("versie", type=int))  # the version the history page showed
             revision = publish_article(article, current_user)
@@ -177,7 +152,6 @@ def publish(article_id: int) -> Response:
             flash(str(exc), "error")
         else:
             db.session.commit()
-            _reindex(article)
             flash(f"‘{article.title}’ is gepubliceerd (versie {revision.number}).", "success")
     return redirect(url_for("editor.history", article_id=article.id))
 
@@ -186,7 +160,7 @@ def publish(article_id: int) -> Response:
 @editor_required
 def archive(article_id: int) -> Response | str:
     article = _article(article_id)
-    form = ActionForm()
+    form = EmptyForm()
     if form.validate_on_submit():
         try:
             archive_article(article, current_user)
@@ -194,7 +168,6 @@ def archive(article_id: int) -> Response | str:
             flash(str(exc), "error")
         else:
             db.session.commit()
-            _reindex(article)  # removes it from the search results in this same request
             flash(f"‘{article.title}’ is gearchiveerd. Het webadres meldt nu dat de pagina niet meer bestaat.",
                   "success")
         return redirect(url_for("editor.index"))
@@ -206,7 +179,7 @@ def archive(article_id: int) -> Response | str:
 def history(article_id: int) -> str:
     article = _article(article_id)
     revisions = sorted(article.revisions, key=lambda r: r.number, reverse=True)
-    return render_template("editor/history.html", article=article, revisions=revisions, form=ActionForm())
+    return render_template("editor/history.html", article=article, revisions=revisions, form=EmptyForm())
 
 
 @bp.route("/<int:article_id>/versies/<int:number>/verschil")
@@ -220,24 +193,20 @@ def diff(article_id: int, number: int) -> str:
     old = article.published_revision if against_live else get_revision(article, number - 1)
     changes = diff_revisions(old, revision) if old is not revision else {}
     return render_template("editor/diff.html", article=article, revision=revision, old=old,
-                           against_live=against_live, changes=changes, form=ActionForm())
+                           against_live=against_live, changes=changes, form=EmptyForm())
 
 
 @bp.route("/<int:article_id>/versies/<int:number>/terugzetten", methods=["POST"])
 @editor_required
 def restore(article_id: int, number: int) -> Response:
     article = _article(article_id)
-    if ActionForm().validate_on_submit():
+    if EmptyForm().validate_on_submit():
         try:
             revision = restore_revision(article, number, current_user)
         except KbError as exc:
             flash(str(exc), "error")
         else:
             db.session.commit()
-            _reindex(article)
             state = "gepubliceerd" if article.published_revision_id == revision.id else "opgeslagen als concept"
             flash(f"Versie {number} is teruggezet en {state} als versie {revision.number}.", "success")
     return redirect(url_for("editor.history", article_id=article.id))
-
-
-from . import gaps  # noqa: E402, F401 - registers the content-gaps view on bp

@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from sqlalchemy import select
+import difflib
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from knowledge.search import MAX_QUERY_CHARS
+from knowledge.triage import language
 
 from ..auth.roles import public
 from ..extensions import db
 from ..kb.operations import article_feedback, get_article, log_click, log_search
+from ..kb.related import published_articles, related_articles
 from ..kb.search_service import search, search_articles
 from ..models import CATEGORY_LABELS, Article
 from ..ratelimit import rate_limited
+from .blueprint import bp
 from .clicks import click_token, clicked_search
 from .forms import FeedbackForm
-
-bp = Blueprint("faq", __name__)
 
 PAGE_RESULTS = 20
 API_DEFAULT_LIMIT = 10
 API_MAX_LIMIT = 50
-RELATED = 5
+DID_YOU_MEAN = 3
 
 
 def _query() -> str:
@@ -30,16 +32,11 @@ def _query() -> str:
     return request.args.get("q", "")[:MAX_QUERY_CHARS]
 
 
-def _published(*where: object) -> list[Article]:
-    return list(db.session.scalars(
-        select(Article).where(Article.status == "published", *where).order_by(Article.title)))
-
-
 @bp.route("/faq")
 @public
 def index() -> str:
     by_category: dict[str, list[Article]] = {key: [] for key in CATEGORY_LABELS}
-    for article in _published():
+    for article in published_articles():
         by_category.setdefault(article.category, []).append(article)
     return render_template("faq/index.html", by_category=by_category)
 
@@ -57,15 +54,14 @@ def search_page() -> str:
     return render_template("faq/search.html", query=query, result=result, click=click_token(entry.id))
 
 
-def _related(article: Article) -> list[Article]:
-    """Other articles on the same subject: search on the title first, then the same category."""
-    slugs = [h.slug for h in search_articles(article.title, limit=RELATED + 1) if h.slug != article.slug]
-    found = {a.slug: a for a in _published(Article.slug.in_(slugs))} if slugs else {}
-    related = [found[s] for s in slugs if s in found]
-    for other in _published(Article.category == article.category, Article.id != article.id):
-        if other not in related:
-            related.append(other)
-    return related[:RELATED]
+def _did_you_mean(slug: str) -> list[Article]:
+    """Published articles a mistyped or shortened address probably meant: close slugs, else a search on its words."""
+    wanted = slug.lower()[:200]
+    published = {a.slug: a for a in published_articles()}
+    close = difflib.get_close_matches(wanted, list(published), n=DID_YOU_MEAN, cutoff=0.6)
+    if not close:
+        close = [h.slug for h in search_articles(wanted.replace("-", " "), limit=DID_YOU_MEAN) if h.slug in published]
+    return [published[s] for s in close]
 
 
 @bp.route("/faq/<slug>")
@@ -74,7 +70,8 @@ def article(slug: str) -> Response | str | tuple[str, int]:
     item = get_article(slug)
     if item is None or item.published_revision is None:
         return render_template("errors/error.html", code=404, title="Pagina niet gevonden",
-                               text="Dit artikel bestaat niet. Zoek hieronder of bekijk alle vragen."), 404
+                               text="Dit artikel bestaat niet. Zoek hieronder of bekijk alle vragen.",
+                               did_you_mean=_did_you_mean(slug)), 404
     if item.status == "archived":
         return render_template("faq/gone.html", article=item), 410
     click = request.args.get("zoek", "")
@@ -84,8 +81,9 @@ def article(slug: str) -> Response | str | tuple[str, int]:
         if log_id is not None and log_click(log_id, item.slug):
             db.session.commit()
         return redirect(url_for("faq.article", slug=item.slug), 303)
-    return render_template("faq/article.html", article=item, revision=item.published_revision,
-                           related=_related(item), form=FeedbackForm())
+    revision = item.published_revision
+    return render_template("faq/article.html", article=item, revision=revision, related=related_articles(item),
+                           form=FeedbackForm(), lang=language(f"{revision.title}\n{revision.summary}\n{revision.body}"))
 
 
 @bp.route("/faq/<slug>/feedback", methods=["POST"])

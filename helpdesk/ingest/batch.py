@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,9 +15,13 @@ from mail_ingest import ParsedMail, candidate_parent_ids, ticket_number_from_sub
 
 from ..extensions import db
 from ..models import Attachment, Requester, Ticket, TicketMessage, record_event, utcnow
+from ..outbox.acknowledge import acknowledge
+from .bounces import bounce_reason, find_bounced, mark_bounced
+from .joining import JoinRules, join_refusal, split_addresses, thread_people
 from .prepare import NO_SUBJECT, Prepared
 
 REOPEN_STATUSES = ("pending", "solved", "closed")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -46,6 +51,7 @@ class Batch:
 
     def __init__(self) -> None:
         self.flood_limit = current_app.config["FLOOD_MAX_PER_HOUR"]
+        self.own_domain = current_app.config["MESSAGE_ID_DOMAIN"]
         self.stored_ids: dict[str, int] = {}  # Message-ID -> ticket id, of mail stored before this batch
         self.requesters: dict[str, Requester] = {}  # email -> requester (stored before, or new in this batch)
         self.tickets: dict[int, Ticket] = {}  # tickets stored before this batch that its mail may join
@@ -53,6 +59,10 @@ class Batch:
         self.created: dict[str, int] = {}  # requester email -> tickets this batch created
         self.new_ids: dict[str, Ticket] = {}  # Message-ID -> ticket, of mail stored by this batch
         self.pending: list[tuple[IngestOutcome, Ticket | None, dict | None]] = []
+        self.rules = JoinRules.from_config(current_app.config)
+        self.people: dict[Ticket, set[str]] = {}  # who is on each ticket's thread (may join it)
+        self.acknowledge = bool(current_app.config.get("ACKNOWLEDGE"))
+        self.to_acknowledge: list[tuple[Ticket, TicketMessage, ParsedMail]] = []
         self.since = utcnow() - timedelta(hours=1)
 
     def extend(self, mails: Sequence[ParsedMail]) -> None:
@@ -72,8 +82,16 @@ class Batch:
             ticket_ids = set(self.stored_ids.values()) | {ticket_number_from_subject(m.subject) for m in mails}
             ticket_ids -= self.tickets.keys() | {None}
             for chunk in _chunks(ticket_ids):
-                self.tickets.update((t.id, t) for t in db.session.scalars(
-                    select(Ticket).options(joinedload(Ticket.requester)).where(Ticket.id.in_(chunk))))
+                loaded_tickets = {t.id: t for t in db.session.scalars(
+                    select(Ticket).options(joinedload(Ticket.requester)).where(Ticket.id.in_(chunk)))}
+                self.tickets.update(loaded_tickets)
+                rows: dict[int, list] = {}
+                for row in db.session.execute(select(TicketMessage.ticket_id, TicketMessage.from_email,
+                                                     TicketMessage.to_addrs, TicketMessage.cc_addrs)
+                                              .where(TicketMessage.ticket_id.in_(list(loaded_tickets)))):
+                    rows.setdefault(row[0], []).append(row[1:])
+                for ticket_id, ticket in loaded_tickets.items():
+                    self.people[ticket] = thread_people(ticket, rows.get(ticket_id, []), self.rules)
             loaded = {r.id for email, r in self.requesters.items() if email not in known and r.id is not None}
             for chunk in _chunks(loaded):
                 self.recent.update(db.session.execute(  # uses ix_tickets_requester_id
@@ -92,15 +110,21 @@ class Batch:
             return IngestOutcome("ignored", None, parsed.message_id, "own", verdict.reason)
         kind = verdict.kind
         requester = self._requester(parsed)
-        ticket = self._thread(parsed)
+        bounced = find_bounced(mail.raw, self.own_domain) if kind == "bounce" else None
+        if bounced is not None:  # a notice about one of our replies belongs on that reply's ticket
+            ticket, related, refusal = bounced.ticket_message.ticket, None, None
+        else:
+            ticket, related, refusal = self._thread(parsed)
         if kind == "question" and ticket is None and self._flooding(requester):
             kind = "held"
         now = utcnow()
         created = ticket is None
         if ticket is None:
             ticket = Ticket(subject=(parsed.subject or NO_SUBJECT)[:500], requester=requester, kind=kind,
-                            status="new", cc=", ".join(parsed.cc)[:2000] or None, created_at=now)
+                            status="new", cc=", ".join(parsed.cc)[:2000] or None, created_at=now,
+                            related_ticket=related, related_reason=refusal[:500] if refusal else None)
             db.session.add(ticket)
+            self.people[ticket] = thread_people(ticket, [], self.rules)
             self.created[requester.email] = self.created.get(requester.email, 0) + 1
         message = TicketMessage(
             ticket=ticket, direction="in", kind=kind, from_email=parsed.from_email,
@@ -108,8 +132,13 @@ class Batch:
             subject=parsed.subject[:500], message_id=parsed.message_id, in_reply_to=parsed.in_reply_to,
             references_header=" ".join(parsed.references) or None, raw_path=prepared.raw_path,
             text=parsed.text, clean_text=prepared.clean_text, html=parsed.html, created_at=now,
+            parse_notes="\n".join(parsed.notes) or None,
             imap_uidvalidity=mail.uid[0] if mail.uid else None, imap_uid=mail.uid[1] if mail.uid else None,
+            suspect="; ".join(parsed.suspect)[:2000] or None,
         )
+        if not parsed.suspect:
+            seen = split_addresses(parsed.from_email, ", ".join(parsed.to), ", ".join(parsed.cc))
+            self.people.setdefault(ticket, set()).update(seen - self.rules.own_addresses)
         db.session.add(message)
         for part, path in zip(parsed.attachments, prepared.attachment_paths, strict=True):
             message.attachments.append(Attachment(
@@ -117,11 +146,15 @@ class Batch:
                 storage_path=path, content_id=part.content_id, inline=part.inline))
         self.new_ids[parsed.message_id] = ticket
         _update_ticket_for_incoming(ticket, kind, now)
+        if bounced is not None:
+            mark_bounced(bounced, bounce_reason(mail.raw), now)
         if kind == "question" and (created or ticket.category_source != "agent"):
             from ..triage.service import triage_ticket
 
             done = (prepared.triage_subject, prepared.triage) if prepared.triage is not None else None
             triage_ticket(ticket, message, done)
+        if created and kind == "question" and self.acknowledge:
+            self.to_acknowledge.append((ticket, message, parsed))
         outcome = IngestOutcome("created" if created else "threaded", None, parsed.message_id, kind, verdict.reason)
         return self._later(outcome, ticket, {"message_id": parsed.message_id, "kind": kind, "rule": verdict.rule,
                                              "threaded": not created})
@@ -135,6 +168,14 @@ class Batch:
             if event is not None:
                 record_event("mail_received", ticket_id=outcome.ticket_id, **event)
         self.pending = []
+        done: set[str] = set()
+        for ticket, message, parsed in self.to_acknowledge:  # needs the ticket number: after the flush
+            try:
+                with db.session.begin_nested():  # a failed acknowledgement must never cost the mail itself
+                    acknowledge(ticket, message, parsed, done)
+            except Exception:  # noqa: BLE001 - logged; the question is stored and an agent answers it
+                log.exception("ontvangstbevestiging voor %s mislukt", ticket.number)
+        self.to_acknowledge = []
 
     def _later(self, outcome: IngestOutcome, ticket: Ticket | None, event: dict | None = None) -> IngestOutcome:
         self.pending.append((outcome, ticket, event))
@@ -150,19 +191,34 @@ class Batch:
             requester.name = parsed.from_name[:200]
         return requester
 
-    def _thread(self, parsed: ParsedMail) -> Ticket | None:
-        """The ticket a mail answers: by a stored Message-ID in In-Reply-To/References (ours first of all),
-        then by [IPO-n] in the subject when the sender is the ticket's requester or on its CC."""
+    def _thread(self, parsed: ParsedMail) -> tuple[Ticket | None, Ticket | None, str | None]:
+        """(ticket to join, ticket it is related to, why it may not join): the ticket a mail names by a stored
+        Message-ID in In-Reply-To/References (ours first of all) or by [IPO-n] in the subject; it joins only when
+        its sender is on that thread (see joining.py), otherwise it is only related."""
+        named = self._named(parsed)
+        if named is None:
+            return None, None, None
+        named = self._kept(named)
+        refusal = join_refusal(named, parsed, self.people.get(named, set()), self.rules)
+        return (named, None, None) if refusal is None else (None, named, refusal)
+
+    def _kept(self, ticket: Ticket) -> Ticket:
+        """Mail to a merged ticket goes to the ticket it was merged into (with that thread's people)."""
+        kept = ticket.kept
+        if kept is not ticket and kept not in self.people:
+            rows = db.session.execute(select(TicketMessage.from_email, TicketMessage.to_addrs, TicketMessage.cc_addrs)
+                                      .where(TicketMessage.ticket_id == kept.id)).all()
+            self.people[kept] = thread_people(kept, [tuple(r) for r in rows], self.rules)
+        return kept
+
+    def _named(self, parsed: ParsedMail) -> Ticket | None:
         for parent in candidate_parent_ids(parsed):
             if parent in self.new_ids:
                 return self.new_ids[parent]
             if parent in self.stored_ids and self.stored_ids[parent] in self.tickets:
                 return self.tickets[self.stored_ids[parent]]
         number = ticket_number_from_subject(parsed.subject)
-        ticket = self.tickets.get(number) if number is not None else None
-        if ticket is not None and _belongs_to(ticket, parsed.from_email):
-            return ticket
-        return None
+        return self.tickets.get(number) if number is not None else None
 
     def _flooding(self, requester: Requester) -> bool:
         """More new tickets from one sender in the last hour than a person writes: hold them for review."""
@@ -179,15 +235,6 @@ def _chunks(values: Iterable, size: int = 500) -> Iterator[list]:
     items = list(values)
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-def _belongs_to(ticket: Ticket, sender: str) -> bool:
-    """Only the requester, or someone on the ticket's CC, may add to a ticket by its subject tag."""
-    sender = sender.lower()
-    if ticket.requester.email == sender:
-        return True
-    cc = {a.strip().lower() for a in (ticket.cc or "").split(",") if a.strip()}
-    return sender in cc
 
 
 def _update_ticket_for_incoming(ticket: Ticket, kind: str, now) -> None:  # noqa: ANN001

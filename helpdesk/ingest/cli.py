@@ -11,16 +11,18 @@ import threading
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from mail_ingest.fetch import MailboxClient
-from mail_ingest.loop import drain, run_forever
+from mail_ingest.fetch import MailboxClient, MailboxConfig
+from mail_ingest.loop import describe_mailbox_error, drain, run_forever
 from mail_ingest.sources import iter_messages
 
 from ..extensions import db
-from ..models import MailboxState, QuarantinedMail, Ticket, TicketMessage
+from ..models import MailboxState, QuarantinedMail
 from ..schema_check import needs_schema
 from ..web import MAX_ID
+from .figures import mailbox_figures
+from .leader import STANDBY_RETRY_SECONDS, IngestLeader, leader_info
 from .mailbox import MailboxNotConfigured, MailboxStore, mailbox_config
 from .operations import RawMail, ingest_many, reprocess_quarantined
 
@@ -42,20 +44,58 @@ def ingest_command(once: bool, batch_size: int) -> None:
     except MailboxNotConfigured as exc:
         raise click.ClickException(str(exc)) from exc
     store = MailboxStore(config)
+    leader = IngestLeader(store.key)
     if once:
-        with MailboxClient(config) as client:
-            result = drain(client, store.get_state, store.handle, store.set_state, batch_size=batch_size,
-                           handle_batch=store.handle_batch)
-        click.echo(json.dumps({"fetched": result.fetched, "processed": result.processed, "failed": result.failed,
-                               "uidvalidity_changed": result.uidvalidity_changed, **store.outcomes}))
+        _ingest_once(config, store, leader, batch_size)
         return
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    _warm_up_triage()
-    click.echo(f"Wacht op nieuwe mail in {config.folder} op {config.host}:{config.port} (stoppen: Ctrl+C)")
-    run_forever(config, store.get_state, store.handle, store.set_state, stop=stop, batch_size=batch_size,
-                handle_batch=store.handle_batch)
+    _warm_up_triage()  # a hot standby: ready to fetch the moment it takes over
+
+    def work(run_stop: threading.Event) -> None:
+        click.echo(f"Leider: wacht op nieuwe mail in {config.folder} op {config.host}:{config.port} "
+                   "(stoppen: Ctrl+C)")
+        run_forever(config, store.get_state, store.handle, store.set_state, stop=run_stop, batch_size=batch_size,
+                    handle_batch=store.handle_batch, on_error=store.record_error)
+
+    waiting = False
+    while not stop.is_set():
+        if leader.try_lead():
+            waiting = False
+            leader.lead(stop, work)
+            continue
+        if not waiting:
+            click.echo(f"Stand-by: een andere ingest haalt deze mailbox op ({_describe(leader.current())}); "
+                       "neemt het over zodra die stopt.")
+            waiting = True
+        stop.wait(STANDBY_RETRY_SECONDS)
+
+
+def _ingest_once(config: MailboxConfig, store: MailboxStore, leader: IngestLeader, batch_size: int) -> None:
+    """Drain once as leader; when another ingest leads, say so and leave the mailbox to it."""
+    if not leader.try_lead():
+        current = leader.current()
+        click.echo(f"Niets opgehaald: een andere ingest haalt deze mailbox al op ({_describe(current)}).", err=True)
+        click.echo(json.dumps({"fetched": 0, "processed": 0, "failed": 0, "standby": True, "leader": current}))
+        return
+    try:
+        with MailboxClient(config) as client:
+            result = drain(client, store.get_state, store.handle, store.set_state, batch_size=batch_size,
+                           handle_batch=store.handle_batch)
+    except Exception as exc:  # noqa: BLE001 - connection, login, folder: recorded and said, never a traceback
+        db.session.rollback()
+        store.record_error(describe_mailbox_error(exc, config))
+        raise click.ClickException(f"Mailbox niet verwerkt: {describe_mailbox_error(exc, config)}") from exc
+    finally:
+        leader.step_down()
+    store.record_error(None)
+    click.echo(json.dumps({"fetched": result.fetched, "processed": result.processed, "failed": result.failed,
+                           "uidvalidity_changed": result.uidvalidity_changed, **store.outcomes}))
+
+
+def _describe(info: dict[str, object] | None) -> str:
+    return f"{info['host']}, pid {info['pid']}, sinds {info['since']}" if info else "onbekend"
 
 
 def _warm_up_triage() -> None:
@@ -97,18 +137,18 @@ def mail_status() -> None:
     """Print JSON: mailbox, uidvalidity, last uid and counts."""
     states = db.session.scalars(select(MailboxState).order_by(MailboxState.id)).all()
     state = states[0] if states else None
-    count = lambda stmt: db.session.scalar(stmt) or 0  # noqa: E731
+    figures = mailbox_figures()
     click.echo(json.dumps({
         "mailbox": state.mailbox if state else None,
         "uidvalidity": state.uidvalidity if state else None,
         "last_uid": state.last_uid if state else None,
         "last_error": state.last_error if state else None,
-        "tickets": count(select(func.count(Ticket.id)).where(Ticket.kind == "question")),
-        "messages": count(select(func.count(TicketMessage.id))),
-        "autoreplies": count(select(func.count(TicketMessage.id)).where(
-            TicketMessage.kind.in_(("autoreply", "bounce", "bulk")))),
-        "held": count(select(func.count(Ticket.id)).where(Ticket.kind == "held")),
-        "quarantined": count(select(func.count(QuarantinedMail.id)).where(QuarantinedMail.status == "held")),
+        "leader": leader_info(state),
+        "tickets": figures.tickets,
+        "messages": figures.messages,
+        "autoreplies": figures.autoreplies,
+        "held": figures.held,
+        "quarantined": figures.quarantined,
     }))
 
 

@@ -78,6 +78,9 @@ class MailboxStore:
         return f"imap:{self.config.folder}:{mail.uidvalidity}:{mail.uid}"
 
     def record_error(self, error: str | None) -> None:
+        """Remember the last mailbox error (None after a good drain) for the admin page and `mail status`."""
+        db.session.rollback()  # whatever the failed step left in the session is not ours to commit
         row = self._row()
-        row.last_error = error
-        db.session.commit()
+        if row.last_error != error:
+            row.last_error = error[:2000] if error else None
+            db.session.commit()

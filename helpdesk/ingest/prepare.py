@@ -2,8 +2,9 @@
 on every core of the machine. The database half (threading, storing) stays in the calling process.
 
 Nothing here touches the database or needs an app context, so a big batch can be spread over forked worker
-processes that inherit the triager as it is at that moment (no pickling of the model). The caller decides,
-with the threading it knows, whether a mail is really a new question and uses the triage result only then.
+processes that inherit the triager as it is at that moment (no pickling of the model). Every mail is prepared in a
+worker that this process can kill, so one mail costs at most its time budget, never the whole intake. The caller
+decides, with the threading it knows, whether a mail is really a new question and uses the triage result only then.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pickle
 import queue
 import signal
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -29,8 +31,7 @@ from .storage import MailFiles
 
 log = logging.getLogger(__name__)
 
-PARALLEL_FROM = 64  # smaller batches (a mail that just came in under IDLE) are done here, without forking
-WORKER_TIMEOUT = 120.0  # seconds to wait for one mail from a worker before doing the rest here
+PARALLEL_FROM = 64  # smaller batches (a mail that just came in under IDLE) get one worker process
 NO_SUBJECT = "(geen onderwerp)"
 
 
@@ -43,7 +44,8 @@ class PrepareContext:
     own_addresses: Sequence[str]
     triager: Triager
     files: MailFiles
-    workers: int | None = None  # worker processes for a big batch; None: one per further core
+    workers: int | None = None  # worker processes for a big batch; None: one per core
+    mail_seconds: float | None = None  # wall-clock budget per mail (INGEST_MAIL_SECONDS); None: no limit
 
 
 @dataclass
@@ -90,61 +92,60 @@ def _prepare(raw: bytes, ctx: PrepareContext) -> Prepared:
 
 
 CHUNK = 25  # mails handed back at a time, so the caller can store while the workers prepare
-# What storing a prepared mail costs this process, relative to preparing it in a worker (which also pays for the
-# fork and for sending results back): measured with bench/ingest.py. With one worker this process prepares 45 % of
-# a batch itself and stores everything while the worker prepares the rest, so both cores finish together; with
-# many workers this process prepares less.
-STORE_COST = 0.1
+WORKER_ATTEMPTS = 2  # a mail whose worker process dies this often (not the machine's fault, then) is quarantined
 
 
-def _prepare_chunk(raws: Sequence[bytes], ctx: PrepareContext) -> list[Prepared]:
-    return [prepare_one(raw, ctx) for raw in raws]
-
-
-def _worker_main(conn: Connection, raws: Sequence[bytes], ctx: PrepareContext) -> None:
-    """A forked worker: prepare its slice of the batch and send it back a chunk at a time, then end."""
+def _worker_main(conn: Connection, raws: Sequence[bytes], start: int, end: int, ctx: PrepareContext) -> None:
+    """A forked worker: prepare raws[start:end] and send each mail back as soon as it is done, then end."""
     _die_with_parent()
     try:
-        for start in range(0, len(raws), CHUNK):
-            conn.send(_prepare_chunk(raws[start:start + CHUNK], ctx))
+        for raw in raws[start:end]:
+            conn.send_bytes(pickle.dumps(prepare_one(raw, ctx), protocol=pickle.HIGHEST_PROTOCOL))
     finally:
         conn.close()
 
 
 class _Worker:
-    """A forked worker preparing one slice of the batch. A thread here reads its pipe as results come, so the
-    worker never waits for this process (which is busy preparing its own part and storing)."""
+    """A forked worker preparing raws[start:end] in order. A thread here reads its pipe as results come (with the
+    time each arrived), so the worker never waits for this process, and the time a mail took is known: from the
+    arrival of the one before (or the start) to its own."""
 
-    def __init__(self, process: BaseProcess, conn: Connection, start: int, end: int) -> None:
-        self.process, self.conn, self.start, self.end = process, conn, start, end
-        self.results: queue.Queue[bytes | None] = queue.Queue()
+    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+        self.process, self.conn = process, conn
+        self.last = time.monotonic()
+        self.results: queue.Queue[tuple[float, bytes | None]] = queue.Queue()
         self.reader = threading.Thread(target=self._read, name=f"ingest-worker-{process.pid}", daemon=True)
         self.reader.start()
 
     def _read(self) -> None:
         try:
             while True:
-                self.results.put(self.conn.recv_bytes())
+                data = self.conn.recv_bytes()
+                self.results.put((time.monotonic(), data))
         except (EOFError, OSError):  # the worker is done (or died): end of its results
-            self.results.put(None)
+            self.results.put((time.monotonic(), None))
 
-    def receive(self) -> list[Prepared] | None:
-        """The worker's next chunk, or None when it died, failed or went silent for WORKER_TIMEOUT."""
+    def ready(self) -> bool:
+        return not self.results.empty()
+
+    def next(self, budget: float | None) -> Prepared | str:
+        """The next mail's result; "timeout" when it took longer than `budget` seconds, "died" when the worker
+        ended without it."""
+        timeout = None if budget is None else max(0.0, self.last + budget - time.monotonic())
         try:
-            data = self.results.get(timeout=WORKER_TIMEOUT)
-            if data is not None:
-                return pickle.loads(data)
-            log.warning("werkproces %s voor ingest stopte voortijdig", self.process.pid)
+            arrived, data = self.results.get(timeout=timeout)
         except queue.Empty:
-            log.warning("werkproces %s voor ingest antwoordt niet", self.process.pid)
-        except Exception:  # noqa: BLE001 - an unreadable result
-            log.warning("werkproces %s voor ingest stuurde iets onleesbaars", self.process.pid, exc_info=True)
-        return None
+            return "timeout"
+        if data is None:
+            return "died"
+        self.last = arrived
+        try:
+            return pickle.loads(data)
+        except Exception as exc:  # noqa: BLE001 - an unreadable result is this mail's error, not the batch's
+            return Prepared(error=f"onleesbaar_resultaat: {type(exc).__name__}: {exc}")
 
-    def stop(self, delivered: bool) -> None:
-        """Reap a worker that delivered its slice; kill one that did not (it failed, or nobody wants it now)."""
-        if delivered:
-            self.process.join(timeout=5)
+    def stop(self) -> None:
+        """Kill the worker if it still runs (it is done, or over its budget), reap it and its reader thread."""
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
@@ -152,45 +153,84 @@ class _Worker:
         self.reader.join(timeout=5)
 
 
-def prepare_stream(raws: Sequence[bytes], ctx: PrepareContext) -> Iterator[list[Prepared]]:
-    """Prepare a batch and hand it back in order, a chunk at a time. A big batch is shared between this
-    process (the first part) and forked workers (one slice each, one worker per further core), so this process can
-    store while the workers prepare. A worker that cannot start, dies or hangs costs time, not mail: this process
-    prepares what it did not deliver. Never raises for bad mail."""
-    count = _worker_count(len(raws), ctx.workers)
-    own = len(raws) if count == 0 else int(len(raws) * max(0.0, (1 / count - STORE_COST) / (1 + 1 / count)))
-    size = -(-(len(raws) - own) // count) if count else 0
-    slices = [(start, min(start + size, len(raws))) for start in range(own, len(raws), size)] if size else []
-    workers: list[_Worker] = []
-    if slices:
-        fork = multiprocessing.get_context("fork")
-        for start, end in slices:
-            try:
-                reader, writer = fork.Pipe(duplex=False)
-                process = fork.Process(target=_worker_main, args=(writer, raws[start:end], ctx), daemon=True)
-                process.start()
-                writer.close()
-            except Exception:  # noqa: BLE001 - e.g. no memory for a fork: this process does that slice
-                log.warning("werkproces voor ingest start niet; dit proces doet het zelf", exc_info=True)
-                continue
-            workers.append(_Worker(process, reader, start, end))
-    done = 0
+def _start(raws: Sequence[bytes], ctx: PrepareContext, start: int, end: int) -> _Worker | None:
     try:
-        for worker in workers:
-            yield from _here(raws, ctx, done, worker.start)  # this process's part, or what a worker left undone
-            done = worker.start
-            while done < worker.end and (chunk := worker.receive()) is not None:
-                yield chunk
-                done += len(chunk)
-        yield from _here(raws, ctx, done, len(raws))
+        fork = multiprocessing.get_context("fork")
+        reader, writer = fork.Pipe(duplex=False)
+        process = fork.Process(target=_worker_main, args=(writer, raws, start, end, ctx), daemon=True)
+        process.start()
+        writer.close()
+    except Exception:  # noqa: BLE001 - e.g. no memory for a fork: this process does that slice
+        log.warning("werkproces voor ingest start niet; dit proces doet het zelf (zonder tijdslimiet)", exc_info=True)
+        return None
+    return _Worker(process, reader)
+
+
+def prepare_stream(raws: Sequence[bytes], ctx: PrepareContext) -> Iterator[list[Prepared]]:
+    """Prepare a batch and hand it back in order, a chunk at a time. Every mail is prepared in a forked worker
+    (a big batch: one slice per core) with a wall-clock budget of `ctx.mail_seconds`: a mail over it is abandoned
+    (its worker killed, a fresh one goes on with the next mail) and comes back with `error`, as does a mail whose
+    worker died WORKER_ATTEMPTS times on it; the caller quarantines those with their raw bytes and stores the rest.
+    Never raises for bad mail; only if no worker can be forked does this process prepare the mail itself."""
+    if not raws:
+        return
+    if ctx.workers == 0 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from _here(raws, ctx, 0, len(raws))
+        return
+    count = _worker_count(len(raws), ctx.workers)
+    size = -(-len(raws) // count)
+    slices = [(start, min(start + size, len(raws))) for start in range(0, len(raws), size)]
+    workers: list[_Worker | None] = [_start(raws, ctx, start, end) for start, end in slices]
+    try:
+        for number, (start, end) in enumerate(slices):
+            yield from _supervise(raws, ctx, start, end, workers, number)
     finally:
         for worker in workers:
-            worker.stop(delivered=done >= worker.end)
+            if worker is not None:
+                worker.stop()
+
+
+def _supervise(raws: Sequence[bytes], ctx: PrepareContext, start: int, end: int, workers: list[_Worker | None],
+               number: int) -> Iterator[list[Prepared]]:
+    """Hand back raws[start:end] from workers[number], replacing a worker that went over budget or died."""
+    position, deaths = start, 0
+    while position < end:
+        if workers[number] is None:
+            workers[number] = _start(raws, ctx, position, end)
+        worker = workers[number]
+        if worker is None:
+            yield from _here(raws, ctx, position, end)
+            return
+        chunk: list[Prepared] = []
+        while position < end and len(chunk) < CHUNK and (not chunk or worker.ready()):
+            result = worker.next(ctx.mail_seconds)
+            if isinstance(result, Prepared):
+                chunk.append(result)
+                position, deaths = position + 1, 0
+                continue
+            worker.stop()
+            workers[number] = None
+            deaths += result == "died"
+            if result == "timeout" or deaths >= WORKER_ATTEMPTS:
+                log.warning("mail %s van de batch: %s; in quarantaine", position, result)
+                chunk.append(Prepared(error=_abandoned(result, ctx.mail_seconds)))
+                position, deaths = position + 1, 0
+            break
+        if chunk:
+            yield chunk
+
+
+def _abandoned(why: str, budget: float | None) -> str:
+    if why == "timeout":
+        return (f"te_zwaar: het lezen van deze mail duurde langer dan {budget:g} s en is afgebroken; "
+                "de mail is met de originele bytes bewaard")
+    return (f"werkproces_gestorven: het werkproces stopte {WORKER_ATTEMPTS} keer tijdens het lezen van deze mail; "
+            "de mail is met de originele bytes bewaard")
 
 
 def _here(raws: Sequence[bytes], ctx: PrepareContext, start: int, end: int) -> Iterator[list[Prepared]]:
     for first in range(start, end, CHUNK):
-        yield _prepare_chunk(raws[first:min(first + CHUNK, end)], ctx)
+        yield [prepare_one(raw, ctx) for raw in raws[first:min(first + CHUNK, end)]]
 
 
 def _die_with_parent() -> None:
@@ -207,7 +247,8 @@ def _die_with_parent() -> None:
 
 
 def _worker_count(size: int, configured: int | None = None) -> int:
-    if size < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return 0
-    wanted = (os.cpu_count() or 1) - 1 if configured is None else configured
-    return max(0, min(wanted, 7))
+    """Worker processes for a batch: one for a small batch, else one per core (this process only stores)."""
+    if size < PARALLEL_FROM:
+        return 1
+    wanted = (os.cpu_count() or 1) if configured is None else configured
+    return max(1, min(wanted, 8))

@@ -59,8 +59,3 @@ class MailFiles:
         path = Path(self.attachment_dir, digest[:2], f"{digest}{suffix}")
         _write_once(path, data)
         return os.path.relpath(path, self.attachment_dir)
-
-
-def read_raw(raw_path: str) -> bytes:
-    """The raw source of a stored mail."""
-    return (Path(current_app.config["DATA_DIR"]) / raw_path).read_bytes()

@@ -1,6 +1,6 @@
 """Knowledge-base operations: bundled articles, drafts, publishing, history, feedback and the search log.
 
-Operations add and flush; the caller commits (and then updates the search index via search_service).
+Operations add and flush; the caller commits, and the session hook in search_service updates the index.
 Restoring an old revision publishes a copy of it at once when the article is live; for an article that is
 archived or was never published the copy becomes the pending draft, so a restore never brings an archived
 page back by surprise. Edits from the form first pass check_base: a form filled from an older revision is

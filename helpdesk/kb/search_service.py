@@ -1,12 +1,21 @@
-"""The app's single access point to the knowledge-base search index (one SearchIndex per app and process)."""
+"""The app's single access point to the knowledge-base search index (one SearchIndex per app and process).
+
+The index follows the database by itself: a session hook (microblog's pattern) notes every article whose
+status, live revision or slug a flush changed, reads their published content just before the commit, and
+writes it to the index right after the commit, in the same request. No caller reindexes by hand.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from flask import current_app
-from sqlalchemy import select
+from flask import Flask, current_app, g, has_app_context
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
 
+from knowledge.classify import Classifier
 from knowledge.dutch import parse_synonym_line
 from knowledge.search import (
     MAX_QUERY_CHARS,
@@ -16,12 +25,21 @@ from knowledge.search import (
     SearchResult,
     content_fingerprint,
     open_index,
+    question_prior,
 )
 
 from ..extensions import db
 from ..models import Article, ArticleRevision
 
 _EXTENSION_KEY = "kb_search_index"
+_CHANGED = "kb_changed_slugs"  # session.info: slugs (or ids) of articles changed in this transaction
+_PENDING = "kb_index_pending"  # session.info: what the index gets after the commit
+_WATCHED = ("status", "published_revision_id", "slug")
+REBUILD_OVER = 5  # more changed articles than this in one commit (setup, imports): one rebuild, not upserts
+# From this many words a search is a whole question: the classifier's category then weighs in the order, at
+# weight 1 (relative search score and category probability count alike; not tuned on any measuring set).
+QUESTION_WORDS = 6
+QUESTION_CANDIDATES = 20
 
 
 def split_keywords(text: str) -> list[str]:
@@ -88,44 +106,19 @@ def ensure_index() -> bool:
     return True
 
 
-def index_article(article: Article) -> None:
-    """Bring one article's index entry in line with the database (call after commit, same request)."""
-    if article.status != "published" or article.published_revision is None:
-        unindex_article(article.slug)
-        return
-    index = get_index()
-    if not index.exists():
-        ensure_index()
-        return
-    index.upsert(doc_for(article, article.published_revision), fingerprint=db_fingerprint())
-
-
-def try_index_article(article: Article) -> bool:
-    """index_article for views after a commit: False (and a log line) instead of an error page.
-
-    The database change already stands; the search results catch up at the next publish, `reindex` or setup
-    (the fingerprint shows the index is out of date), and the database filter in `search` hides archived pages.
-    """
-    try:
-        index_article(article)
-    except Exception:
-        current_app.logger.exception("Zoekindex bijwerken mislukt voor %s", article.slug)
-        return False
-    return True
-
-
-def unindex_article(slug: str) -> None:
-    """Remove an article from the index (archived or unpublished)."""
-    get_index().delete(slug, fingerprint=db_fingerprint())
-
-
 def search(query: str, limit: int = 10, category: str | None = None) -> SearchResult:
     """Search the published articles; never raises on user input."""
     index = get_index()
     try:
         if not index.exists():
             ensure_index()
-        result = index.search(query, limit=limit, category=category)
+        whole_question = category is None and len((query or "").split()) >= QUESTION_WORDS
+        result = index.search(query, limit=max(limit, QUESTION_CANDIDATES) if whole_question else limit,
+                              category=category)
+        if whole_question:
+            # A whole question: what it asks about (the triage classifier's category) weighs in the order.
+            result.hits = question_prior(result.hits, query, Classifier.default().classify(query).scores,
+                                         min_words=QUESTION_WORDS)[:limit]
     except Exception:  # a broken index must cost the visitor a result list, never the page
         current_app.logger.exception("Zoeken mislukt voor een zoekvraag van %d tekens", len(query or ""))
         return SearchResult(query=(query or "")[:MAX_QUERY_CHARS], hits=[], total=0)
@@ -143,3 +136,84 @@ def search(query: str, limit: int = 10, category: str | None = None) -> SearchRe
 def search_articles(query: str, limit: int = 5, category: str | None = None) -> list[Hit]:
     """The best published articles for a query (a few words or a whole cleaned mail), best first."""
     return search(query, limit=limit, category=category).hits
+
+
+@dataclass
+class _Pending:
+    docs: list[SearchDoc]  # every published article, as committed
+    fingerprint: str
+    changed: set[str]  # slugs whose index entry must follow the database
+
+
+def _note_changes(session: Session, _context: Any) -> None:
+    """after_flush: remember the articles whose searchable state changed (still pre-flush history here)."""
+    changed: set[object] = session.info.setdefault(_CHANGED, set())
+    dirty = [obj for obj in session.dirty if isinstance(obj, Article)
+             and any(inspect(obj).attrs[name].history.has_changes() for name in _WATCHED)]
+    for obj in (*session.new, *session.deleted, *dirty):
+        if not isinstance(obj, Article):
+            continue
+        state = inspect(obj)
+        changed.update(state.attrs.slug.history.deleted)  # a draft renamed before it went live
+        changed.add(state.dict.get("slug") or ("id", state.dict.get("id")))
+
+
+def _collect(session: Session) -> None:
+    """before_commit: read what the index must hold, inside the transaction that is about to commit."""
+    session.flush()  # commit would flush next anyway; now every change has passed _note_changes
+    noted = session.info.get(_CHANGED)
+    if not noted:
+        return
+    ids = [key[1] for key in noted if isinstance(key, tuple)]
+    slugs = {key for key in noted if isinstance(key, str)}
+    if ids:
+        slugs.update(session.scalars(select(Article.slug).where(Article.id.in_(ids))))
+    docs = docs_from_db()
+    session.info[_PENDING] = _Pending(docs, content_fingerprint(docs), slugs)
+
+
+def _apply(session: Session) -> None:
+    """after_commit: bring the index in line; a failure is logged and shown, the commit stands."""
+    pending = session.info.pop(_PENDING, None)
+    session.info.pop(_CHANGED, None)
+    if pending is None or not has_app_context():
+        return
+    try:
+        _write(get_index(), pending)
+    except Exception:  # the database change stands; the fingerprint shows the index is behind
+        current_app.logger.exception("Zoekindex bijwerken mislukt voor %s", ", ".join(sorted(pending.changed)))
+        g.kb_index_lagging = True
+
+
+def _write(index: SearchBackend, pending: _Pending) -> None:
+    if index.exists() and index.fingerprint() == pending.fingerprint:
+        return  # another process (or an earlier commit) already wrote this state
+    if not index.exists() or len(pending.changed) > REBUILD_OVER:
+        index.rebuild(pending.docs, fingerprint=pending.fingerprint)
+        return
+    live = {doc.slug: doc for doc in pending.docs}
+    for slug in sorted(pending.changed):
+        if slug in live:
+            index.upsert(live[slug], fingerprint=pending.fingerprint)
+        else:
+            index.delete(slug, fingerprint=pending.fingerprint)
+
+
+def _forget(session: Session, transaction: Any) -> None:
+    """after_transaction_end: a rolled-back transaction's changes never reach the index."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+        session.info.pop(_CHANGED, None)
+
+
+def index_lagging() -> bool:
+    """True (once) when a commit since the last call could not update the search index."""
+    return bool(has_app_context() and g.pop("kb_index_lagging", False))
+
+
+def init_app(app: Flask) -> None:
+    """Keep the index in step with every commit of the app's database session (registered once)."""
+    for name, listener in (("after_flush", _note_changes), ("before_commit", _collect),
+                           ("after_commit", _apply), ("after_transaction_end", _forget)):
+        if not event.contains(db.session, name, listener):
+            event.listen(db.session, name, listener)

@@ -4,7 +4,8 @@ from knowledge.categories import CATEGORY_LABELS  # re-exported: the one categor
 
 from ._base import utcnow
 from .audit import AuditEvent, record_event
-from .kb import ARTICLE_STATUSES, Article, ArticleFeedback, ArticleRevision, SearchLog
+from .cluster import ChangeCounter, JobRun
+from .kb import Article, ArticleFeedback, ArticleRevision, SearchLog
 from .mail import MailboxState, OutboxMail, QuarantinedMail
 from .security import RateLimitCounter, RecoveryCode, UserSession
 from .tickets import (
@@ -21,8 +22,9 @@ from .tickets import (
 from .users import ROLE_LABELS, ROLES, Requester, User
 
 __all__ = [
-    "ARTICLE_STATUSES", "CATEGORY_LABELS", "KINDS", "ROLES", "ROLE_LABELS", "STATUSES", "STATUS_LABELS",
-    "Article", "ArticleFeedback", "ArticleRevision", "Attachment", "AuditEvent", "CannedReply",
+    "CATEGORY_LABELS", "KINDS", "ROLES", "ROLE_LABELS", "STATUSES", "STATUS_LABELS",
+    "Article", "ArticleFeedback", "ArticleRevision", "Attachment", "AuditEvent", "CannedReply", "ChangeCounter",
+    "JobRun",
     "MailboxState", "OutboxMail", "QuarantinedMail", "RateLimitCounter", "RecoveryCode",
     "Requester", "SearchLog", "Ticket", "TicketMessage",
     "TicketView", "TriageFeedback", "User", "UserSession", "record_event", "utcnow",

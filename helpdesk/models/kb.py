@@ -11,8 +11,6 @@ from ..extensions import db
 from ._base import utcnow
 from .users import User
 
-ARTICLE_STATUSES = ("draft", "published", "archived")
-
 
 class Article(db.Model):
     """An article's identity and live state; its content lives in revisions."""

@@ -21,6 +21,9 @@ class MailboxState(db.Model):
     last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
     last_run_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    leader_host: Mapped[str | None] = mapped_column(String(300))  # the ingest holding this mailbox's lock
+    leader_pid: Mapped[int | None] = mapped_column(Integer)
+    leader_since: Mapped[datetime | None] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -54,4 +57,4 @@ class OutboxMail(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    ticket_message: Mapped[TicketMessage | None] = relationship()
+    ticket_message: Mapped[TicketMessage | None] = relationship(back_populates="outbox")

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, and_, or_
 from sqlalchemy.ext.hybrid import hybrid_method
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from sqlalchemy.sql import ColumnElement
 
 from knowledge.categories import label
+from mail_ingest.html_text import SafeHtml, bound_html, sanitize_html
+from mail_ingest.mime import ParseLimits
 
 from ..extensions import db
 from ._base import utcnow
 from .users import Requester, User
+
+if TYPE_CHECKING:
+    from .mail import OutboxMail
 
 STATUSES = ("new", "open", "pending", "solved", "closed")
 STATUS_LABELS = {
@@ -24,8 +29,9 @@ STATUS_LABELS = {
     "solved": "Opgelost",
     "closed": "Gesloten",
 }
+MAX_MERGE_HOPS = 10  # a chain of merges (A into B, later B into C) is followed this far
 # What a mail turned out to be; only questions reach the agents' queue.
-KINDS = ("question", "autoreply", "bounce", "bulk", "held")
+KINDS = ("question", "autoreply", "bounce", "bulk", "held", "discarded")  # discarded: held mail an admin put away
 
 
 class Ticket(db.Model):
@@ -36,6 +42,8 @@ class Ticket(db.Model):
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
         Index("ix_tickets_created", "created_at"),
         Index("ix_tickets_top_article", "top_article_slug", "status"),
+        Index("ix_tickets_due", "kind", "status", "due_at"),
+        Index("ix_tickets_pending_until", "pending_until"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,8 +68,22 @@ class Ticket(db.Model):
     last_message_at: Mapped[datetime | None] = mapped_column(DateTime)
     first_response_at: Mapped[datetime | None] = mapped_column(DateTime)
     solved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Response targets (tickets/targets.py): the waiting mail's answer and the first answer are due then.
+    due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    first_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    pending_until: Mapped[datetime | None] = mapped_column(DateTime)  # "Later oppakken tot": back in the queue then
+    # A mail that named this ticket's thread but came from outside it starts a ticket of its own, linked here.
+    related_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    related_reason: Mapped[str | None] = mapped_column(String(500))
+    # Merged into another ticket of the same question: messages moved there, later mail goes there too.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
 
     requester: Mapped[Requester] = relationship(lazy="joined")
+    related_ticket: Mapped[Ticket | None] = relationship(remote_side="Ticket.id", foreign_keys=[related_ticket_id],
+                                                         back_populates="related_tickets")
+    related_tickets: Mapped[list[Ticket]] = relationship(back_populates="related_ticket",
+                                                         foreign_keys=[related_ticket_id], order_by="Ticket.id")
+    merged_into: Mapped[Ticket | None] = relationship(remote_side="Ticket.id", foreign_keys=[merged_into_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     category_set_by: Mapped[User | None] = relationship(foreign_keys=[category_set_by_id])
     messages: Mapped[list[TicketMessage]] = relationship(
@@ -71,6 +93,16 @@ class Ticket(db.Model):
     @property
     def number(self) -> str:
         return f"IPO-{self.id}"
+
+    @property
+    def kept(self) -> Ticket:
+        """The ticket this one lives on in after merges (itself when it was not merged)."""
+        ticket: Ticket = self
+        for _ in range(MAX_MERGE_HOPS):
+            if ticket.merged_into is None:
+                break
+            ticket = ticket.merged_into
+        return ticket
 
     @property
     def status_label(self) -> str:
@@ -100,7 +132,8 @@ class Ticket(db.Model):
 
 class TicketMessage(db.Model):
     __tablename__ = "ticket_messages"
-    __table_args__ = (Index("ix_ticket_messages_ticket_created", "ticket_id", "created_at"),)
+    __table_args__ = (Index("ix_ticket_messages_ticket_created", "ticket_id", "created_at"),
+                      Index("ix_ticket_messages_idempotency_key", "idempotency_key", unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
@@ -118,16 +151,28 @@ class TicketMessage(db.Model):
     raw_path: Mapped[str | None] = mapped_column(String(500))  # relative to the data dir
     text: Mapped[str] = mapped_column(Text, default="")  # the whole text as received or written
     clean_text: Mapped[str | None] = mapped_column(Text)  # new text without quotes and signature
-    html: Mapped[str | None] = mapped_column(Text)  # sanitised (nh3) HTML for display
+    html: Mapped[str | None] = mapped_column(Text)  # sanitised (nh3) once at ingest; pages show it as stored
+    parse_notes: Mapped[str | None] = mapped_column(Text)  # what a parse limit cut off (Dutch, one per line)
     article_slug: Mapped[str | None] = mapped_column(String(200))  # article a reply was based on
     imap_uidvalidity: Mapped[int | None] = mapped_column(db.BigInteger)
     imap_uid: Mapped[int | None] = mapped_column(db.BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    suspect: Mapped[str | None] = mapped_column(Text)  # why the sender cannot be trusted (forged-looking From)
+    # The reply form's one-time key: a replayed or back-button POST finds its reply instead of sending again.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     ticket: Mapped[Ticket] = relationship(back_populates="messages")
     author: Mapped[User | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="message", order_by="Attachment.id")
+    outbox: Mapped[OutboxMail | None] = relationship(back_populates="ticket_message", uselist=False)
+
+    @validates("html")
+    def _sanitised_once(self, _key: str, value: str | None) -> str | None:
+        """Only sanitised HTML is stored (ingest hands it over as SafeHtml), so pages show it without nh3."""
+        if value is None or isinstance(value, SafeHtml):
+            return value
+        return sanitize_html(bound_html(value, ParseLimits.max_html_depth, ParseLimits.max_html_chars)[0])
 
 
 class Attachment(db.Model):

@@ -35,7 +35,7 @@ def init_app(app: Flask) -> threading.Event | None:
     if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         return None
     stop = threading.Event()
-    interval = float(app.config.get("OUTBOX_INTERVAL", 10))
+    interval = float(app.config["OUTBOX_INTERVAL"])
     thread = threading.Thread(target=_loop, args=(app, stop, interval), name="outbox-sender", daemon=True)
     thread.start()
     app.extensions["outbox_thread"] = (thread, stop)

@@ -15,11 +15,13 @@ outbox_cli = AppGroup("outbox", help="Uitgaande antwoorden (SMTP).")
 
 @outbox_cli.command("run")
 @click.option("--once", is_flag=True, help="Verstuur wat klaarstaat en stop.")
-@click.option("--interval", default=10.0, show_default=True, help="Seconden tussen rondes.")
+@click.option("--interval", type=float, default=None, help="Seconden tussen rondes (standaard: OUTBOX_INTERVAL).")
 @needs_schema
-def run_command(once: bool, interval: float) -> None:
+def run_command(once: bool, interval: float | None) -> None:
     """Deliver waiting replies over SMTP, retrying failures with backoff."""
     from .sender import deliver_due
+
+    interval = current_app.config["OUTBOX_INTERVAL"] if interval is None else interval
 
     while True:
         report = deliver_due(current_app.config)
@@ -31,8 +33,5 @@ def run_command(once: bool, interval: float) -> None:
 
 
 def register(app: Flask) -> None:
-    """Attach this package's commands to the app, and start the background sender when configured."""
-    from . import init_app
-
+    """Attach this package's commands to the app."""
     app.cli.add_command(outbox_cli)
-    init_app(app)  # create_app calls every package's register(); the thread only runs with OUTBOX_THREAD

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import html
 import re
-import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, SMTPUTF8
 from email.utils import format_datetime, getaddresses, parseaddr
 
 from mail_ingest import strip_subject_prefixes
+from mail_ingest.ids import header_form, normalize_message_id, parse_id_list
+from mail_ingest.ids import new_message_id as _new_id
+from mail_ingest.ids import references_chain as _chain
 
 _TAG = re.compile(r"\s*\[IPO-\d+\]\s*", re.IGNORECASE)
 _URL = re.compile(r"(https?://[^\s<>()\"']+[^\s<>()\"'.,;:!?])")
-MAX_REFERENCES = 20  # keeps the header short; the first and the latest ids matter most for threading
 
 
 class ComposeError(ValueError):
@@ -24,8 +26,8 @@ class ComposeError(ValueError):
 
 
 def new_message_id(domain: str) -> str:
-    """A globally unique Message-ID in our own domain: `<uuid@domain>`."""
-    return f"<{uuid.uuid4().hex}@{domain}>"
+    """A globally unique Message-ID in our own domain, in the stored normal form (no angle brackets)."""
+    return _new_id(domain)
 
 
 def reply_subject(subject: str, ticket_id: int) -> str:
@@ -36,14 +38,9 @@ def reply_subject(subject: str, ticket_id: int) -> str:
 
 
 def references_chain(parent_references: str | None, thread_ids: Iterable[str]) -> list[str]:
-    """The References list: the parent's chain, then the thread's own ids, each once, oldest first."""
-    ids: list[str] = []
-    for candidate in [*re.findall(r"<[^<>\s]+>", parent_references or ""), *thread_ids]:
-        if candidate and candidate not in ids:
-            ids.append(candidate)
-    if len(ids) > MAX_REFERENCES:
-        ids = [ids[0], *ids[-(MAX_REFERENCES - 1):]]
-    return ids
+    """The References list (normal form, oldest first): the parent's stored chain, then the thread's own ids,
+    each once, trimmed to the first and the newest ids as RFC 5322 §3.6.4 suggests."""
+    return _chain(parse_id_list(parent_references), thread_ids)
 
 
 def text_to_html(text: str) -> str:
@@ -60,49 +57,91 @@ def text_to_html(text: str) -> str:
             f"{body}\n</body></html>\n")
 
 
+def ascii_domain(domain: str) -> str:
+    """An internationalised domain (schüle.example) as its IDNA A-label form (xn--schle-kva.example)."""
+    if domain.isascii():
+        return domain
+    try:
+        return domain.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise ComposeError(f"Het domein {domain!r} is geen geldige internationale domeinnaam") from exc
+
+
+def needs_smtputf8(addresses: Iterable[str]) -> bool:
+    """Whether an address has a non-ASCII local part: only SMTPUTF8 (RFC 6531) can carry it."""
+    return any(not addr.rpartition("@")[0].isascii() for addr in addresses)
+
+
 def _address(value: str) -> Address:
     name, addr = parseaddr(value)
     if not addr or "@" not in addr or any(c in addr for c in " \r\n<>"):
         raise ComposeError(f"Geen bruikbaar e-mailadres: {value!r}")
     local, _, domain = addr.rpartition("@")
     try:
-        return Address(display_name=name, username=local, domain=domain)
+        return Address(display_name=name, username=local, domain=ascii_domain(domain))
     except (ValueError, IndexError) as exc:
         raise ComposeError(f"Geen bruikbaar e-mailadres: {value!r}") from exc
 
 
+@dataclass(frozen=True)
+class OutgoingFile:
+    """A file the agent attaches to a reply."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
 def compose_reply(*, from_addr: str, to_name: str, to_email: str, subject: str, body: str, message_id: str,
                   in_reply_to: str | None, references: list[str], cc: Iterable[str] = (),
-                  ticket_number: str = "", date: datetime | None = None) -> bytes:
-    """The whole message as bytes (CRLF line ends), built once and stored so a retry sends the same bytes."""
-    msg = EmailMessage(policy=SMTP)
+                  ticket_number: str = "", date: datetime | None = None,
+                  attachments: Iterable[OutgoingFile] = (), auto_submitted: bool = False) -> bytes:
+    """The whole message as bytes (CRLF line ends), built once and stored so a retry sends the same bytes.
+    A non-ASCII local part (jörg@…) is written as UTF-8 (RFC 6532); the sender then needs SMTPUTF8."""
+    msg = EmailMessage(policy=SMTPUTF8 if needs_smtputf8([from_addr, to_email, *cc]) else SMTP)
     msg["From"] = _address(from_addr)
-    msg["To"] = Address(display_name=to_name.replace("\n", " ").strip(), addr_spec=_address(to_email).addr_spec)
+    to = _address(to_email)
+    msg["To"] = Address(display_name=to_name.replace("\n", " ").strip(), username=to.username, domain=to.domain)
     cc_list = [_address(a) for a in cc if a.strip()]
     if cc_list:
         msg["Cc"] = cc_list
     msg["Subject"] = subject.replace("\r", " ").replace("\n", " ")
     msg["Date"] = format_datetime((date or datetime.now(UTC)).replace(tzinfo=UTC))
-    msg["Message-ID"] = message_id
-    if in_reply_to:
-        msg["In-Reply-To"] = in_reply_to
-    if references:
-        msg["References"] = " ".join(references)
+    try:
+        msg["Message-ID"] = header_form(message_id)
+    except ValueError as exc:
+        raise ComposeError(str(exc)) from exc
+    parent = normalize_message_id(in_reply_to)
+    chain = _chain(references, [parent] if parent else [])
+    if parent and parent in chain:  # an id we could not send as a msg-id is left out rather than mangled
+        msg["In-Reply-To"] = header_form(parent)
+    if chain:
+        msg["References"] = " ".join(header_form(i) for i in chain)
     msg["Content-Language"] = "nl"
     # Our own mail is recognised by ingest by this header; a human reply carries no Auto-Submitted.
     msg["X-IPO-Helpdesk"] = "1"
+    if auto_submitted:  # RFC 3834 §5: an automatic answer says so, and asks Exchange not to answer it in turn
+        msg["Auto-Submitted"] = "auto-replied"
+        msg["X-Auto-Response-Suppress"] = "All"
     if ticket_number:
         msg["X-IPO-Ticket"] = ticket_number
     text = body.replace("\r\n", "\n").rstrip() + "\n"
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(text_to_html(text), subtype="html", charset="utf-8", cte="quoted-printable")
+    for item in attachments:  # multipart/mixed: the text and HTML first, then each file as an attachment
+        maintype, _, subtype = item.content_type.partition("/")
+        msg.add_attachment(item.data, maintype=maintype, subtype=subtype or "octet-stream", filename=item.filename)
     return msg.as_bytes()
 
 
 def envelope_recipients(to_email: str, cc: Iterable[str] = ()) -> list[str]:
-    """Bare addresses for the SMTP envelope, each once."""
+    """Bare addresses for the SMTP envelope, each once; internationalised domains in their ASCII form."""
     out: list[str] = []
     for _name, addr in getaddresses([to_email, *cc]):
-        if addr and addr.lower() not in (a.lower() for a in out):
+        if not addr or "@" not in addr:
+            continue
+        local, _, domain = addr.rpartition("@")
+        addr = f"{local}@{ascii_domain(domain)}"
+        if addr.lower() not in (a.lower() for a in out):
             out.append(addr)
     return out

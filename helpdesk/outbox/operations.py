@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from sqlalchemy import update
 
 from ..extensions import db
 from ..models import OutboxMail, TicketMessage, User, record_event, utcnow
@@ -37,12 +38,31 @@ def retry_outbox_mail(mail: OutboxMail, user: User | None = None) -> OutboxMail:
     return mail
 
 
+def cancel_outbox_mail(mail: OutboxMail, user: User | None = None) -> bool:
+    """Stop a queued reply before it is handed to SMTP (compare-and-set: a sender that claimed it wins)."""
+    result = db.session.execute(update(OutboxMail).where(OutboxMail.id == mail.id, OutboxMail.status == "pending")
+                                .values(status="cancelled").execution_options(synchronize_session=False))
+    db.session.refresh(mail)
+    if result.rowcount != 1:
+        return False
+    ticket = mail.ticket_message.ticket
+    if ticket.status in ("pending", "solved"):  # the answer never left: the question is open again
+        ticket.status, ticket.solved_at = "open", None
+    record_event("reply_cancelled", user=user, ticket_id=ticket.id, outbox_id=mail.id)
+    db.session.flush()
+    return True
+
+
 def delivery_label(mail: OutboxMail | None) -> str:
     """What an agent sees about a reply's delivery."""
     if mail is None:
         return ""
     if mail.status == "sent":
         return "verzonden"
+    if mail.status == "cancelled":
+        return "geannuleerd, niet verstuurd"
+    if mail.status == "bounced":
+        return f"niet afgeleverd: {mail.last_error or 'onbekende reden'}"
     if mail.status == "failed":
         return f"mislukt: {mail.last_error or 'onbekende fout'}"
     if mail.attempts and mail.last_error:

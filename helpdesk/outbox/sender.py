@@ -30,14 +30,14 @@ from typing import Any
 from sqlalchemy import or_, select, update
 
 from ..extensions import db
-from ..models import OutboxMail, utcnow
+from ..models import OutboxMail, record_event, utcnow
+from .compose import needs_smtputf8
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=10)
 BASE_DELAY = timedelta(minutes=1)
 MAX_DELAY = timedelta(hours=2)
-DEFAULT_MAX_ATTEMPTS = 8
 BATCH = 50
 
 
@@ -86,8 +86,8 @@ def claim_due(now: datetime | None = None, limit: int = BATCH) -> list[int]:
 
 
 def _connect(config: dict[str, Any]) -> smtplib.SMTP:
-    host, port = config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25)
-    timeout = float(config.get("SMTP_TIMEOUT", 30))
+    host, port = config["SMTP_HOST"], int(config["SMTP_PORT"])
+    timeout = float(config["SMTP_TIMEOUT"])
     context = ssl.create_default_context()
     if config.get("SMTP_SSL"):
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
@@ -112,7 +112,13 @@ def _envelope_sender(config: dict[str, Any]) -> str:
     return parseaddr(config.get("SMTP_FROM") or "")[1]
 
 
+class SmtpUtf8Unsupported(smtplib.SMTPException):
+    """The mail needs SMTPUTF8 (a non-ASCII address) and our mail server does not offer it: retrying won't help."""
+
+
 def _permanent(exc: Exception) -> bool:
+    if isinstance(exc, SmtpUtf8Unsupported):
+        return True
     code = getattr(exc, "smtp_code", None)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [c for c, _m in exc.recipients.values()]
@@ -121,6 +127,8 @@ def _permanent(exc: Exception) -> bool:
 
 
 def _describe(exc: Exception) -> str:
+    if isinstance(exc, SmtpUtf8Unsupported):
+        return str(exc)[:500]
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return "; ".join(f"{addr}: {code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
                          for addr, (code, msg) in exc.recipients.items())[:500]
@@ -137,10 +145,24 @@ def _mark_failure(mail: OutboxMail, exc: Exception, now: datetime, max_attempts:
     if _permanent(exc) or mail.attempts >= max_attempts:
         mail.status = "failed"
         report.failed.append(mail.id)
+        record_event("reply_failed", ticket_id=mail.ticket_message.ticket_id, outbox_id=mail.id,
+                     error=mail.last_error)
     else:
         mail.status = "pending"
         mail.next_attempt_at = now + backoff(mail.attempts)
         report.retrying.append(mail.id)
+
+
+def _send(smtp: smtplib.SMTP, sender: str, recipients: list[str], raw: bytes) -> None:
+    """One message; with SMTPUTF8 when an address needs it, and a clear permanent error when the server lacks it."""
+    if not (needs_smtputf8([sender, *recipients]) or not raw.isascii()):
+        smtp.sendmail(sender, recipients, raw)
+        return
+    if not smtp.has_extn("smtputf8"):
+        raise SmtpUtf8Unsupported(
+            f"Niet verstuurd: het adres {', '.join(recipients)} bevat tekens buiten ASCII en de mailserver biedt "
+            "geen SMTPUTF8 aan. Vraag de aanvrager om een ander e-mailadres, of laat de beheerder SMTPUTF8 aanzetten.")
+    smtp.sendmail(sender, recipients, raw, mail_options=["SMTPUTF8", "BODY=8BITMIME"])
 
 
 def deliver_due(config: dict[str, Any], now: datetime | None = None, limit: int = BATCH) -> DeliveryReport:
@@ -150,7 +172,7 @@ def deliver_due(config: dict[str, Any], now: datetime | None = None, limit: int 
         report.skipped = "Geen SMTP-server ingesteld (HELPDESK_SMTP_HOST): antwoorden wachten in de outbox."
         return report
     now = now or utcnow()
-    max_attempts = int(config.get("OUTBOX_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+    max_attempts = int(config["OUTBOX_MAX_ATTEMPTS"])
     ids = claim_due(now, limit)
     if not ids:
         return report
@@ -170,7 +192,7 @@ def deliver_due(config: dict[str, Any], now: datetime | None = None, limit: int 
                 continue
             recipients = [a.strip() for a in mail.to_addrs.split(",") if a.strip()]
             try:
-                smtp.sendmail(sender, recipients, mail.raw or b"")
+                _send(smtp, sender, recipients, mail.raw or b"")
             except (OSError, smtplib.SMTPException) as exc:
                 _mark_failure(mail, exc, now, max_attempts, report)
             else:
@@ -179,6 +201,7 @@ def deliver_due(config: dict[str, Any], now: datetime | None = None, limit: int 
                 if mail.ticket_message is not None:
                     mail.ticket_message.sent_at = sent_at
                 report.sent.append(mail.id)
+                record_event("reply_delivered", ticket_id=mail.ticket_message.ticket_id, outbox_id=mail.id)
             db.session.commit()  # right after SMTP accepted: keeps the duplicate window tiny
     finally:
         try:

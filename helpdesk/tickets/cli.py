@@ -20,7 +20,8 @@ tickets_cli = AppGroup("tickets", help="Tickets.")
 @tickets_cli.command("export")
 @needs_schema
 def export_command() -> None:
-    """Print one JSON object a line per ticket: number, subject, status, category, requester, messages."""
+    """Print one JSON object a line per ticket: number, subject, status, category, requester, merged_into,
+    messages."""
     query = select(Ticket).options(selectinload(Ticket.messages)).order_by(Ticket.id).execution_options(
         yield_per=500)
     for ticket in db.session.scalars(query):
@@ -31,6 +32,7 @@ def export_command() -> None:
             "kind": ticket.kind,
             "category": ticket.category,
             "requester": ticket.requester.email,
+            "merged_into": f"IPO-{ticket.merged_into_id}" if ticket.merged_into_id else None,
             "messages": [{"direction": m.direction, "message_id": m.message_id, "from": m.from_email}
                          for m in ticket.messages],
         }, ensure_ascii=False))

@@ -9,7 +9,15 @@ from knowledge.categories import label
 from ..models import STATUS_LABELS, AuditEvent
 
 ACTIONS = {
-    "reply_sent": "Antwoord verstuurd",
+    "reply_sent": "Antwoord verstuurd",  # events from before the outbox said what really happened
+    "reply_queued": "Antwoord in de wachtrij",
+    "reply_delivered": "Antwoord verzonden (de mailserver nam het aan)",
+    "reply_failed": "Verzending mislukt",
+    "reply_cancelled": "Antwoord geannuleerd, niet verstuurd",
+    "reply_bounced": "Antwoord niet afgeleverd",
+    "acknowledged": "Automatische ontvangstbevestiging in de wachtrij",
+    "held_released": "Vastgehouden mail vrijgegeven naar de wachtrij",
+    "held_discarded": "Vastgehouden mail weggegooid",
     "note_added": "Notitie toegevoegd",
     "category_changed": "Categorie gewijzigd",
     "status_changed": "Status gewijzigd",
@@ -20,6 +28,9 @@ ACTIONS = {
     "triaged": "Automatisch gecategoriseerd",
     "mail_received": "Mail ontvangen",
     "wave_answered": "Beantwoord via een golf",
+    "snoozed": "Later oppakken",
+    "returned": "Terug in de wachtrij",
+    "merged": "Samengevoegd",
 }
 
 
@@ -43,7 +54,13 @@ def describe_event(event: AuditEvent) -> str:
         return f"{label}: {d.get('old') or 'niemand'} → {d.get('new') or 'niemand'}"
     if event.action == "mail_received":
         return f"{label} (in een bestaand gesprek)" if d.get("threaded") else f"{label}; ticket aangemaakt"
-    if event.action == "reply_sent":
+    if event.action in ("reply_failed", "reply_bounced") and d.get("error"):
+        return f"{label}: {d['error']}"
+    if event.action in ("reply_sent", "reply_queued"):
         extra = f" (artikel {d['article']})" if d.get("article") else ""
         return f"{label}{extra}; status {_status(d.get('status_to'))}"
+    if event.action == "snoozed":
+        return f"{label} tot {d.get('until', '?')}"
+    if event.action == "merged":
+        return f"{label} met {d['into']}" if d.get("into") else f"{label}: {d.get('source')} is hierin opgegaan"
     return label

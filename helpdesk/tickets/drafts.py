@@ -42,7 +42,7 @@ def article_draft(slug: str, name: str, agent_name: str) -> str | None:
         return None
     revision = article.published_revision
     assert revision is not None
-    base = current_app.config.get("PUBLIC_URL", "").rstrip("/")
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
     body = markdown_to_text(revision.body, base_url=base).strip()
     return (f"Beste {name},\n\n"
             f"Dank voor uw vraag. Hieronder vindt u het antwoord.\n\n"

@@ -1,9 +1,19 @@
 """Forms of the agent workspace (all with CSRF through Flask-WTF)."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from knowledge.categories import CATEGORY_LABELS
 
@@ -27,12 +37,24 @@ class HiddenNumberField(IntegerField):
                 raise ValueError("Het formulier is beschadigd. Laad de pagina opnieuw; er is niets verstuurd.")
 
 
+DAMAGED = "Het formulier is beschadigd. Laad de pagina opnieuw; er is niets verstuurd."
+
+
+def idempotency_field() -> HiddenField:
+    """The form's one-time key (set when the page is drawn): a second POST of the same form sends nothing."""
+    return HiddenField(validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{16,48}$", message=DAMAGED)])
+
+
 class ReplyForm(FlaskForm):
     body = TextAreaField("Antwoord aan de aanvrager", validators=[
         DataRequired("Schrijf een antwoord voordat u het verstuurt."), Length(max=50_000)])
     version = HiddenNumberField(validators=[Optional()])
     seen_message_id = HiddenNumberField(validators=[Optional()])
     article_slug = HiddenField(validators=[Length(max=200)])
+    idempotency_key = idempotency_field()
+    to = StringField("Aan", validators=[Length(max=500)])
+    cc = StringField("Cc (meerdere adressen scheiden met komma's)", validators=[Length(max=2000)])
+    attachments = MultipleFileField("Bijlagen")
     status_after = SelectField("Status na verzenden", choices=REPLY_STATUS_CHOICES, default="pending")
     canned = SelectField("Standaardantwoord", choices=[], validate_choice=False)
     insert_canned = SubmitField("Invoegen")
@@ -56,6 +78,16 @@ class StatusForm(FlaskForm):
     status = SelectField("Status", choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()])
 
 
+class SnoozeForm(FlaskForm):
+    until = DateField("Later oppakken tot", validators=[DataRequired("Kies een datum.")])
+
+
+class MergeForm(FlaskForm):
+    target = StringField("Samenvoegen met ticket", validators=[
+        DataRequired("Vul het nummer in van het ticket dat blijft, bijvoorbeeld IPO-12."), Length(max=20)])
+    confirm = HiddenField()
+
+
 class AssignForm(FlaskForm):
     assignee = SelectField("Behandelaar", choices=[], validate_choice=False)
 
@@ -64,6 +96,7 @@ class WaveForm(FlaskForm):
     body = TextAreaField("Antwoord (gebruik {naam} voor de naam van de aanvrager)", validators=[
         DataRequired("Schrijf een antwoord."), Length(max=50_000)])
     seen_message_id = HiddenNumberField(validators=[Optional()])
+    idempotency_key = idempotency_field()
     status_after = SelectField("Status na verzenden", choices=REPLY_STATUS_CHOICES, default="pending")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from email.utils import getaddresses, parseaddr
 
@@ -12,9 +13,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from knowledge.categories import CATEGORY_LABELS
 
 from ..extensions import db
+from ..ingest.storage import MailFiles
 from ..models import (
     STATUSES,
     Article,
+    Attachment,
     Ticket,
     TicketMessage,
     TicketView,
@@ -25,13 +28,14 @@ from ..models import (
 )
 from ..outbox.compose import (
     ComposeError,
+    OutgoingFile,
     compose_reply,
     envelope_recipients,
     new_message_id,
     references_chain,
     reply_subject,
 )
-from ..outbox.operations import queue_mail
+from ..outbox.operations import delivery_label, queue_mail
 from ..web import parse_id
 
 REPLY_STATUSES = ("pending", "solved", "open")
@@ -49,6 +53,23 @@ class CollisionError(TicketError):
         self.changes = changes
         super().__init__("Dit ticket is intussen gewijzigd: er is een nieuw bericht of antwoord bijgekomen. "
                          "Uw antwoord is niet verstuurd; lees wat er veranderde en verstuur opnieuw.")
+
+
+class AlreadySent(TicketError):
+    """This reply form was sent before (a replayed or back-button POST): nothing is queued again."""
+
+    def __init__(self, message: TicketMessage) -> None:
+        self.message = message
+        outbox = message.outbox
+        state = delivery_label(outbox) if outbox is not None else "verwerkt"
+        super().__init__(f"Dit antwoord is al verstuurd/in de wachtrij ({state}); er is niets opnieuw verstuurd.")
+
+
+def find_reply(idempotency_key: str | None) -> TicketMessage | None:
+    """The reply an earlier POST of the same reply form queued, if any."""
+    if not idempotency_key:
+        return None
+    return db.session.scalar(select(TicketMessage).where(TicketMessage.idempotency_key == idempotency_key))
 
 
 def new_messages_since(ticket: Ticket, seen_message_id: int, user: User | None = None) -> list[TicketMessage]:
@@ -88,8 +109,14 @@ def _article_exists(slug: str | None) -> bool:
 
 def send_reply(ticket: Ticket, body: str, user: User, *, expected_version: int | None = None,
                seen_message_id: int | None = None, article_slug: str | None = None,
-               status_after: str = "pending") -> TicketMessage:
-    """Write the outgoing message and its outbox row in one transaction; refuse when the ticket changed."""
+               status_after: str = "pending", idempotency_key: str | None = None, to: str | None = None,
+               cc: list[str] | None = None, attachments: Sequence[OutgoingFile] = ()) -> TicketMessage:
+    """Write the outgoing message and its outbox row in one transaction; refuse when the ticket changed, and
+    when this form (`idempotency_key`) was sent before. `to`/`cc` as the agent edited them (None: the requester
+    and the ticket's CC); `attachments` are stored like incoming ones and composed into the message once."""
+    earlier = find_reply(idempotency_key)
+    if earlier is not None:
+        raise AlreadySent(earlier)
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
         raise TicketError("Het antwoord is leeg. Schrijf een antwoord voordat u het verstuurt.")
@@ -103,31 +130,40 @@ def send_reply(ticket: Ticket, body: str, user: User, *, expected_version: int |
     config = current_app.config
     thread = [m for m in ticket.messages if m.direction in ("in", "out")]
     parent = next((m for m in reversed(thread) if m.direction == "in"), None)
-    own = {a.lower() for a in config.get("OWN_ADDRESSES", [])}
     requester = ticket.requester
-    cc = [addr for _n, addr in getaddresses([ticket.cc or ""])
-          if addr and addr.lower() not in own and addr.lower() != requester.email.lower()]
+    to_email = (to if to is not None else requester.email).strip()
+    if not to_email:
+        raise TicketError("Vul bij 'Aan' een e-mailadres in.")
+    to_name = requester.name if to_email.lower() == requester.email.lower() else ""
+    cc = _cc_list(reply_cc(ticket) if cc is None else cc, to_email)
     message_id = new_message_id(config["MESSAGE_ID_DOMAIN"])
+    # RFC 5322 §3.6.4: the parent's References, then the parent itself last (our own replies in between).
     refs = references_chain(parent.references_header if parent else None,
-                            [m.message_id for m in thread if m.message_id])
+                            [*(m.message_id for m in thread if m.message_id and m is not parent),
+                             *([parent.message_id] if parent and parent.message_id else [])])
     subject = reply_subject(ticket.subject, ticket.id)
     try:
-        raw = compose_reply(from_addr=config["SMTP_FROM"], to_name=requester.name, to_email=requester.email,
+        raw = compose_reply(from_addr=config["SMTP_FROM"], to_name=to_name, to_email=to_email,
                             subject=subject, body=body, message_id=message_id,
                             in_reply_to=parent.message_id if parent else None, references=refs, cc=cc,
-                            ticket_number=ticket.number)
+                            ticket_number=ticket.number, attachments=attachments)
     except ComposeError as exc:
         raise TicketError(f"Het antwoord kan niet worden opgesteld: {exc}") from exc
     from_name, from_email = parseaddr(config["SMTP_FROM"])
     slug = article_slug if _article_exists(article_slug) else None
     message = TicketMessage(ticket=ticket, direction="out", kind="reply", author=user, from_email=from_email,
-                            from_name=from_name, to_addrs=requester.email, cc_addrs=", ".join(cc),
+                            from_name=from_name, to_addrs=to_email, cc_addrs=", ".join(cc),
                             subject=subject, message_id=message_id,
                             in_reply_to=parent.message_id if parent else None, references_header=" ".join(refs),
-                            text=body, clean_text=body, article_slug=slug)
+                            text=body, clean_text=body, article_slug=slug, idempotency_key=idempotency_key)
     db.session.add(message)
+    files = MailFiles.from_app()
+    for item in attachments:
+        message.attachments.append(Attachment(filename=item.filename[:255], content_type=item.content_type[:200],
+                                              size=len(item.data), storage_path=files.store_attachment(
+                                                  item.data, item.filename)))
     db.session.flush()
-    queue_mail(message, raw, envelope_recipients(requester.email, cc))
+    queue_mail(message, raw, envelope_recipients(to_email, cc))
     now = utcnow()
     ticket.first_response_at = ticket.first_response_at or now
     ticket.waiting_since = None
@@ -143,10 +179,26 @@ def send_reply(ticket: Ticket, body: str, user: User, *, expected_version: int |
         db.session.add(TriageFeedback(ticket_id=ticket.id, kind="article", subject=ticket.subject,
                                       text=_opening_text(ticket), category=ticket.category, article_slug=slug,
                                       user_id=user.id))
-    record_event("reply_sent", user=user, ticket_id=ticket.id, message_id=message_id, article=slug,
+    record_event("reply_queued", user=user, ticket_id=ticket.id, message_id=message_id, article=slug,
                  status_from=old_status, status_to=status_after)
     db.session.flush()
     return message
+
+
+def reply_cc(ticket: Ticket) -> list[str]:
+    """Who a reply copies by default: the ticket's CC, without us and without the requester."""
+    return _cc_list([addr for _n, addr in getaddresses([ticket.cc or ""])], ticket.requester.email)
+
+
+def _cc_list(addresses: Sequence[str], to_email: str) -> list[str]:
+    own = {a.lower() for a in current_app.config["OWN_ADDRESSES"]} | {to_email.lower()}
+    out: list[str] = []
+    for addr in (a.strip() for a in addresses):
+        if addr and "@" not in addr:
+            raise TicketError(f"Geen bruikbaar e-mailadres bij Cc: {addr!r}. Er is niets verstuurd.")
+        if addr and addr.lower() not in own and addr.lower() not in (o.lower() for o in out):
+            out.append(addr)
+    return out
 
 
 def add_note(ticket: Ticket, body: str, user: User) -> TicketMessage:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-import nh3
 from flask import abort, current_app
 from markupsafe import Markup
 from sqlalchemy import select
@@ -16,8 +16,8 @@ from ..models import AuditEvent, OutboxMail, Ticket, TicketMessage, User
 from ..outbox.operations import delivery_label, smtp_configured
 from .display import describe_event
 from .drafts import published_article, visible_canned_replies
-from .forms import AssignForm, CategoryForm, NoteForm, ReplyForm, StatusForm
-from .operations import last_message_id, other_viewers
+from .forms import AssignForm, CategoryForm, MergeForm, NoteForm, ReplyForm, SnoozeForm, StatusForm
+from .operations import last_message_id, other_viewers, reply_cc
 from .queries import KIND_FILTERS
 
 NO_SMTP = ("er is geen mailserver (SMTP) ingesteld. Antwoorden wachten in de wachtrij voor uitgaande mail "
@@ -43,6 +43,12 @@ def prepare_reply_form(form: ReplyForm, ticket: Ticket, user: User, *, fresh: bo
     if fresh:
         form.version.data, form.version.raw_data = ticket.version, []  # raw_data would win when rendering
         form.seen_message_id.data, form.seen_message_id.raw_data = last_message_id(ticket), []
+    if form.to.data is None:  # a newly drawn form: the requester and the ticket's CC, which the agent may edit
+        form.to.data = ticket.requester.email
+    if form.cc.data is None:
+        form.cc.data = ", ".join(reply_cc(ticket))
+    if not form.idempotency_key.data:  # a newly drawn form; a form sent back with an error keeps its key
+        form.idempotency_key.data = secrets.token_urlsafe(24)
     return form
 
 
@@ -69,10 +75,12 @@ def ticket_context(ticket: Ticket, user: User, form: ReplyForm | None = None) ->
     source = published_article(form.article_slug.data) if form.article_slug.data else None
     return {
         "ticket": ticket, "form": form, "outbox": outbox, "delivery_label": delivery_label, "events": events,
-        "html": {m.id: Markup(nh3.clean(m.html)) for m in ticket.messages if m.html},
+        "html": {m.id: Markup(m.html) for m in ticket.messages if m.html},  # nh3 ran once, at ingest
         "suggestions": _suggestions(ticket), "viewers": other_viewers(ticket, user),
         "note_form": NoteForm(formdata=None), "category_form": CategoryForm(formdata=None, category=ticket.category),
-        "status_form": StatusForm(formdata=None, status=ticket.status), "assign_form": _assign_form(ticket),
+        "status_form": StatusForm(formdata=None, status=ticket.status),
+        "snooze_form": SnoozeForm(formdata=None), "assign_form": _assign_form(ticket),
+        "merge_form": MergeForm(formdata=None),
         "action_form": EmptyForm(formdata=None),
         "describe_event": describe_event, "smtp_configured": smtp_configured(), "KIND_FILTERS": KIND_FILTERS,
         "draft_title": source.title if source else None,

@@ -17,13 +17,20 @@ from ..extensions import db
 from ..models import KINDS, STATUSES, Requester, Ticket, TicketMessage, User, utcnow
 
 PAGE_SIZE = 50
-ACTIVE = ("new", "open", "pending")
-STATUS_FILTERS = {"actief": "Alle openstaande", "new": "Nieuw", "open": "Open", "pending": "Wacht op aanvrager",
+ACTIVE = ("new", "open")  # pending ("Wacht op aanvrager", "Later oppakken tot") leaves the open queue
+STATUS_FILTERS = {"actief": "Nieuw en open", "new": "Nieuw", "open": "Open", "pending": "Wacht op aanvrager",
                   "solved": "Opgelost", "closed": "Gesloten", "alle": "Alle statussen"}
 AGE_FILTERS = {"": "Alle", "1": "Langer dan 1 dag", "3": "Langer dan 3 dagen", "7": "Langer dan een week"}
 KIND_FILTERS = {"question": "Vragen", "overig": "Automatische berichten en apart gezet", "autoreply":
                 "Automatische antwoorden", "bounce": "Onbestelbaar", "bulk": "Massamail", "held": "Apart gezet"}
+SORTS = {"oudste": "langst wachtend eerst", "nieuwste": "nieuwste eerst", "termijn": "eerst te beantwoorden"}
 _NUMBER = re.compile(r"^(?:ipo-?)?(\d{1,9})$", re.IGNORECASE)
+
+
+def parse_ticket_number(value: str) -> int | None:
+    """12 from 'IPO-12', 'ipo12' or '12'; None for anything else."""
+    match = _NUMBER.match((value or "").strip())
+    return int(match.group(1)) if match else None
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,7 @@ class QueueFilter:
             age=pick("leeftijd", AGE_FILTERS, ""),
             kind=pick("soort", KIND_FILTERS, "question"),
             q=(args.get("q") or "").replace("\x00", "").strip()[:200],  # PostgreSQL cannot compare NUL
-            sort=pick("sorteer", ("oudste", "nieuwste"), "oudste"),
+            sort=pick("sorteer", SORTS, "oudste"),
             after=(args.get("na") or "")[:80],
             before=(args.get("voor") or "")[:80],
         )
@@ -97,7 +104,7 @@ def _per_row(subquery: Any, sqlite: bool) -> Any:
     """Keep an EXISTS correlated, checked per queue row until the page is full.
 
     Under OR, PostgreSQL plans such an EXISTS as a hashed subplan when it expects many outer rows (it does not
-    count the LIMIT): it then reads every matching message first, ~200 ms for a common word at 100,000 tickets.
+    count the LIMIT): it then reads every matching message first, which is slow for a common word (bench/inbox.py).
     OFFSET 0 stops it from turning EXISTS into a hashable IN; SQLite checks per row anyway."""
     return subquery if sqlite else subquery.offset(0)
 
@@ -180,14 +187,19 @@ def _decode(cursor: str) -> tuple[datetime | None, int] | None:
     return (when, number) if 0 <= number < 2**62 else None  # a tampered cursor must not overflow the database
 
 
+def sort_column(f: QueueFilter) -> Any:
+    """The time the queue is ordered by: the answer's deadline, or when the requester started waiting."""
+    return Ticket.due_at if f.sort == "termijn" else Ticket.waiting_since
+
+
 def _segment_range(cursor: tuple[datetime | None, int] | None, after: bool, descending: bool,
-                   with_time: bool) -> Any:
+                   with_time: bool, ws: Any) -> Any:
     """The WHERE for one segment (tickets with or without a waiting time) relative to the cursor.
 
     The order is: tickets with a waiting time by (waiting_since, id), then those without by id; both ascending
     or both descending. Returns None when the whole segment lies on the wrong side of the cursor, True for all.
     """
-    ws, ident = Ticket.waiting_since, Ticket.id
+    ident = Ticket.id
     if cursor is None:
         return True
     stamp, last = cursor
@@ -210,11 +222,11 @@ def _segment_range(cursor: tuple[datetime | None, int] | None, after: bool, desc
 
 
 def queue_page(f: QueueFilter, user: User, threshold: float, size: int = PAGE_SIZE) -> QueuePage:
-    """One page of the queue with keyset pagination on (waiting_since, id), fast at any depth.
+    """One page of the queue with keyset pagination on (waiting_since or due_at, id), fast at any depth.
 
     A single ORDER BY over `status IN (...)` makes the database sort every matching row. Instead each status
-    and each segment (with / without a waiting time) is read in index order (kind, status, waiting_since) with
-    its own LIMIT, and the few candidates are merged here: a handful of tiny index scans per page.
+    and each segment (with / without a waiting time) is read in index order (kind, status, waiting_since / due_at)
+    with its own LIMIT, and the few candidates are merged here: a handful of tiny index scans per page.
     """
     sqlite = db.engine.dialect.name == "sqlite"
     descending = f.sort == "nieuwste"
@@ -223,12 +235,12 @@ def queue_page(f: QueueFilter, user: User, threshold: float, size: int = PAGE_SI
     cursor, going_after = (before, False) if before else (after, True)
     reverse_scan = descending == going_after  # read each segment in the direction away from the cursor
     conds = _conditions(f, user, threshold, sqlite)
-    ws = Ticket.waiting_since
+    ws = sort_column(f)
     timed: list[tuple[datetime, int]] = []
     untimed: list[int] = []
     for status in _statuses(f):
         for with_time in (True, False):
-            where = _segment_range(cursor, going_after, descending, with_time)
+            where = _segment_range(cursor, going_after, descending, with_time, ws)
             if where is None:
                 continue
             query = select(Ticket.id, ws).where(*conds, Ticket.status == status,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -11,7 +12,9 @@ from knowledge.categories import CATEGORY_LABELS, NO_CATEGORY, label
 from ..extensions import db
 from ..models import Article, Ticket, TicketMessage, User, record_event
 from .drafts import PLACEHOLDER, personalise
-from .operations import CollisionError, TicketError, new_messages_since, send_reply
+from .operations import AlreadySent, CollisionError, TicketError, new_messages_since, send_reply
+
+log = logging.getLogger(__name__)
 
 WAVE_STATUSES = ("new", "open")
 MIN_WAVE = 2
@@ -89,8 +92,10 @@ def latest_message_id(tickets: list[Ticket]) -> int:
 
 
 def answer_wave(category: str | None, slug: str, ticket_ids: list[int], template: str, user: User,
-                seen_message_id: int, status_after: str = "pending") -> WaveResult:
-    """Send `template` to each chosen ticket of the wave as its own threaded, personalised reply."""
+                seen_message_id: int, status_after: str = "pending", idempotency_key: str | None = None) -> WaveResult:
+    """Send `template` to each chosen ticket of the wave as its own threaded, personalised reply. Each ticket is
+    all or nothing (a savepoint): one that fails leaves no trace and the others are still answered; a form posted
+    again (`idempotency_key`) answers no ticket twice."""
     if not template.strip():
         raise TicketError("Het antwoord is leeg.")
     if not ticket_ids:
@@ -104,14 +109,20 @@ def answer_wave(category: str | None, slug: str, ticket_ids: list[int], template
         if changes:
             result.skipped.append((ticket, "er kwam intussen een nieuw bericht bij"))
             continue
+        key = f"{idempotency_key}.{ticket.id}" if idempotency_key else None
         try:
             with db.session.begin_nested():
                 send_reply(ticket, personalise(template, ticket.requester), user, article_slug=slug,
-                           status_after=status_after)
+                           status_after=status_after, idempotency_key=key)
+        except AlreadySent:
+            result.skipped.append((ticket, "dit antwoord is al verstuurd/in de wachtrij"))
         except CollisionError:
             result.skipped.append((ticket, "het ticket werd intussen gewijzigd"))
         except TicketError as exc:
             result.skipped.append((ticket, str(exc)))
+        except Exception:  # noqa: BLE001 - one ticket's bug must not cost the others their answer
+            log.exception("antwoord in golf voor %s mislukt", ticket.number)
+            result.skipped.append((ticket, "interne fout; er is voor dit ticket niets verstuurd"))
         else:
             result.sent.append(ticket)
     for ticket_id in sorted(missing):

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from knowledge.articles import load_bundled_articles
 from knowledge.classify import Classifier
 from knowledge.search import SearchDoc, SearchIndex
-from knowledge.triage import Triager
+from knowledge.triage import Triager, language
 from mail_ingest import (
     MailParseError,
     classify_mail,
@@ -26,7 +26,7 @@ from mail_ingest import (
 
 from ..extensions import db
 from ..models import Article
-from .service import build_triager
+from .service import build_triager, classifier_cache_dir
 
 AUTOMATIC_KINDS = {"autoreply", "bounce", "bulk"}
 
@@ -45,8 +45,10 @@ def _triager_without_writes(scratch: Path) -> Triager:
     scratch_index = SearchIndex(scratch)
     scratch_index.rebuild([SearchDoc(slug=a.slug, title=a.title, category=a.category, keywords=a.keywords,
                                      body=a.body, summary=a.summary, synonyms=a.synonyms) for a in articles])
-    return Triager(Classifier.default(), scratch_index, {a.slug: a.category for a in articles},
-                   {a.slug: a.title for a in articles})
+    classifier = Classifier.default(cache_dir=classifier_cache_dir())
+    return Triager(classifier, scratch_index, {a.slug: a.category for a in articles},
+                   {a.slug: a.title for a in articles},
+                   article_languages={a.slug: language(f"{a.title}\n{a.summary}\n{a.body}") for a in articles})
 
 
 def triage_file(triager: Triager, path: Path) -> dict:

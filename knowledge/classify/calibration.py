@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from knowledge import categories
-from knowledge.classify.examples import SEED_PATH
+from knowledge.classify.examples import TRAINING_PATHS
 
 # Candidate temperatures on a log grid; NB logits are far too sharp, so the fit usually lands well above 1.
 _GRID = [round(0.5 * 1.12**i, 4) for i in range(45)]
@@ -59,29 +59,31 @@ def fit_logits(logits: Sequence[Sequence[float]], gold: Sequence[int]) -> tuple[
     return best[1], best[2]
 
 
-def calibration_key(seed_path: Path | str = SEED_PATH) -> str:
-    """A hash of the seed examples, the category list and the code the calibration depends on."""
-    digest = hashlib.sha256(Path(seed_path).read_bytes())
+def calibration_key(paths: Sequence[Path | str] = TRAINING_PATHS) -> str:
+    """A hash of the training examples, the category list and the code the calibration depends on."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
     digest.update(json.dumps(list(categories.CATEGORIES)).encode())
     for name in _INPUTS:
         digest.update((_KNOWLEDGE / name).read_bytes())
     return digest.hexdigest()
 
 
-def stored_temperature(seed_path: Path | str = SEED_PATH) -> tuple[float, float] | None:
-    """(temperature, smoothing) stored for exactly these seeds and this code, or None."""
+def stored_temperature(paths: Sequence[Path | str] = TRAINING_PATHS) -> tuple[float, float] | None:
+    """(temperature, smoothing) stored for exactly these training files and this code, or None."""
     try:
         stored = json.loads(CALIBRATION_PATH.read_text(encoding="utf-8"))
-        if stored.get("key") == calibration_key(seed_path):
+        if stored.get("key") == calibration_key(paths):
             return float(stored["temperature"]), float(stored["smoothing"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
     return None
 
 
-def store_temperature(temperature: float, smoothing: float, seed_path: Path | str = SEED_PATH) -> None:
+def store_temperature(temperature: float, smoothing: float, paths: Sequence[Path | str] = TRAINING_PATHS) -> None:
     """Store a fit under the current key."""
-    payload = {"key": calibration_key(seed_path), "temperature": temperature, "smoothing": smoothing}
+    payload = {"key": calibration_key(paths), "temperature": temperature, "smoothing": smoothing}
     CALIBRATION_PATH.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
 
 

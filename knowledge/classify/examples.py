@@ -1,4 +1,4 @@
-"""Labelled example mails for the question classifier: the bundled seeds and how to read them."""
+"""Labelled example mails for the question classifier: the bundled training files and how to read them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ from pathlib import Path
 
 from knowledge import categories
 
-SEED_PATH = Path(__file__).resolve().parent.parent / "training" / "seed_examples.jsonl"
+TRAINING_DIR = Path(__file__).resolve().parent.parent / "training"
+SEED_PATH = TRAINING_DIR / "seed_examples.jsonl"
+# Everything the default model learns from (see training/README.md); the held-out sets live under tests/.
+TRAINING_PATHS: tuple[Path, ...] = (
+    SEED_PATH, TRAINING_DIR / "examples_v2.jsonl", TRAINING_DIR / "examples_wrapped.jsonl",
+)
 
 
 @dataclass(frozen=True)
@@ -21,8 +26,11 @@ class Example:
     weight: float = 1.0
 
 
-def load_examples(path: Path | str = SEED_PATH) -> list[Example]:
-    """Read `{"text", "subject", "category"}` lines; raise ValueError naming the bad line."""
+def load_examples(path: Path | str | None = None) -> list[Example]:
+    """Read `{"text", "subject", "category"}` lines of one file, or of all training files when no path is given;
+    raise ValueError naming the bad line."""
+    if path is None:
+        return [ex for p in TRAINING_PATHS for ex in load_examples(p)]
     known = categories.CATEGORIES  # read now, not at import, so a new category needs no code change here
     examples: list[Example] = []
     with open(path, encoding="utf-8") as fh:

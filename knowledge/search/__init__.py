@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from knowledge.search.types import MAX_QUERY_CHARS, Hit, LockError, SearchBackend, SearchDoc, SearchResult
-from knowledge.search.whoosh_index import SearchIndex
+from knowledge.search.whoosh_index import SearchIndex, question_prior
 from knowledge.search.whoosh_schema import content_fingerprint
 
 
@@ -22,4 +22,5 @@ __all__ = [
     "SearchResult",
     "content_fingerprint",
     "open_index",
+    "question_prior",
 ]

@@ -32,6 +32,7 @@ class Hit:
     snippet: str
     score: float
     summary: str = ""
+    lang: str = "nl"  # the article's language ("nl" or "en")
 
 
 @dataclass

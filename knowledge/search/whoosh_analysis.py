@@ -131,7 +131,7 @@ class SynonymFilter(Filter):
                 slots[-1].append(t)
             else:
                 slots.append([t])
-        stems = [{stem(t.text) for t in slot} for slot in slots]
+        stems = [{search_stem(t.text) for t in slot} for slot in slots]
         extra: list[list[Token]] = [[] for _ in slots]
         for i, slot in enumerate(slots):
             seen = {t.text for t in slot}
@@ -158,6 +158,20 @@ class SynonymFilter(Filter):
             yield from more
 
 
+# Irregular verb forms the snowball stemmer folds onto an unrelated word ("weten", "weet" -> "wet", the law;
+# "meten" -> "met"; "heten" -> "het"): searching "wij willen weten" must not match articles about a law.
+STEM_EXCEPTIONS = {
+    "weten": "weet", "weet": "weet", "wist": "weet", "wisten": "weet", "geweten": "weet", "weetje": "weet",
+    "meten": "meet", "meet": "meet", "gemeten": "meet",
+    "heten": "heet", "heet": "heet", "heette": "heet",
+}
+
+
+def search_stem(word: str) -> str:
+    """The stem the search index uses: the Dutch stem, except for the collisions in STEM_EXCEPTIONS."""
+    return STEM_EXCEPTIONS.get(word) or stem(word)
+
+
 class DutchStemFilter(Filter):
     """Stems every token with the Dutch snowball stemmer and drops duplicates within a position."""
 
@@ -166,7 +180,7 @@ class DutchStemFilter(Filter):
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
         seen: set[tuple[int, str]] = set()
         for t in tokens:
-            t.text = stem(t.text)
+            t.text = search_stem(t.text)
             key = (t.slot, t.text)
             if key not in seen:
                 seen.add(key)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from whoosh import index as windex
 from whoosh.analysis import Analyzer
@@ -15,7 +17,7 @@ from whoosh.query import Term
 from whoosh.writing import CLEAR, IndexWriter
 
 from knowledge.dutch import fold
-from knowledge.search.snippets import SpanCache, highlight
+from knowledge.search.snippets import SpanCache, highlight, text_language
 from knowledge.search.types import MAX_QUERY_CHARS, Hit, LockError, SearchDoc, SearchResult
 from knowledge.search.whoosh_config import AnalysisConfig
 from knowledge.search.whoosh_memory import MAX_DOCS, MemorySnapshot, weighting
@@ -191,11 +193,10 @@ class SearchIndex:
         if plan.query is None:
             return SearchResult(query=text, hits=[], total=0)
         results = memory.score(plan)
-        ranked = sorted(
-            ((score * rerank_factor(plan, memory.terms[docnum]), docnum)
-             for score, docnum in results[: max(limit * 3, RERANK_DEPTH)]),
-            key=lambda pair: -pair[0],
-        )
+        ranked = language_first(
+            [(score * rerank_factor(plan, memory.terms[docnum]), docnum)
+             for score, docnum in results[: max(limit * 3, RERANK_DEPTH)]],
+            lambda docnum: memory.stored[docnum].get("lang", "nl"), text_language(text))
         hits = [self._hit(memory.stored[docnum], plan, score, analyzer, snippets is None or n < snippets)
                 for n, (score, docnum) in enumerate(ranked[:limit])]
         return SearchResult(query=text, hits=hits, total=len(results), suggestion=None)
@@ -233,14 +234,12 @@ class SearchIndex:
             filt = Term("category", category) if category else None
             # limit=None scores every match once, which also gives the exact total without a second run.
             results = searcher.search(plan.query, limit=None, filter=filt, terms=False)
-            # The best candidates are re-ranked by how much of the query they cover (long mails!).
-            ranked = sorted(
-                (
-                    (r.score * rerank_factor(plan, set(r.get("terms", "").split())), r)
-                    for r in results[: max(limit * 3, RERANK_DEPTH)]
-                ),
-                key=lambda pair: -pair[0],
-            )
+            # The best candidates are re-ranked by how much of the query they cover (long mails!); articles in
+            # the query's language always come before the others (the English summary never tops Dutch search).
+            ranked = language_first(
+                [(r.score * rerank_factor(plan, set(r.get("terms", "").split())), r)
+                 for r in results[: max(limit * 3, RERANK_DEPTH)]],
+                lambda r: r.get("lang", "nl"), text_language(text))
             hits = [self._hit(r, plan, score, analyzer, snippets is None or n < snippets)
                     for n, (score, r) in enumerate(ranked[:limit])]
             suggestion = suggest_correction(text, plan, searcher.reader())
@@ -266,6 +265,7 @@ class SearchIndex:
             snippet=snippet,
             score=round(float(score), 4),
             summary=summary,
+            lang=r.get("lang", "nl"),
         )
 
     def _stored_docs(self) -> list[SearchDoc]:
@@ -293,3 +293,33 @@ class SearchIndex:
         with _write_locks_guard:
             lock = _write_locks.setdefault(key, threading.Lock())
         return WriteLock(lock)
+
+
+T = TypeVar("T")
+
+
+def language_first(pairs: list[tuple[float, T]], lang_of: Callable[[T], str], lang: str) -> list[tuple[float, T]]:
+    """(score, hit) best first, hits in `lang` before all others; another language's scores are capped just
+    below the last same-language score, so the scores shown still fall from the top down."""
+    pairs = sorted(pairs, key=lambda pair: -pair[0])
+    same = [p for p in pairs if lang_of(p[1]) == lang]
+    other = [p for p in pairs if lang_of(p[1]) != lang]
+    if same and other:
+        cap = same[-1][0]
+        other = [(min(score, cap * (0.99 ** (n + 1))), hit) for n, (score, hit) in enumerate(other)]
+    return same + other
+
+
+def question_prior(hits: list[Hit], query: str, probabilities: dict[str, float], weight: float = 1.0,
+                   min_words: int = 6) -> list[Hit]:
+    """Hits of a whole question (`min_words` or more) re-ranked by what the question asks about: each hit's
+    score relative to the best plus `weight` times the probability of its category (from the question
+    classifier). Articles in the query's language stay first; scores are rescaled so they still fall."""
+    if len(query.split()) < min_words or len(hits) < 2 or not probabilities:
+        return hits
+    top = max(h.score for h in hits) or 1.0
+    lang = text_language(query)
+    combined = [(top * (h.score / top + weight * probabilities.get(h.category, 0.0)) / (1 + weight), h)
+                for h in hits]
+    ranked = language_first(combined, lambda h: h.lang, lang)
+    return [replace(h, score=round(score, 4)) for score, h in ranked]

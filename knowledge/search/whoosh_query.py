@@ -8,8 +8,8 @@ from whoosh.analysis import Analyzer
 from whoosh.query import Or, Query, Term
 from whoosh.reading import IndexReader
 
-from knowledge.dutch import STOP_WORDS, WORD_RE, fold, stem
-from knowledge.search.whoosh_analysis import exact_terms
+from knowledge.dutch import STOP_WORDS, WORD_RE, fold
+from knowledge.search.whoosh_analysis import exact_terms, search_stem
 
 FIELD_BOOSTS = (("title", 3.0), ("keywords", 2.0), ("body", 1.0))
 STEMMED_FIELDS = tuple(name for name, _ in FIELD_BOOSTS)
@@ -20,6 +20,7 @@ MAX_TERMS = 80
 COMMON_TERMS_FROM = 6  # queries with more terms than this drop the very common ones from scoring
 COMMON_SHARE = 0.5
 MAX_SCORED_TERMS = 24
+MIN_SCORED_TERMS = 3
 MAX_FUZZY_WORDS = 6
 MAX_FUZZY_CHARS = 30  # longer words get no fuzzy look-up: its automaton grows with the word (junk input)
 MAX_FUZZY_BUDGET = 60  # characters of all fuzzy-looked-up words of one query together: bounded work per query
@@ -87,7 +88,9 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader) -> QueryPlan:
         # postings; the rarest words carry the meaning. All of them still count for coverage.
         limit = COMMON_SHARE * max(reader.doc_count(), 1)
         dfs = {t: max(reader.doc_frequency(f, t) for f in STEMMED_FIELDS) for t in terms}
-        terms = sorted((t for t in terms if dfs[t] <= limit), key=lambda t: dfs[t])[:MAX_SCORED_TERMS]
+        rare = sorted((t for t in terms if dfs[t] <= limit), key=lambda t: dfs[t])[:MAX_SCORED_TERMS]
+        # A query never loses all its terms: when every word occurs in most articles, the rarest few still score.
+        terms = rare if len(rare) >= MIN_SCORED_TERMS else sorted(terms, key=lambda t: dfs[t])[:MIN_SCORED_TERMS]
     plan = QueryPlan(query=None, highlight_terms=set(kept_for_coverage), weights=kept_for_coverage,
                      long=long_query)
     clauses: list[Query] = [c for t in terms for c in _term_clauses(t, weights[t])]
@@ -125,7 +128,7 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader) -> QueryPlan:
         for fix in fixes:
             plan.fuzzy = True
             clauses.append(Term("exact", fix, boost=FUZZY_BOOST))
-            stemmed = stem(fix)
+            stemmed = search_stem(fix)
             if _in_index(reader, stemmed):
                 clauses.extend(_term_clauses(stemmed, FUZZY_BOOST))
                 plan.weights.setdefault(stemmed, FUZZY_BOOST)

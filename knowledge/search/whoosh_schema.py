@@ -13,11 +13,12 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 
 from knowledge.lexicon import ANALYZER_VERSION
 from knowledge.render import markdown_to_text
-from knowledge.search.snippets import SNIPPET_SCAN, snippet_text
+from knowledge.search.snippets import SNIPPET_SCAN, search_text, snippet_text, text_language
 from knowledge.search.types import LockError, SearchDoc
 from knowledge.search.whoosh_analysis import exact_terms, term_spans
 
-SCHEMA_VERSION = "kb-3"
+# kb-4: search stems keep weten/meten/heten apart from wet/met/het; body text without list markers or link targets
+SCHEMA_VERSION = "kb-4"
 WRITE_TIMEOUT = 20.0
 
 
@@ -40,6 +41,7 @@ def index_schema() -> Schema:
         keywords_text=STORED(),
         body_text=STORED(),
         summary=STORED(),
+        lang=STORED(),
         spans=STORED(),
         synonyms=STORED(),
         terms=STORED(),
@@ -92,7 +94,7 @@ class WriteLock:
 
 def doc_fields(doc: SearchDoc, analyzer: Analyzer) -> dict:
     """The Whoosh fields of one document: pre-analysed terms, stored texts and snippet spans."""
-    body_text = markdown_to_text(doc.body or "")
+    body_text = search_text(markdown_to_text(doc.body or ""))
     keywords_text = ", ".join(doc.keywords)
 
     def terms(text: str) -> str:
@@ -118,6 +120,7 @@ def doc_fields(doc: SearchDoc, analyzer: Analyzer) -> dict:
         keywords_text=keywords_text,
         body_text=body_text,
         summary=doc.summary,
+        lang=text_language(f"{doc.title}\n{body_text}"),
         synonyms=json.dumps([list(g) for g in doc.synonyms]),
     )
 

@@ -114,7 +114,7 @@ class LiveServer:
                     text=text,
                     clean_text=text,
                     html=html,
-                    message_id=f"<live{n}-{ticket.id}@school.example>",
+                    message_id=f"live{n}-{ticket.id}@school.example",
                 )
             )
             db.session.commit()

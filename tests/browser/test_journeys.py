@@ -132,7 +132,7 @@ def check_sent_reply(live_server: LiveServer, smtp: SMTPTestServer, ticket_id: i
     received = smtp.messages[0]
     sent = parse_mail(received.raw)
     assert f"[IPO-{ticket_id}]" in sent["Subject"], sent["Subject"]
-    assert sent["In-Reply-To"] == facts.incoming_message_id
+    assert sent["In-Reply-To"] == f"<{facts.incoming_message_id}>"  # stored bare, sent as an RFC 5322 msg-id
     assert facts.requester_email in received.rcpt_tos
     body = plain_text(sent)
     assert added in body, body[-400:]

@@ -30,8 +30,26 @@ def test_article_page_shows_metadata_related_articles_and_feedback_form(kb, clie
     assert "Was dit antwoord nuttig?" in page and 'name="ja"' in page and 'name="nee"' in page
 
 
-def test_unknown_article_is_404(kb, client):
-    assert client.get("/faq/bestaat-niet").status_code == 404
+def test_unknown_article_is_404_with_a_search_box(kb, client):
+    response = client.get("/faq/bestaat-niet")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert 'role="search"' in page and 'action="/faq/search"' in page
+
+
+def test_mistyped_slug_offers_did_you_mean(kb, client):
+    response = client.get("/faq/wat-kost-eherkening")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Bedoelde u?" in page
+    meant = page.split("Bedoelde u?", 1)[1].split("</ul>", 1)[0]
+    assert 'href="/faq/wat-kost-eherkenning"' in meant
+    # A shortened address with the right words finds the article by search.
+    page = client.get("/faq/tokengenerator").get_data(as_text=True)
+    assert 'href="/faq/tokengenerator-vervangen"' in page.split("Bedoelde u?", 1)[1].split("</ul>", 1)[0]
+    # Nothing like any article: no suggestions, still the search box.
+    page = client.get("/faq/qqqq-zzzz").get_data(as_text=True)
+    assert "Bedoelde u?" not in page and 'role="search"' in page
 
 
 def test_search_page_highlights_and_logs_without_personal_data(kb, client):
@@ -126,3 +144,11 @@ def test_feedback_needs_a_csrf_token(make_app):
         response = client.post("/faq/wat-kost-eherkenning/feedback", data={"ja": "Ja", "csrf_token": token})
         assert response.status_code == 303
         assert len(db.session.scalars(select(ArticleFeedback)).all()) == 1
+
+
+def test_english_article_page_is_marked_english(kb, client):
+    english = client.get("/faq/english-summary").get_data(as_text=True)
+    assert 'class="faq-article" aria-labelledby="artikel-titel" lang="en"' in english
+    assert '<html lang="nl">' in english  # the site around it stays Dutch
+    dutch = client.get("/faq/wat-kost-eherkenning").get_data(as_text=True)
+    assert 'lang="en"' not in dutch

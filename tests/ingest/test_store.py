@@ -48,15 +48,23 @@ def test_mail_without_message_id_is_deduplicated_by_content(app):
     assert count(TicketMessage) == 1
 
 
-def test_reply_to_our_message_threads_by_in_reply_to(app):
+def test_reply_to_our_message_threads_by_in_reply_to_only_from_the_thread(app):
     first = ingest_raw(make_mail(message_id="<vraag1@school.example>"))
     ticket = db.session.get(Ticket, first.ticket_id)
     db.session.add(TicketMessage(ticket=ticket, direction="out", message_id="antw1@ipo-helpdesk.duo.nl",
                                  text="Antwoord"))
     ticket.status = "solved"
     db.session.commit()
-    reply = make_mail(subject="Re: Vraag over eHerkenning", body="Dank, en wanneer moet het geregeld zijn?",
-                      sender="Iemand Anders <ander@elders.example>", in_reply_to="<antw1@ipo-helpdesk.duo.nl>")
+    stranger = make_mail(subject="Re: Vraag over eHerkenning", body="Dank, en wanneer moet het geregeld zijn?",
+                         sender="Iemand Anders <ander@elders.example>", in_reply_to="<antw1@ipo-helpdesk.duo.nl>")
+    outcome = ingest_raw(stranger)
+    assert outcome.status == "created" and outcome.ticket_id != ticket.id
+    linked = db.session.get(Ticket, outcome.ticket_id)
+    assert linked.related_ticket_id == ticket.id and "ander@elders.example" in linked.related_reason
+    db.session.refresh(ticket)
+    assert ticket.status == "solved", "a stranger never reopens a ticket"
+    reply = make_mail(subject="Vraag", body="Dank, en wanneer moet het geregeld zijn?",
+                      in_reply_to="<antw1@ipo-helpdesk.duo.nl>")
     outcome = ingest_raw(reply)
     assert outcome.status == "threaded" and outcome.ticket_id == ticket.id
     db.session.refresh(ticket)

@@ -204,3 +204,22 @@ def test_a_writer_that_waits_too_long_gets_the_neutral_lock_error(
         release.set()
         rebuild.join(10)
     assert [h.slug for h in empty_index.search("prijs").hits] == ["a"]
+
+
+def test_a_question_whose_words_are_all_common_still_finds_articles(empty_index: SearchIndex) -> None:
+    # After edits every article mentions cost, eHerkenning, level 3 and "per persoon": no word is rare.
+    docs = [doc(f"a{i}", f"Artikel {i}", f"Wat kost eHerkenning niveau 3 per persoon? Onderwerp {i}.")
+            for i in range(4)]
+    docs.append(doc("prijs", "Prijs per persoon", "Wat kost eHerkenning niveau 3 per persoon per jaar? Kosten."))
+    empty_index.rebuild(docs)
+    result = empty_index.search("Wat kost eHerkenning niveau 3? Per persoon?")
+    assert result.hits
+    assert result.hits[0].slug == "prijs"
+    assert empty_index.search_mail("Wat kost eHerkenning niveau 3? Per persoon?").hits
+
+
+def test_weten_does_not_match_the_law(empty_index: SearchIndex) -> None:
+    empty_index.rebuild([doc("wet", "De wet digitale overheid", "Deze wet regelt het inloggen."),
+                         doc("weten", "Wat u moet weten", "Dit moet u weten over inloggen.")])
+    assert [h.slug for h in empty_index.search("wat moet ik weten").hits] == ["weten"]
+    assert [h.slug for h in empty_index.search("welke wet").hits] == ["wet"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from knowledge.search import SearchIndex
@@ -149,3 +151,26 @@ def test_title_match_beats_body_mention(bundled_index: SearchIndex) -> None:
 def test_category_filter(bundled_index: SearchIndex) -> None:
     hits = bundled_index.search("eherkenning", limit=20, category="supplier").hits
     assert hits and {h.category for h in hits} == {"supplier"}
+
+
+@pytest.mark.parametrize("query", ["kosten", "contact helpdesk", "wie heeft toegang nodig", "leverancier kiezen",
+                                   "inloggen mijn duo", "Wat kost eHerkenning niveau 3? Per persoon?"])
+def test_english_article_never_above_dutch_ones_for_dutch_queries(bundled_index: SearchIndex, query: str) -> None:
+    for result in (bundled_index.search(query), bundled_index.search_mail(query)):
+        slugs = [h.slug for h in result.hits]
+        assert slugs and slugs[0] != "english-summary"
+        # Only the summary is English here: when it is found at all, every Dutch hit comes before it.
+        if "english-summary" in slugs:
+            assert slugs.index("english-summary") == len(slugs) - 1, slugs
+
+
+def test_english_question_finds_the_english_summary_first(bundled_index: SearchIndex) -> None:
+    assert bundled_index.search("which supplier should we choose for level 3").hits[0].slug == "english-summary"
+
+
+def test_snippets_have_no_list_markers_or_repeated_link_targets(bundled_index: SearchIndex) -> None:
+    for query in ("tokengenerator gebruikersnaam wachtwoord", "meer informatie duo.nl", "tips kosten beperken"):
+        for hit in bundled_index.search(query).hits:
+            plain = re.sub(r"</?mark>", "", hit.snippet)
+            assert not re.search(r"(^|[.?!:] )(- |\d\. )", plain), plain
+            assert "(https://" not in plain and "(http://" not in plain, plain

@@ -136,7 +136,7 @@ def test_same_input_same_output(model: Classifier) -> None:
     first = model.classify(text, subject)
     assert model.classify(text, subject) == first
     retrained = Classifier(model.temperature, model.smoothing)
-    retrained.train(load_examples(SEED_PATH))
+    retrained.train(load_examples())
     assert retrained.classify(text, subject) == first
 
 
@@ -164,7 +164,7 @@ def test_learn_incrementally_matches_with_corrections(model: Classifier) -> None
     rebuilt = model.with_corrections(corrections)
     incremental = model.copy()
     for ex in corrections:
-        incremental.learn(Example(ex.text, ex.subject, ex.category, 5.0))
+        incremental.learn(Example(ex.text, ex.subject, ex.category, model.correction_weight()))
     probe = "Mag de conrector ook zelf een middel kopen?"
     assert incremental.classify(probe).scores == pytest.approx(rebuilt.classify(probe).scores)
 
@@ -233,3 +233,20 @@ def test_stored_calibration_is_current_and_equals_a_fresh_fit() -> None:
     assert stored is not None, "calibration.json is stale: run python -m knowledge.classify"
     assert stored == fit_temperature(load_examples())
     assert (Classifier.default().temperature, Classifier.default().smoothing) == stored
+
+
+def test_default_model_cached_on_disk_is_the_same_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text, subject = "Wij hebben al eHerkenning niveau 2+. Moeten we opnieuw betalen voor niveau 3?", "Upgrade"
+    monkeypatch.setattr(Classifier, "_default", None)
+    built = Classifier.default(cache_dir=tmp_path)
+    files = list(tmp_path.glob("classifier-*.bin"))
+    assert len(files) == 1
+    monkeypatch.setattr(Classifier, "_default", None)  # a fresh process: loads the file instead of training
+    loaded = Classifier.default(cache_dir=tmp_path)
+    assert loaded is not built
+    assert loaded.classify(text, subject) == built.classify(text, subject)
+    assert loaded.idf() == built.idf()
+    files[0].write_bytes(b"kapot")  # a damaged file is rebuilt, not trusted
+    monkeypatch.setattr(Classifier, "_default", None)
+    assert Classifier.default(cache_dir=tmp_path).classify(text, subject) == built.classify(text, subject)
+    assert Classifier.from_bytes(files[0].read_bytes()).doc_freq == built.doc_freq

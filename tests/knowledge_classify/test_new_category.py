@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,7 @@ PRIVACY = [
     ("Welke privacyverklaring hoort bij eHerkenning, en waar vinden wij die?", "Privacyverklaring"),
     ("Kan een medewerker bezwaar maken tegen het verwerken van zijn persoonsgegevens?", "Bezwaar AVG"),
 ]
+PRIVACY_WORDS = re.compile(r"\b(avg|privacy\w*|persoonsgegevens|verwerkersovereenkomst|gdpr)\b", re.IGNORECASE)
 
 
 @pytest.fixture
@@ -47,7 +49,10 @@ def six_categories(monkeypatch: pytest.MonkeyPatch) -> tuple[str, ...]:
 
 def test_a_sixth_category_is_trained_and_predicted(six_categories: tuple[str, ...], tmp_path: Path) -> None:
     seeds = tmp_path / "seeds.jsonl"
-    rows = [{"text": ex.text, "subject": ex.subject, "category": ex.category} for ex in load_examples()]
+    # The developer also moves the privacy questions the training files so far filed under "other".
+    rows = [{"text": ex.text, "subject": ex.subject,
+             "category": "privacy" if ex.category == "other" and PRIVACY_WORDS.search(ex.text) else ex.category}
+            for ex in load_examples()]
     rows += [{"text": text, "subject": subject, "category": "privacy"} for text, subject in PRIVACY]
     seeds.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
 

@@ -156,8 +156,16 @@ def test_total_size_limit_gives_a_clear_error():
 def test_huge_mail_within_limits_is_parsed():
     body = ("Regel met tekst over eHerkenning niveau 3.\r\n" * 200_000).encode()  # ~9 MB
     raw = b"From: a@b.nl\r\nSubject: groot\r\nMessage-ID: <huge@b.nl>\r\n\r\n" + body
+    mail = parse_message(raw, limits=ParseLimits(max_text_chars=10_000_000))
+    assert mail.message_id == "huge@b.nl" and mail.text.count("\n") >= 199_000 and not mail.notes
+
+
+def test_body_text_over_the_limit_is_cut_with_a_note():
+    body = ("Regel met tekst over eHerkenning niveau 3.\r\n" * 200_000).encode()  # ~9 MB
+    raw = b"From: a@b.nl\r\nSubject: groot\r\nMessage-ID: <huge@b.nl>\r\n\r\n" + body
     mail = parse_message(raw)
-    assert mail.message_id == "huge@b.nl" and mail.text.count("\n") >= 199_000
+    assert len(mail.text) == ParseLimits().max_text_chars and mail.text.startswith("Regel met tekst")
+    assert any("tekst ingekort" in note for note in mail.notes)
 
 
 def _nested(depth: int) -> bytes:

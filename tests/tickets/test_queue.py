@@ -94,7 +94,7 @@ def _bulk_tickets(count: int) -> list[int]:
     tickets = []
     for i in range(count):
         waiting = None if i % 10 == 0 else now - timedelta(hours=i // 3)  # groups of three share a time
-        tickets.append(Ticket(subject=f"Vraag {i}", requester_id=requester.id, status="open" if waiting else "pending",
+        tickets.append(Ticket(subject=f"Vraag {i}", requester_id=requester.id, status="open" if waiting else "new",
                               waiting_since=waiting))
     db.session.add_all(tickets)
     db.session.flush()
@@ -120,8 +120,9 @@ def test_keyset_pagination_visits_every_ticket_once_in_order(client, login):
     ids = _bulk_tickets(120)
     oldest_first = _walk(client, "")
     assert sorted(oldest_first) == sorted(ids) and len(oldest_first) == len(set(oldest_first))
+    now = utcnow()  # one value: utcnow() per ticket would order the undated ones as the database returned them
     expected = sorted((t for t in db.session.query(Ticket).all()),
-                      key=lambda t: (t.waiting_since is None, t.waiting_since or utcnow(), t.id))
+                      key=lambda t: (t.waiting_since is None, t.waiting_since or now, t.id))  # ties: by id
     assert oldest_first == [t.id for t in expected]
     newest_first = _walk(client, "?sorteer=nieuwste")
     assert sorted(newest_first) == sorted(ids)

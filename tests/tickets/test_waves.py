@@ -58,7 +58,7 @@ def test_answer_a_wave_sends_one_personal_threaded_mail_per_ticket(client, login
         mail = by_recipient[ticket.requester.email]
         assert f"Beste {ticket.requester.name}," in mail.get_body(("plain",)).get_content()
         assert "{naam}" not in mail.get_body(("plain",)).get_content()
-        assert mail["In-Reply-To"] == incoming(ticket).message_id
+        assert mail["In-Reply-To"] == f"<{incoming(ticket).message_id}>"
         assert mail["Subject"] == f"Re: {ticket.subject} [IPO-{ticket.id}]"
         db.session.refresh(ticket)
         assert ticket.status == "solved" and ticket.used_article_slug == SLUG and ticket.solved_at is not None

@@ -2,6 +2,7 @@
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,8 @@ from sqlalchemy import select
 
 from helpdesk.extensions import db
 from helpdesk.ingest.operations import ingest_raw
-from helpdesk.models import Ticket, TriageFeedback
-from helpdesk.triage.service import is_uncertain, triage_text
+from helpdesk.models import Ticket, TriageFeedback, utcnow
+from helpdesk.triage.service import FEEDBACK_HALF_LIFE_DAYS, is_uncertain, triage_text
 from tests.support.mail import make_mail
 
 # Questions written for these tests (not taken from any evaluation set): (subject, body, category, good slugs)
@@ -88,6 +89,29 @@ def test_agent_category_corrections_change_the_outcome_for_a_similar_mail(kb_app
     assert after.category == "upgrade"
 
 
+def test_one_misclick_does_not_flip_a_topic_and_old_corrections_fade(kb_app):
+    # A clear cost question, wrongly corrected once to "deadline": the same kind of question stays cost.
+    db.session.add(TriageFeedback(kind="category", subject="Kosten", category="deadline",
+                                  text="Wat kost eHerkenning niveau 3 per medewerker per jaar?"))
+    db.session.commit()
+    probe = ("Hoeveel kost eHerkenning niveau 3 voor onze medewerkers per jaar?", "Prijs")
+    assert triage_text(*probe).category == "cost"
+    # The schoolfotograaf lesson, taught long ago, no longer holds; taught today it does.
+    lesson = ["Kan de schoolfotograaf de leerlinggegevens uit Mijn DUO krijgen?",
+              "Mag een schoolfotograaf inloggen om leerlinggegevens in Mijn DUO te bekijken?"]
+    mail = ("Heeft onze schoolfotograaf toegang tot de leerlinggegevens in Mijn DUO nodig?", "Fotograaf en DUO")
+    long_ago = utcnow() - timedelta(days=5 * FEEDBACK_HALF_LIFE_DAYS)
+    for text in lesson:
+        db.session.add(TriageFeedback(kind="category", subject="Fotograaf", text=text, category="upgrade",
+                                      created_at=long_ago))
+    db.session.commit()
+    assert triage_text(*mail).category != "upgrade"
+    for text in lesson:
+        db.session.add(TriageFeedback(kind="category", subject="Fotograaf", text=text, category="upgrade"))
+    db.session.commit()
+    assert triage_text(*mail).category == "upgrade"
+
+
 def test_article_used_by_agents_moves_up_for_similar_mails(kb_app):
     body = "Onze bestuurssecretaris wil weten of de medezeggenschapsraad ook mee moet beslissen hierover."
     before = [s.slug for s in triage_text(body, "MR").suggestions]
@@ -137,3 +161,17 @@ def test_triage_cli_works_before_setup(app, runner, tmp_path):
     line = json.loads(result.output)
     assert line["category"] == "deadline" and line["suggestions"][0]["slug"] == "wanneer-verplicht"
     assert not os.listdir(app.config["INDEX_DIR"])
+
+
+def test_suggestions_follow_the_language_of_the_mail(kb_app):
+    # Dutch mail, even one using English words or asking in the English summary's terms, never gets it.
+    for subject, body in [("Summary", "Is er ergens een korte samenvatting van eHerkenning niveau 3 voor DUO?"),
+                          ("Kosten", "Wat kost eHerkenning level 3 voor ons schoolbestuur per jaar?"),
+                          ("Login", "Hoe log ik straks in op Mijn DUO met eHerkenning niveau 3?")]:
+        slugs = [s.slug for s in triage_text(body, subject).suggestions]
+        assert slugs and "english-summary" not in slugs, (body, slugs)
+    # English mail: the detailed (Dutch) answer first, the English summary right after it.
+    english = triage_text("Dear helpdesk, by which date must our school board have eHerkenning level 3 "
+                          "to keep logging in to Mijn DUO?", "Deadline")
+    slugs = [s.slug for s in english.suggestions]
+    assert slugs[0] == "wanneer-verplicht" and slugs[1] == "english-summary", slugs

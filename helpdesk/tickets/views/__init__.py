@@ -1,6 +1,6 @@
 """The routes of the agent workspace, one module per part; importing them registers them on `bp`."""
 
-from .. import bp
-from . import actions, canned, queue, ticket, waves
+from ..blueprint import bp
+from . import actions, canned, merge, queue, ticket, waves
 
-__all__ = ["actions", "bp", "canned", "queue", "ticket", "waves"]
+__all__ = ["actions", "bp", "canned", "merge", "queue", "ticket", "waves"]

@@ -1,4 +1,4 @@
-"""Ticket actions: note, category, status, assignment, delivery retry, attachment download."""
+"""Ticket actions: note, category, status, assignment, delivery retry or cancel, attachment download."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from ...auth.roles import agent_required
 from ...extensions import db
 from ...forms import EmptyForm
 from ...models import Attachment, OutboxMail
-from ...outbox.operations import retry_outbox_mail
-from .. import bp
-from ..forms import AssignForm, CategoryForm, NoteForm, StatusForm
+from ...outbox.operations import cancel_outbox_mail, delivery_label, retry_outbox_mail
+from ..blueprint import bp
+from ..forms import AssignForm, CategoryForm, NoteForm, SnoozeForm, StatusForm
 from ..operations import TicketError, add_note, assign_ticket, change_category, change_status, find_assignee
 from ..page import get_ticket
+from ..pending import snooze_ticket
 
 
 def _back(number: int, anchor: str = "") -> Response:
@@ -78,6 +79,23 @@ def status(number: int) -> Response:
     return _back(number)
 
 
+@bp.route("/<int:number>/later", methods=["POST"])
+@agent_required
+def snooze(number: int) -> Response:
+    ticket = get_ticket(number)
+    form = SnoozeForm()
+    if not form.validate_on_submit():
+        return _fail(number, "Kies een geldige datum (dag-maand-jaar) om het ticket later op te pakken.")
+    try:
+        snooze_ticket(ticket, form.until.data, current_user)
+    except TicketError as exc:
+        return _fail(number, str(exc))
+    db.session.commit()
+    flash(f"{ticket.number} staat tot {form.until.data:%d-%m-%Y} buiten de open wachtrij en komt dan terug "
+          "(of eerder, als de aanvrager antwoordt).", "success")
+    return redirect(url_for("tickets.queue"))
+
+
 @bp.route("/<int:number>/behandelaar", methods=["POST"])
 @agent_required
 def assign(number: int) -> Response:
@@ -106,6 +124,20 @@ def retry(outbox_id: int) -> Response:
     retry_outbox_mail(mail, current_user)
     db.session.commit()
     flash("Het antwoord wordt opnieuw verstuurd.", "success")
+    return _back(mail.ticket_message.ticket_id, "inhoud")
+
+
+@bp.route("/uitgaand/<int:outbox_id>/annuleren", methods=["POST"])
+@agent_required
+def cancel(outbox_id: int) -> Response:
+    mail = db.session.get(OutboxMail, outbox_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not cancel_outbox_mail(mail, current_user):
+        return _fail(mail.ticket_message.ticket_id, "Dit antwoord is al aan de mailserver overgedragen (of was niet "
+                     f"meer in de wachtrij: {delivery_label(mail)}) en kan niet meer worden geannuleerd.")
+    db.session.commit()
+    flash("Het antwoord is geannuleerd en wordt niet verstuurd.", "success")
     return _back(mail.ticket_message.ticket_id, "inhoud")
 
 

@@ -10,7 +10,7 @@ from ...auth.roles import agent_required
 from ...extensions import db
 from ...forms import EmptyForm
 from ...models import CannedReply
-from .. import bp
+from ..blueprint import bp
 from ..drafts import can_edit_canned, delete_canned_reply, save_canned_reply, visible_canned_replies
 from ..forms import CannedReplyForm
 from ..operations import TicketError

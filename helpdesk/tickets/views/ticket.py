@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from email.utils import getaddresses
+
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
@@ -10,11 +12,12 @@ from werkzeug.wrappers import Response
 from ...auth.roles import agent_required
 from ...extensions import db
 from ...models import Ticket, TicketMessage
-from .. import bp
+from ..blueprint import bp
 from ..drafts import article_draft, insert_canned, personalise, requester_name
 from ..forms import ReplyForm
-from ..operations import CollisionError, TicketError, record_view, send_reply
+from ..operations import AlreadySent, CollisionError, TicketError, find_reply, record_view, send_reply
 from ..page import get_ticket, prepare_reply_form, queued_notice, ticket_context
+from ..reply_files import outgoing_files
 
 
 def render_ticket(ticket: Ticket, form: ReplyForm | None = None, status: int = 200,
@@ -55,9 +58,11 @@ def reply(number: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return render_ticket(ticket, form, 400)
     try:
-        send_reply(ticket, personalise(form.body.data or "", ticket.requester), current_user,
-                   expected_version=form.version.data, seen_message_id=form.seen_message_id.data,
-                   article_slug=form.article_slug.data or None, status_after=form.status_after.data)
+        _send(ticket, form)
+    except AlreadySent as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for("tickets.show", number=number, _anchor="inhoud"))
     except CollisionError as exc:
         db.session.rollback()
         ticket = get_ticket(number)
@@ -67,7 +72,24 @@ def reply(number: int) -> Response | tuple[str, int]:
         db.session.rollback()
         form.body.errors = [*form.body.errors, str(exc)]
         return render_ticket(get_ticket(number), form, 400)
-    db.session.commit()
     flash(*queued_notice(f"Uw antwoord op {ticket.number} staat"))
     # to the top of the page, where the message is (the form's #antwoord would stay in the address otherwise)
     return redirect(url_for("tickets.show", number=ticket.id, _anchor="inhoud"))
+
+
+def _send(ticket: Ticket, form: ReplyForm) -> None:
+    """Queue the reply and commit; the same form posted twice at once is AlreadySent for the later request."""
+    key = form.idempotency_key.data or None
+    cc = None if form.cc.data is None else [a for _n, a in getaddresses([form.cc.data]) if a]
+    send_reply(ticket, personalise(form.body.data or "", ticket.requester), current_user,
+               expected_version=form.version.data, seen_message_id=form.seen_message_id.data,
+               article_slug=form.article_slug.data or None, status_after=form.status_after.data, idempotency_key=key,
+               to=form.to.data, cc=cc, attachments=outgoing_files(form.attachments.data or [], current_app.config))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        earlier = find_reply(key)
+        if earlier is None:
+            raise
+        raise AlreadySent(earlier) from None

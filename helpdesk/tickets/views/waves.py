@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -10,7 +12,7 @@ from ...auth.roles import agent_required
 from ...extensions import db
 from ...models import Ticket
 from ...web import parse_id
-from .. import bp
+from ..blueprint import bp
 from ..drafts import published_article, wave_draft
 from ..forms import WaveForm
 from ..operations import TicketError
@@ -40,13 +42,14 @@ def wave(category: str, slug: str) -> Response | tuple[str, int]:
         tickets = wave_tickets(key, slug) or abort(404)
         form.body.data = wave_draft(slug, current_user.display_name)
         form.seen_message_id.data = latest_message_id(tickets)
+        form.idempotency_key.data = secrets.token_urlsafe(24)
         return _render(key, slug, form, tickets, {t.id for t in tickets}, 200)
     chosen = [n for n in map(parse_id, request.form.getlist("ticket")) if n is not None]
     if not form.validate_on_submit():
         return _render(key, slug, form, wave_tickets(key, slug), set(chosen), 400)
     try:
         result = answer_wave(key, slug, chosen, form.body.data or "", current_user, form.seen_message_id.data or 0,
-                             status_after=form.status_after.data)
+                             status_after=form.status_after.data, idempotency_key=form.idempotency_key.data or None)
     except TicketError as exc:
         db.session.rollback()
         form.body.errors = [*form.body.errors, str(exc)]

@@ -1,14 +1,14 @@
 """security: shared rate-limit counters, server-side sessions, recovery codes, single-use TOTP
 
-Revision ID: 0003_security
-Revises: 0002
+Revision ID: 0007_security
+Revises: 0006_response_targets
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_security"
-down_revision = "0002"
+revision = "0007_security"
+down_revision = "0006_response_targets"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,5 @@
+"""The `faq` blueprint, on its own so the view modules can import it without a loop."""
+
+from flask import Blueprint
+
+bp = Blueprint("faq", __name__)
