@@ -99,7 +99,7 @@ def init_web(app: Flask) -> None:
             # staff pages and files (attachments, raw mail) never land in a browser or proxy cache: send_file's
             # own "no-cache" still stores them, so it is replaced, not kept
             response.headers["Cache-Control"] = "no-store"
-        if str(app.config.get("PUBLIC_URL", "")).startswith("https://"):
+        if str(app.config["PUBLIC_URL"] or "").startswith("https://"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 

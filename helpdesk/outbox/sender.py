@@ -145,8 +145,8 @@ def _mark_failure(mail: OutboxMail, exc: Exception, now: datetime, max_attempts:
     if _permanent(exc) or mail.attempts >= max_attempts:
         mail.status = "failed"
         report.failed.append(mail.id)
-        record_event("reply_failed", ticket_id=mail.ticket_message.ticket_id, outbox_id=mail.id,
-                     error=mail.last_error)
+        record_event("reply_failed", ticket_id=mail.ticket_message.ticket_id if mail.ticket_message else None,
+                     outbox_id=mail.id, error=mail.last_error)
     else:
         mail.status = "pending"
         mail.next_attempt_at = now + backoff(mail.attempts)
@@ -198,10 +198,10 @@ def deliver_due(config: dict[str, Any], now: datetime | None = None, limit: int 
             else:
                 sent_at = utcnow()
                 mail.status, mail.sent_at, mail.last_error = "sent", sent_at, None
-                if mail.ticket_message is not None:
-                    mail.ticket_message.sent_at = sent_at
                 report.sent.append(mail.id)
-                record_event("reply_delivered", ticket_id=mail.ticket_message.ticket_id, outbox_id=mail.id)
+                if mail.ticket_message is not None:  # None: a staff mail (password-reset link), no ticket
+                    mail.ticket_message.sent_at = sent_at
+                    record_event("reply_delivered", ticket_id=mail.ticket_message.ticket_id, outbox_id=mail.id)
             db.session.commit()  # right after SMTP accepted: keeps the duplicate window tiny
     finally:
         try:
