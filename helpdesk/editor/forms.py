@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -17,26 +15,25 @@ from ..web import parse_id
 DATE_MESSAGE = "Vul een geldige datum in als JJJJ-MM-DD, bijvoorbeeld 2026-09-01."
 
 
-def parse_date(text: str) -> date:
-    """A date typed as 2026-09-01 or 1-9-2026; ValueError with a Dutch message otherwise."""
-    text = (text or "").strip()
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(DATE_MESSAGE)
+# as people type a date: 2026-09-01 (what a date input sends), 1-9-2026, 1/9/2026
+DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 
 
 class DutchDateField(DateField):
-    """A date field with a Dutch error message that keeps what was typed when it is wrong."""
+    """WTForms' DateField with the Dutch ways of typing a date and a Dutch message; when what was typed is wrong,
+    the field shows it again."""
+
+    def __init__(self, label: str | None = None, validators: list | None = None, **kwargs: object) -> None:
+        super().__init__(label, validators, format=DATE_FORMATS, **kwargs)
 
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist or not valuelist[0].strip():
             self.data = None
             return
-        self.data = None
-        self.data = parse_date(valuelist[0])
+        try:
+            super().process_formdata([valuelist[0].strip()])
+        except ValueError:
+            raise ValueError(DATE_MESSAGE) from None
 
 
 class ArticleForm(FlaskForm):
@@ -90,5 +87,5 @@ class PeriodForm(FlaskForm):
 
     periode = SelectField("Periode", choices=[SelectChoice(k, v) for k, v in PERIODS.items()],
                           default="30", validate_choice=False)
-    van = StringField("Van (JJJJ-MM-DD)")
-    tot = StringField("Tot en met (JJJJ-MM-DD)")
+    van = DutchDateField("Van (JJJJ-MM-DD)", validators=[Optional()])
+    tot = DutchDateField("Tot en met (JJJJ-MM-DD)", validators=[Optional()])

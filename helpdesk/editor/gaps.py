@@ -10,7 +10,7 @@ from ..auth.roles import editor_required
 from ..kb.operations import content_gaps
 from ..models import utcnow
 from .blueprint import bp
-from .forms import PeriodForm, parse_date
+from .forms import PeriodForm
 
 MAX_DAYS = 3660
 
@@ -22,10 +22,9 @@ def _period(form: PeriodForm) -> tuple[datetime, datetime, str | None]:
     if form.periode.data != "eigen" and not (form.van.data or form.tot.data):
         days = form.periode.data if form.periode.data in {"7", "30", "90"} else "30"
         return now - timedelta(days=int(days)), now, None
-    try:
-        start = parse_date(form.van.data or "")
-        end = parse_date(form.tot.data or "")
-    except ValueError:
+    form.validate()  # a wrong date leaves its field's data None
+    start, end = form.van.data, form.tot.data
+    if start is None or end is None:
         return (*fallback, "Vul bij ‘Van’ en ‘Tot en met’ een geldige datum in als JJJJ-MM-DD. "
                            "U ziet nu de laatste 30 dagen.")
     if end < start:
