@@ -21,7 +21,7 @@ tickets_cli = AppGroup("tickets", help="Tickets.")
 @needs_schema
 def export_command() -> None:
     """Print one JSON object a line per ticket: number, subject, status, category, requester, merged_into,
-    messages."""
+    messages (direction, message_id, in_reply_to, from)."""
     query = select(Ticket).options(selectinload(Ticket.messages)).order_by(Ticket.id).execution_options(
         yield_per=500)
     for ticket in db.session.scalars(query):
@@ -33,8 +33,8 @@ def export_command() -> None:
             "category": ticket.category,
             "requester": ticket.requester.email,
             "merged_into": f"IPO-{ticket.merged_into_id}" if ticket.merged_into_id else None,
-            "messages": [{"direction": m.direction, "message_id": m.message_id, "from": m.from_email}
-                         for m in ticket.messages],
+            "messages": [{"direction": m.direction, "message_id": m.message_id, "in_reply_to": m.in_reply_to,
+                          "from": m.from_email} for m in ticket.messages],
         }, ensure_ascii=False))
 
 

@@ -164,6 +164,8 @@ def test_import_mail_cli_imports_the_demo_mails_once(app, runner):
     lines = [json.loads(line) for line in runner.invoke(args=["tickets", "export"]).output.splitlines()]
     assert len(lines) == count(Ticket)
     assert all(line["number"].startswith("IPO-") and line["messages"] for line in lines)
+    parents = [m["in_reply_to"] for line in lines for m in line["messages"] if m["in_reply_to"]]
+    assert parents and not any(p.startswith("<") for p in parents), "in_reply_to in the stored normal form"
 
 
 def test_mail_reprocess_cli(app, runner):

@@ -145,7 +145,7 @@ def test_export_prints_one_json_line_per_ticket(runner, make_ticket):
     assert lines[0]["number"] == f"IPO-{first.id}" and lines[0]["category"] == "cost"
     assert lines[0]["requester"] == first.requester.email
     assert lines[0]["messages"] == [{"direction": "in", "message_id": incoming(first).message_id,
-                                     "from": first.requester.email}]
+                                     "in_reply_to": None, "from": first.requester.email}]
 
 
 def test_an_automatic_message_is_labelled_in_dutch(client, login, make_ticket):
