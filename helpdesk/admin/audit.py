@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from flask import Response as FlaskResponse
-from flask import render_template, request, stream_with_context
+from flask import current_app, render_template, request
 from flask_login import current_user
 
 from ..auth.roles import admin_required
+from ..csv_export import csv_response
 from ..extensions import db
 from ..models import record_event
 from ..web import parse_id
-from .audit_log import ACTION_LABELS, PAGE_SIZE, AuditFilter, audit_csv, audit_page, known_actions
+from .audit_log import ACTION_LABELS, AUDIT_CSV_HEADER, PAGE_SIZE, AuditFilter, audit_page, audit_rows, known_actions
 from .blueprint import bp
 
 
@@ -30,5 +31,4 @@ def audit_export() -> FlaskResponse:
     filters = AuditFilter.from_args(request.args)
     record_event("audit_exported", user=current_user, **filters.query_args())
     db.session.commit()
-    return FlaskResponse(stream_with_context(audit_csv(filters)), mimetype="text/csv",
-                         headers={"Content-Disposition": 'attachment; filename="auditlog.csv"'})
+    return csv_response("auditlog.csv", AUDIT_CSV_HEADER, audit_rows(filters, current_app.config["EXPORT_MAX_ROWS"]))

@@ -3,9 +3,6 @@ operation here or anywhere changes or removes an event (only retention may, late
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -26,7 +23,6 @@ ACTION_LABELS = {
     "user_activated": "Account geactiveerd", "article_published": "Artikel gepubliceerd",
     "article_archived": "Artikel gearchiveerd",
 }
-_CSV_RISKY = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas
 
 
 @dataclass(frozen=True)
@@ -38,12 +34,17 @@ class AuditFilter:
 
     @classmethod
     def from_args(cls, args: Any) -> AuditFilter:
-        return cls(action=(args.get("actie") or "")[:50], account=(args.get("account") or "").strip()[:254],
+        return cls(action=_text(args.get("actie"))[:50], account=_text(args.get("account")).strip()[:254],
                    since=_day(args.get("van")), until=_day(args.get("tot")))
 
     def query_args(self) -> dict[str, str]:
         values = {"actie": self.action, "account": self.account, "van": self.since, "tot": self.until}
         return {key: str(value) for key, value in values.items() if value}
+
+
+def _text(value: str | None) -> str:
+    """A filter value without control characters (PostgreSQL refuses NUL in text; none belongs in a filter)."""
+    return "".join(ch for ch in (value or "") if ch >= " ")
 
 
 def _day(text: str | None) -> date | None:
@@ -80,21 +81,11 @@ def known_actions() -> list[str]:
     return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_CSV_RISKY) else text
+AUDIT_CSV_HEADER = ("tijd (UTC)", "actie", "account", "ticket", "artikel", "details")
 
 
-def audit_csv(f: AuditFilter) -> Iterator[str]:
-    """The matching events as CSV lines, oldest first, read in batches."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["tijd (UTC)", "actie", "account", "ticket", "artikel", "details"])
-    stmt = _filtered(f).order_by(AuditEvent.created_at, AuditEvent.id).execution_options(yield_per=500)
-    for event, email in db.session.execute(stmt):
-        writer.writerow([_cell(v) for v in (event.created_at.isoformat(timespec="seconds"), event.action, email,
-                                            event.ticket_id, event.article_id, event.detail or "")])
-        yield out.getvalue()
-        out.seek(0)
-        out.truncate()
-    yield out.getvalue()
+def audit_rows(f: AuditFilter, limit: int) -> list[tuple[object, ...]]:
+    """At most `limit` matching events as CSV rows, oldest first."""
+    stmt = _filtered(f).order_by(AuditEvent.created_at, AuditEvent.id).limit(limit)
+    return [(event.created_at.isoformat(timespec="seconds"), event.action, email, event.ticket_id,
+             event.article_id, event.detail or "") for event, email in db.session.execute(stmt)]

@@ -25,7 +25,7 @@ def test_sign_ins_failures_and_account_changes_are_listed_and_filterable(app, cl
     assert "1 gebeurtenis(sen)" in unknown
 
     export = client.get("/admin/audit.csv", query_string={"actie": "user_role_changed"})
-    rows = list(csv.reader(io.StringIO(export.get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).removeprefix("\ufeff")), delimiter=";"))
     assert export.status_code == 200 and export.mimetype == "text/csv"
     assert rows[0][:3] == ["tijd (UTC)", "actie", "account"] and len(rows) == 2
     # the actor's address would be a formula in a spreadsheet: it is neutralised with a leading quote
