@@ -55,6 +55,7 @@ ENV_KEYS: dict[str, tuple[str, Any]] = {
     "RETENTION_FILES_MONTHS": ("RETENTION_FILES_MONTHS", _INT),
     "RETENTION_SEARCH_LOG_MONTHS": ("RETENTION_SEARCH_LOG_MONTHS", _INT),
     "RETENTION_AUDIT_MONTHS": ("RETENTION_AUDIT_MONTHS", _INT),
+    "RETENTION_CHECK_SECONDS": ("RETENTION_CHECK_SECONDS", _INT),
     "LOGIN_LIMIT_PER_ADDRESS": ("LOGIN_LIMIT_PER_ADDRESS", _limit),
     "LOGIN_LIMIT_PER_ACCOUNT": ("LOGIN_LIMIT_PER_ACCOUNT", _limit),
     "LOGIN_ACCOUNT_CEILING": ("LOGIN_ACCOUNT_CEILING", _limit),
@@ -105,6 +106,7 @@ def defaults() -> dict[str, Any]:
         "RETENTION_FILES_MONTHS": 3,  # original mails and attachments of closed tickets are removed after this
         "RETENTION_SEARCH_LOG_MONTHS": 6,
         "RETENTION_AUDIT_MONTHS": 24,  # audit events not tied to a ticket or article
+        "RETENTION_CHECK_SECONDS": 3600,  # `flask ingest` checks this often whether today's retention run is due
         "PASSWORD_RESET_MAX_AGE": 24 * 3600,  # seconds a one-time password-reset link stays valid
         "FAQ_SEARCH_LIMIT": "60 per minute",  # per client address: the FAQ search page
         "API_SEARCH_LIMIT": "120 per minute",  # per client address: the JSON search API (search as you type)

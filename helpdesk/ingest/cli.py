@@ -19,6 +19,7 @@ from mail_ingest.sources import iter_messages
 
 from ..extensions import db
 from ..models import MailboxState, QuarantinedMail
+from ..privacy.daily import start_daily_retention
 from ..schema_check import needs_schema
 from ..web import MAX_ID
 from .figures import mailbox_figures
@@ -52,6 +53,7 @@ def ingest_command(once: bool, batch_size: int) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     _warm_up_triage()  # a hot standby: ready to fetch the moment it takes over
+    start_daily_retention(stop)  # the daily retention run (once a day on the whole cluster), beside the mail
 
     def work(run_stop: threading.Event) -> None:
         click.echo(f"Leider: wacht op nieuwe mail in {config.folder} op {config.host}:{config.port} "

@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from ..extensions import db
 from ..models import utcnow
+from ..privacy.daily import run_daily_retention
 from ..schema_check import needs_schema
 from ..tickets.pending import return_due_tickets
 
@@ -22,8 +23,9 @@ def _returned() -> dict[str, object]:
     return {"returned": return_due_tickets(utcnow())}
 
 
-# name -> job; each job commits nothing itself, returns JSON-able figures
-JOBS: dict[str, Callable[[], dict[str, object]]] = {"pending_tickets": _returned}
+# name -> job; each job returns JSON-able figures and commits nothing itself, except retention, which commits
+# ticket by ticket (an interrupted run keeps what it did) and runs at most once a day on the whole cluster
+JOBS: dict[str, Callable[[], dict[str, object]]] = {"pending_tickets": _returned, "retention": run_daily_retention}
 
 
 def run_jobs() -> dict[str, dict[str, object]]:
@@ -44,7 +46,7 @@ def run_jobs() -> dict[str, dict[str, object]]:
 @click.option("--interval", default=60, show_default=True, help="Seconden tussen de rondes.")
 @needs_schema
 def run_command(once: bool, interval: int) -> None:
-    """Run the periodic jobs: pending tickets returning on their date (and more to come)."""
+    """Run the periodic jobs: pending tickets returning on their date, the daily retention run (and more)."""
     while True:
         click.echo(json.dumps(run_jobs(), ensure_ascii=False))
         if once:

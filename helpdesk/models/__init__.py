@@ -8,6 +8,7 @@ from .cluster import ChangeCounter, JobRun
 from .kb import Article, ArticleFeedback, ArticleRevision, SearchLog
 from .mail import MailboxState, OutboxMail, QuarantinedMail
 from .security import RateLimitCounter, RecoveryCode, UserSession
+from .settings import AppSetting
 from .tickets import (
     KINDS,
     STATUS_LABELS,
@@ -23,7 +24,8 @@ from .users import ROLE_LABELS, ROLES, Requester, User
 
 __all__ = [
     "CATEGORY_LABELS", "KINDS", "ROLES", "ROLE_LABELS", "STATUSES", "STATUS_LABELS",
-    "Article", "ArticleFeedback", "ArticleRevision", "Attachment", "AuditEvent", "CannedReply", "ChangeCounter",
+    "AppSetting", "Article", "ArticleFeedback", "ArticleRevision", "Attachment", "AuditEvent", "CannedReply",
+    "ChangeCounter",
     "JobRun",
     "MailboxState", "OutboxMail", "QuarantinedMail", "RateLimitCounter", "RecoveryCode",
     "Requester", "SearchLog", "Ticket", "TicketMessage",
