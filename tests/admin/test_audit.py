@@ -32,7 +32,7 @@ def test_sign_ins_failures_and_account_changes_are_listed_and_filterable(app, cl
     assert rows[1][1] == "user_role_changed" and rows[1][2] == "'=cmd|calc@duo.example"
     assert agent.email in rows[1][5]
     # the export itself is audited
-    assert "audit_exported" in client.get("/admin/audit").get_data(as_text=True)
+    assert "Auditlog geëxporteerd" in client.get("/admin/audit").get_data(as_text=True)
 
 
 def test_audit_log_is_for_admins_only(app, login):
