@@ -41,6 +41,11 @@ def _empty_login(page: Page) -> None:
     page.get_by_role("button", name="Inloggen").click()
 
 
+def _bad_retention(page: Page) -> None:
+    page.fill("#retention_ticket_months", "0")
+    page.get_by_role("button", name="Bewaartermijnen opslaan").click()
+
+
 def _empty_new_account(page: Page) -> None:
     page.fill("#name", "Zonder adres")
     page.get_by_role("button", name="Account aanmaken").click()
@@ -112,6 +117,10 @@ PAGES: list[PageCase] = [
     PageCase("accounts", "/admin/users", role="admin"),
     PageCase("accounts-fout", "/admin/users", role="admin", status=400, submit=_empty_new_account),
     PageCase("mailbox", "/admin/mail", role="admin"),
+    PageCase("bewaartermijnen", "/admin/retention", role="admin"),
+    PageCase("bewaartermijnen-fout", "/admin/retention", role="admin", status=400, submit=_bad_retention),
+    PageCase("auditlog", "/admin/audit", role="admin"),
+    PageCase("inzage", "/admin/privacy?adres=bestuur@school.example", role="admin"),
     PageCase("quarantaine", "/admin/quarantine", role="admin", prepare=_quarantine_a_mail),
     PageCase("wachtrij-leeg", "/tickets/", role="agent", prepare=LiveServer.close_open_tickets),
     PageCase("wachtrij", "/tickets/", role="agent", prepare=_seed_queue),
