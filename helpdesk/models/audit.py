@@ -1,12 +1,13 @@
-"""The audit trail: who did what, when."""
+"""The audit trail: who did what, when. Append-only: the ORM refuses to change or delete an event; only the
+privacy code removes details or old events, by explicit statements (anonymisation, erasure, retention)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
 from ._base import utcnow
@@ -38,3 +39,17 @@ def record_event(action: str, *, user: User | None = None, ticket_id: int | None
                        article_id=article_id, detail=detail or None)
     db.session.add(event)
     return event
+
+
+class AuditEventChanged(RuntimeError):
+    """Someone tried to change or delete an audit event through the ORM."""
+
+
+@event.listens_for(Session, "before_flush")
+def _append_only(session: Session, _context: object, _instances: object) -> None:
+    for obj in session.deleted:
+        if isinstance(obj, AuditEvent):
+            raise AuditEventChanged("audit events are append-only; they cannot be deleted")
+    for obj in session.dirty:
+        if isinstance(obj, AuditEvent) and session.is_modified(obj, include_collections=False):
+            raise AuditEventChanged("audit events are append-only; they cannot be changed")
