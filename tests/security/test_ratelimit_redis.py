@@ -87,6 +87,8 @@ def test_forty_parallel_wrong_passwords_on_four_workers_with_redis(redis_server,
     with ThreadPoolExecutor(parallel) as pool:
         statuses = list(pool.map(attempt, range(parallel)))
     checked = statuses.count(401)
+    print(f"redis, gunicorn -w 4: {parallel} parallel wrong passwords, {checked} checked, "
+          f"{statuses.count(429)} refused")
     assert checked <= 5 and statuses.count(429) == parallel - checked, statuses
     with app.app_context():
         failures = db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "login_failed"))
