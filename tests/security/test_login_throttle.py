@@ -46,6 +46,8 @@ def test_forty_parallel_wrong_passwords_on_four_workers_check_at_most_the_limit(
         statuses = list(pool.map(attempt, range(PARALLEL)))
     limit = 5  # LOGIN_LIMIT_PER_ACCOUNT: 5 per 5 minutes
     checked = statuses.count(401)
+    print(f"database store, gunicorn -w 4: {PARALLEL} parallel wrong passwords, {checked} checked, "
+          f"{statuses.count(429)} refused")
     assert checked <= limit, statuses
     assert statuses.count(429) == PARALLEL - checked, statuses
     with app.app_context():
