@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask_migrate import upgrade
 
 from .schema_check import needs_schema
 
@@ -12,6 +11,8 @@ from .schema_check import needs_schema
 @click.command("setup")
 def setup_command() -> None:
     """Create or upgrade the schema, load missing bundled articles and build the search index."""
+    from flask_migrate import upgrade
+
     from .setup_ops import run_setup
 
     report = run_setup(upgrade_schema=upgrade)

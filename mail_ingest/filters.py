@@ -145,6 +145,7 @@ _BOILERPLATE_QUESTION = re.compile(
     r"|[^.!?\n]*\b(any|further|other) questions\b[^.!?\n]*\?",
     re.I,
 )
+_SENTENCES = re.compile(r"[^.!?\n]*[.!?\n]?")  # linear: the run never has to give back what it took
 
 
 def auto_subject(mail: ParsedMail, ctx: FilterContext) -> FilterVerdict | None:
@@ -173,8 +174,16 @@ def _new_text(mail: ParsedMail) -> str:
 
 
 def _asks(text: str) -> bool:
-    """Whether the text has a question mark outside the standard "heeft u nog vragen?" lines."""
-    return "?" in _BOILERPLATE_QUESTION.sub("", text)
+    """Whether the text has a question mark outside the standard "heeft u nog vragen?" lines.
+
+    Both alternatives of the pattern stay inside one sentence (no `.!?` or newline) and end at its "?", so only
+    the sentences that end in "?" are tried, each on its own: the same answer as removing every boilerplate
+    match from the whole text, without the pattern's leading `[^.!?\n]*` being retried at every position of
+    long question-free text (that was a sixth of the time spent preparing a mail)."""
+    if "?" not in text:
+        return False
+    return any(sentence.endswith("?") and not _BOILERPLATE_QUESTION.fullmatch(sentence)
+               for sentence in _SENTENCES.findall(text))
 
 
 _STRONG_CUES = [

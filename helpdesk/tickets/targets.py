@@ -14,7 +14,6 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import holidays
 from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, attributes
@@ -37,6 +36,8 @@ class OfficeCalendar:
 
     @lru_cache(maxsize=64)  # noqa: B019 - a handful of calendars live as long as the process
     def _holidays(self, year: int) -> Any:
+        import holidays  # ~60 ms to import: only for what computes a due date, not for every command's start
+
         return holidays.country_holidays(self.country, years=year)
 
     def is_working_day(self, day: date) -> bool:

@@ -150,3 +150,29 @@ def test_demo_mails_are_classified_as_labelled():
     assert kinds["14-autoreply-zonder-headers.eml"] == "autoreply"
     assert kinds["15-bounce-dsn.eml"] == "bounce"
     assert sum(kind == "question" for kind in kinds.values()) == 22
+
+
+def test_asks_matches_removing_the_boilerplate_from_the_whole_text():
+    """`_asks` looks only at sentences that end in "?"; it must answer as the plain definition does (strip every
+    boilerplate question from the whole text, then look for a "?") on any mix of the pieces that matter."""
+    import random
+
+    from mail_ingest.filters import _BOILERPLATE_QUESTION, _asks
+
+    pieces = ["heeft u", "Heb je", "hebt u", "nog", "andere", "aanvullende", "vragen", "informatie", "any",
+              "further", "questions", "?", ".", "!", "\n", " ", "wat kost", "eHerkenning", "é", "vragen?"]
+    rng = random.Random(18)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) + rng.choice(("", " ")) for _ in range(rng.randint(0, 14)))
+        assert _asks(text) == ("?" in _BOILERPLATE_QUESTION.sub("", text)), repr(text)
+
+
+def test_asks_is_linear_on_long_text_without_sentence_ends():
+    import time
+
+    from mail_ingest.filters import _asks
+
+    text = "woord " * 200_000 + "?"
+    started = time.perf_counter()
+    assert _asks(text)
+    assert time.perf_counter() - started < 1.0

@@ -1,0 +1,90 @@
+"""Benchmark: how long a `flask` command takes to start, beside issue 18's baseline (aim: <= 0.5 s each).
+
+Times, as a person or a cron job runs them (a fresh process each time; CPU seconds of the process, median and
+min-max over --runs):
+`flask --help`, `flask triage` on one mail and `flask mail status`. Also prints the slowest top-level imports of
+`app` (`python -X importtime`), so a new eager import shows up here first.
+Run: .venv/bin/python bench/startup.py [--runs 7]   (data in $BENCH_TMPDIR, default /var/tmp)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MAIL = ROOT / "mail_ingest" / "demo" / "01-kosten-per-persoon.eml"
+BASELINE = {"flask --help": "1.2 s", "flask triage (1 mail)": "1.2-2.6 s", "flask mail status": "1.2-2.6 s"}
+AIM = 0.5
+
+
+def run(env: dict[str, str], *args: str, ok: tuple[int, ...] = (0,), cwd: Path = ROOT) -> float:
+    """CPU seconds (user + system) of one `flask` process: on a machine shared with other work the wall clock
+    mostly measures the others; CPU time is what the command itself costs (on an idle core, its wall time)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in ok:
+        raise SystemExit(f"flask {' '.join(args)} mislukte ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def slowest_imports(env: dict[str, str], top: int = 8) -> list[tuple[float, str]]:
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import app; app.create_app()"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+    rows = []
+    for line in proc.stderr.splitlines():
+        found = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\s*)(\S+)", line)
+        if found and len(found.group(2)) <= 2:  # top-level imports and what they import directly
+            rows.append((int(found.group(1)) / 1e6, found.group(3)))
+    return sorted(rows, reverse=True)[:top]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--against", type=Path, help="another checkout (e.g. main) timed in turn with this one")
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="ipo-bench-startup-", dir=os.environ.get("BENCH_TMPDIR", "/var/tmp")))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
+    env.update({"HELPDESK_DATA_DIR": str(root), "HELPDESK_SECRET_KEY": "bench-secret", "PYTHONWARNINGS": "ignore"})
+    # Installed code runs from its bytecode; without it every start compiles every module again (~0.2 s more).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    try:
+        run(env, "setup")
+        commands = {
+            "flask --help": ("--help",),
+            "flask triage (1 mail)": ("triage", str(MAIL)),
+            "flask mail status": ("mail", "status"),
+        }
+        print(f"{args.runs} runs each, load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+        for label, command in commands.items():
+            times, other = [], []
+            for _ in range(args.runs):  # in turn, so both see the same load of the machine
+                times.append(run(env, *command))
+                if args.against:
+                    other.append(run(env, *command, cwd=args.against.resolve()))
+            times.sort()
+            median = statistics.median(times)
+            beside = (f"; {args.against.name} median {statistics.median(other):.2f} s "
+                      f"[{min(other):.2f}-{max(other):.2f}]" if other else "")
+            print(f"{label:24s} CPU median {median:.2f} s [{times[0]:.2f}-{times[-1]:.2f}]  "
+                  f"baseline {BASELINE[label]}, aim <= {AIM} s: {'met' if median <= AIM else 'NOT met'}{beside}")
+        print("slowest imports of `import app; app.create_app()` (cumulative):")
+        for seconds, name in slowest_imports(env):
+            print(f"  {seconds * 1000:6.0f} ms  {name}")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
