@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, g, has_app_context
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import Session
 
 from knowledge.classify import Classifier
@@ -40,6 +40,7 @@ REBUILD_OVER = 5  # more changed articles than this in one commit (setup, import
 # weight 1 (relative search score and category probability count alike; not tuned on any measuring set).
 QUESTION_WORDS = 6
 QUESTION_CANDIDATES = 20
+ANALYSIS_LIMIT = 1000  # rows SQLite's ANALYZE samples per index: enough for the planner, bounded at any size
 
 
 def split_keywords(text: str) -> list[str]:
@@ -92,18 +93,44 @@ def db_fingerprint(docs: list[SearchDoc] | None = None) -> str:
 def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the whole index from the database; returns the number of indexed articles."""
     docs = docs_from_db()
-    return get_index().rebuild(docs, fingerprint=db_fingerprint(docs), progress=progress)
+    count = get_index().rebuild(docs, fingerprint=db_fingerprint(docs), progress=progress)
+    analyze_articles()
+    return count
 
 
 def ensure_index() -> bool:
-    """Rebuild when the index is missing or out of date with the database; True when it rebuilt."""
+    """Rebuild when the index is missing or out of date with the database; True when it rebuilt.
+
+    Also refreshes the planner's statistics of the article tables (setup and bulk changes end here)."""
     docs = docs_from_db()
     fingerprint = db_fingerprint(docs)
     index = get_index()
+    analyze_articles()
     if index.exists() and index.fingerprint() == fingerprint:
         return False
     index.rebuild(docs, fingerprint=fingerprint)
     return True
+
+
+def refresh_index() -> bool:
+    """Reopen this process's searcher when the index on disk changed (another process or node wrote it);
+    True when it did. Queries notice a change of the index folder by themselves; call this after applying
+    changes to the local index from elsewhere."""
+    return get_index().refresh()
+
+
+def analyze_articles() -> None:
+    """`ANALYZE` (SQLite: bounded, then `PRAGMA optimize`) of the article tables, so the "still published"
+    check of every search uses the slug index instead of reading every article."""
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+            for table in (Article.__tablename__, ArticleRevision.__tablename__):
+                conn.exec_driver_sql(f"ANALYZE {table}")
+            conn.exec_driver_sql("PRAGMA optimize")
+        else:
+            conn.execute(text(f"ANALYZE {Article.__tablename__}, {ArticleRevision.__tablename__}"))
+        conn.commit()
 
 
 def search(query: str, limit: int = 10, category: str | None = None) -> SearchResult:
@@ -190,6 +217,7 @@ def _write(index: SearchBackend, pending: _Pending) -> None:
         return  # another process (or an earlier commit) already wrote this state
     if not index.exists() or len(pending.changed) > REBUILD_OVER:
         index.rebuild(pending.docs, fingerprint=pending.fingerprint)
+        analyze_articles()  # a bulk change (setup, an import): the planner's statistics follow
         return
     live = {doc.slug: doc for doc in pending.docs}
     for slug in sorted(pending.changed):
