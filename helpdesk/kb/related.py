@@ -24,6 +24,11 @@ def published_articles(*where: object, limit: int | None = None, offset: int = 0
     return list(db.session.scalars(query))
 
 
+def published_slugs() -> list[str]:
+    """Slugs of every published article (only the slugs: cheap at any size)."""
+    return list(db.session.scalars(select(Article.slug).where(Article.status == "published")))
+
+
 def published_counts() -> dict[str, int]:
     """Number of published articles per category."""
     rows = db.session.execute(select(Article.category, func.count()).where(Article.status == "published")
