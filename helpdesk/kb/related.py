@@ -44,7 +44,8 @@ def related_slugs(article: Article, limit: int = RELATED) -> list[str]:
     key = (article.id, article.published_revision_id, get_index().generation(), limit)
     found = _related.get(key)
     if found is None:
-        slugs = [h.slug for h in search_articles(article.title, limit=limit + 1) if h.slug != article.slug]
+        slugs = [h.slug for h in search_articles(article.title, limit=limit + 1, snippets=0)
+                 if h.slug != article.slug]
         fill = db.session.scalars(
             select(Article.slug).where(Article.status == "published", Article.category == article.category,
                                        Article.id != article.id, Article.slug.not_in(slugs or [""]))
