@@ -110,9 +110,14 @@ async def get(path: str, port: int, timeout: float) -> int:
     return int(response.split(b" ", 2)[1])
 
 
-def next_request(rng: random.Random, slugs: list[str]) -> tuple[str, str]:
-    """(kind, path): half searches (page and API), the rest article pages and the overview."""
-    roll = rng.random()
+MIX = {"search": 0.55, "all": 1.0}  # share of the roll below: "search" is FAQ search only (API and page)
+BASELINE = "112 req/s [106–140] (issue 18, measured; aim ≥ 300 req/s, 0 errors)"
+
+
+def next_request(rng: random.Random, slugs: list[str], mix: str = "all") -> tuple[str, str]:
+    """(kind, path): half searches (page and API), the rest article pages and the overview; mix "search":
+    searches only."""
+    roll = rng.random() * MIX[mix]
     query = quote(rng.choice(QUERIES))
     if roll < 0.3:
         return "api-zoeken", f"/api/faq/search?q={query}"
@@ -123,10 +128,11 @@ def next_request(rng: random.Random, slugs: list[str]) -> tuple[str, str]:
     return "overzicht", "/faq"
 
 
-async def client(n: int, port: int, deadline: float, slugs: list[str], stats: Stats, timeout: float) -> None:
+async def client(n: int, port: int, deadline: float, slugs: list[str], stats: Stats, timeout: float,
+                 mix: str = "all") -> None:
     rng = random.Random(n)
     while time.monotonic() < deadline:
-        kind, path = next_request(rng, slugs)
+        kind, path = next_request(rng, slugs, mix)
         started = time.perf_counter()
         try:
             status = await get(path, port, timeout)
@@ -140,10 +146,11 @@ async def client(n: int, port: int, deadline: float, slugs: list[str], stats: St
             stats.latencies[kind].append(elapsed)
 
 
-async def run_clients(port: int, clients: int, seconds: float, slugs: list[str], timeout: float) -> Stats:
+async def run_clients(port: int, clients: int, seconds: float, slugs: list[str], timeout: float,
+                      mix: str = "all") -> Stats:
     stats = Stats()
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*(client(n, port, deadline, slugs, stats, timeout) for n in range(clients)))
+    await asyncio.gather(*(client(n, port, deadline, slugs, stats, timeout, mix) for n in range(clients)))
     return stats
 
 
@@ -169,12 +176,26 @@ def article_slugs(port: int) -> list[str]:
     return sorted(set(slugs))
 
 
-def report(stats: Stats, seconds: float, clients: int, workers: int) -> int:
+def workers_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by gunicorn's workers (the children of `pid`)."""
+    total = 0.0
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def report(stats: Stats, seconds: float, clients: int, workers: int, cpu: float | None = None) -> int:
     latencies = stats.all_latencies()
     errors = sum(stats.errors.values())
     total = len(latencies) + errors
     print(f"\nBelasting: {clients} gelijktijdige clients, {seconds:.0f} s, gunicorn met {workers} workers")
     print(f"verzoeken: {total}  ({total / seconds:.1f} per seconde), fouten: {errors}")
+    print(f"  basis (FAQ-zoeken): {BASELINE}")
+    if cpu is not None and total:
+        per_request = cpu / total * 1000
+        print(f"worker-CPU per verzoek: {per_request:.1f} ms → plafond {workers * 1000 / per_request:.0f} verzoeken/s "
+              f"met {workers} workers op een vrije machine  [basis: 12.2 ms → ~164 req/s]")
     if latencies:
         ms = [v * 1000 for v in latencies]
         print(
@@ -199,6 +220,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=15.0, help="per request, in seconds")
+    parser.add_argument("--mix", choices=sorted(MIX), default="search",
+                        help="search: FAQ search only (the issue's figure); all: also article pages and /faq")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="ipo-load-") as data_dir:
@@ -235,7 +258,9 @@ def main() -> int:
             wait_until_up(port, server)
             slugs = article_slugs(port)
             print(f"gunicorn op http://{HOST}:{port} (pid {server.pid}); {len(slugs)} artikelen")
-            stats = asyncio.run(run_clients(port, args.clients, args.seconds, slugs, args.timeout))
+            before = workers_cpu(server.pid)
+            stats = asyncio.run(run_clients(port, args.clients, args.seconds, slugs, args.timeout, args.mix))
+            cpu = workers_cpu(server.pid) - before
         finally:
             server.send_signal(signal.SIGTERM)
             try:
@@ -243,7 +268,7 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-    return report(stats, args.seconds, args.clients, args.workers)
+    return report(stats, args.seconds, args.clients, args.workers, cpu)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
 
+    from .static_files import init_static
+
     _init_extensions(app)
+    init_static(app)
     _register_blueprints(app)
     _register_cli(app)
     init_web(app)

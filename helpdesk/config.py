@@ -111,6 +111,14 @@ def defaults() -> dict[str, Any]:
         "FAQ_SEARCH_LIMIT": "60 per minute",  # per client address: the FAQ search page
         "API_SEARCH_LIMIT": "120 per minute",  # per client address: the JSON search API (search as you type)
         "FAQ_FEEDBACK_LIMIT": "10 per minute",  # per client address: "was this helpful?"
+        # Static URLs carry a version (?v=<hash of the file>), so browsers may keep them a year.
+        "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
+        "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/css", "text/javascript",
+                               "application/javascript", "image/svg+xml", "text/csv"],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_MIN_SIZE": 500,
+        "COMPRESS_STREAMS": False,  # streamed exports stay streamed
+        "COMPRESS_BR_LEVEL": 4,  # brotli 4 costs about what gzip 6 does and is smaller
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "IMAP_HOST": None,

@@ -13,13 +13,14 @@ from knowledge.triage import language
 from ..auth.roles import public
 from ..extensions import db
 from ..kb.operations import article_feedback, get_article, log_click, log_search
-from ..kb.related import published_articles, related_articles
+from ..kb.related import published_articles, published_slugs, related_articles
 from ..kb.search_service import search, search_articles
 from ..models import CATEGORY_LABELS, Article
 from ..ratelimit import rate_limited
 from .blueprint import bp
 from .clicks import click_token, clicked_search
 from .forms import FeedbackForm
+from .overview import overview
 
 PAGE_RESULTS = 20
 API_DEFAULT_LIMIT = 10
@@ -35,10 +36,8 @@ def _query() -> str:
 @bp.route("/faq")
 @public
 def index() -> str:
-    by_category: dict[str, list[Article]] = {key: [] for key in CATEGORY_LABELS}
-    for article in published_articles():
-        by_category.setdefault(article.category, []).append(article)
-    return render_template("faq/index.html", by_category=by_category)
+    shown = overview(request.args.get("categorie") or None, request.args.get("pagina", ""))
+    return render_template("faq/index.html", overview=shown)
 
 
 @bp.route("/faq/search")
@@ -57,11 +56,12 @@ def search_page() -> str:
 def _did_you_mean(slug: str) -> list[Article]:
     """Published articles a mistyped or shortened address probably meant: close slugs, else a search on its words."""
     wanted = slug.lower()[:200]
-    published = {a.slug: a for a in published_articles()}
-    close = difflib.get_close_matches(wanted, list(published), n=DID_YOU_MEAN, cutoff=0.6)
+    slugs = published_slugs()
+    close = difflib.get_close_matches(wanted, slugs, n=DID_YOU_MEAN, cutoff=0.6)
     if not close:
-        close = [h.slug for h in search_articles(wanted.replace("-", " "), limit=DID_YOU_MEAN) if h.slug in published]
-    return [published[s] for s in close]
+        close = [h.slug for h in search_articles(wanted.replace("-", " "), limit=DID_YOU_MEAN)]
+    found = {a.slug: a for a in published_articles(Article.slug.in_(close))} if close else {}
+    return [found[s] for s in close if s in found]
 
 
 @bp.route("/faq/<slug>")

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, g, has_app_context
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, inspect, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from knowledge.classify import Classifier
@@ -40,6 +41,9 @@ REBUILD_OVER = 5  # more changed articles than this in one commit (setup, import
 # weight 1 (relative search score and category probability count alike; not tuned on any measuring set).
 QUESTION_WORDS = 6
 QUESTION_CANDIDATES = 20
+ANALYZE_WAIT_MS = 300  # SQLite: how long ANALYZE waits for another writer before it is skipped
+SQLITE_BUSY_MS = 15000  # the app's busy timeout (helpdesk/extensions.py), restored afterwards
+ANALYSIS_LIMIT = 1000  # rows SQLite's ANALYZE samples per index: enough for the planner, bounded at any size
 
 
 def split_keywords(text: str) -> list[str]:
@@ -92,29 +96,67 @@ def db_fingerprint(docs: list[SearchDoc] | None = None) -> str:
 def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the whole index from the database; returns the number of indexed articles."""
     docs = docs_from_db()
-    return get_index().rebuild(docs, fingerprint=db_fingerprint(docs), progress=progress)
+    count = get_index().rebuild(docs, fingerprint=db_fingerprint(docs), progress=progress)
+    analyze_articles()
+    return count
 
 
 def ensure_index() -> bool:
-    """Rebuild when the index is missing or out of date with the database; True when it rebuilt."""
+    """Rebuild when the index is missing or out of date with the database; True when it rebuilt.
+
+    Also refreshes the planner's statistics of the article tables (setup and bulk changes end here)."""
     docs = docs_from_db()
     fingerprint = db_fingerprint(docs)
     index = get_index()
+    analyze_articles()
     if index.exists() and index.fingerprint() == fingerprint:
         return False
     index.rebuild(docs, fingerprint=fingerprint)
     return True
 
 
-def search(query: str, limit: int = 10, category: str | None = None) -> SearchResult:
-    """Search the published articles; never raises on user input."""
+def refresh_index() -> bool:
+    """Reopen this process's searcher when the index on disk changed (another process or node wrote it);
+    True when it did. Queries notice a change of the index folder by themselves; call this after applying
+    changes to the local index from elsewhere."""
+    return get_index().refresh()
+
+
+def analyze_articles() -> None:
+    """`ANALYZE` (SQLite: bounded, then `PRAGMA optimize`) of the article tables, so the "still published"
+    check of every search uses the slug index instead of reading every article.
+
+    Its own short transaction; only an optimisation, so a database busy with another writer skips it."""
+    try:
+        with db.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={ANALYZE_WAIT_MS}")
+                try:
+                    conn.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+                    for table in (Article.__tablename__, ArticleRevision.__tablename__):
+                        conn.exec_driver_sql(f"ANALYZE {table}")
+                    conn.exec_driver_sql("PRAGMA optimize")
+                    conn.commit()
+                finally:
+                    conn.rollback()
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+            else:
+                conn.execute(text(f"ANALYZE {Article.__tablename__}, {ArticleRevision.__tablename__}"))
+                conn.commit()
+    except OperationalError:
+        current_app.logger.warning("ANALYZE overgeslagen: de database is bezet")
+
+
+def search(query: str, limit: int = 10, category: str | None = None, snippets: int | None = None) -> SearchResult:
+    """Search the published articles; never raises on user input. `snippets`: highlight only the first that
+    many hits (None: all)."""
     index = get_index()
     try:
         if not index.exists():
             ensure_index()
         whole_question = category is None and len((query or "").split()) >= QUESTION_WORDS
         result = index.search(query, limit=max(limit, QUESTION_CANDIDATES) if whole_question else limit,
-                              category=category)
+                              category=category, snippets=snippets)
         if whole_question:
             # A whole question: what it asks about (the triage classifier's category) weighs in the order.
             result.hits = question_prior(result.hits, query, Classifier.default().classify(query).scores,
@@ -133,9 +175,10 @@ def search(query: str, limit: int = 10, category: str | None = None) -> SearchRe
     return result
 
 
-def search_articles(query: str, limit: int = 5, category: str | None = None) -> list[Hit]:
+def search_articles(query: str, limit: int = 5, category: str | None = None,
+                    snippets: int | None = None) -> list[Hit]:
     """The best published articles for a query (a few words or a whole cleaned mail), best first."""
-    return search(query, limit=limit, category=category).hits
+    return search(query, limit=limit, category=category, snippets=snippets).hits
 
 
 @dataclass
@@ -190,6 +233,7 @@ def _write(index: SearchBackend, pending: _Pending) -> None:
         return  # another process (or an earlier commit) already wrote this state
     if not index.exists() or len(pending.changed) > REBUILD_OVER:
         index.rebuild(pending.docs, fingerprint=pending.fingerprint)
+        analyze_articles()  # a bulk change (setup, an import): the planner's statistics follow
         return
     live = {doc.slug: doc for doc in pending.docs}
     for slug in sorted(pending.changed):

@@ -64,6 +64,14 @@ class SearchBackend(Protocol):
         """Number of indexed documents."""
         ...
 
+    def generation(self) -> int | None:
+        """The index generation searched now (changes with every write), or None without an index."""
+        ...
+
+    def refresh(self) -> bool:
+        """Reopen the searcher when the index on disk changed; True when it did."""
+        ...
+
     def rebuild(self, docs: Iterable[SearchDoc], fingerprint: str | None = None,
                 progress: Callable[[int], None] | None = None) -> int:
         """Replace the whole index with `docs`; returns the number indexed."""

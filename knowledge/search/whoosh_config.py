@@ -53,11 +53,7 @@ class AnalysisConfig:
     def snapshot_analyzer(self, generation: int) -> Analyzer:
         """The analyzer the searched snapshot was written with, so a concurrent commit that changes the
         synonyms never makes a reader analyse its query differently from the terms it reads."""
-        try:
-            config = json.loads((self.path / f"{_CONFIG_PREFIX}{generation}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            config = self.read()
-        return self.analyzer_for(config)
+        return self.analyzer_for(generation_config(self.path, generation))
 
     def analyzer_for(self, config: dict) -> Analyzer:
         """The analyzer for a config, rebuilt only when its synonyms or words changed."""
@@ -68,3 +64,13 @@ class AnalysisConfig:
             analyzer = build_analyzer(groups, config.get("words", []))
             self._analyzer_state = (key, analyzer)
         return analyzer
+
+
+def generation_config(path: Path, generation: int) -> dict:
+    """The config one index generation was written with (the newest when its own copy is gone)."""
+    for name in (f"{_CONFIG_PREFIX}{generation}.json", _CONFIG_FILE):
+        try:
+            return json.loads((path / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+    return {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -20,8 +21,9 @@ from knowledge.dutch import fold
 from knowledge.search.snippets import SpanCache, highlight, text_language
 from knowledge.search.types import MAX_QUERY_CHARS, Hit, LockError, SearchDoc, SearchResult
 from knowledge.search.whoosh_config import AnalysisConfig
-from knowledge.search.whoosh_memory import MAX_DOCS, MemorySnapshot, weighting
+from knowledge.search.whoosh_memory import MAX_DOCS, MemorySnapshot
 from knowledge.search.whoosh_query import QueryPlan, plan_query, rerank_factor, suggest_correction
+from knowledge.search.whoosh_reader import Generation
 from knowledge.search.whoosh_schema import (
     WRITE_TIMEOUT,
     WriteLock,
@@ -32,6 +34,7 @@ from knowledge.search.whoosh_schema import (
 )
 
 RERANK_DEPTH = 30
+RECENT_WRITE = 1.0  # seconds: a folder changed this recently is looked at on every query (coarse mtimes)
 _write_locks: dict[str, threading.Lock] = {}
 _write_locks_guard = threading.Lock()
 
@@ -47,35 +50,83 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._spans = SpanCache()
         self._memory: MemorySnapshot | None = None
+        self._gen: Generation | None = None
+        self._seen: int | None = None  # the folder's mtime when the generation was last checked
 
     # ---- state -------------------------------------------------------------------------------------
-    def exists(self) -> bool:
-        """True when the folder holds an index with the current schema."""
+    def refresh(self) -> bool:
+        """Reopens the searcher when the index on disk has another generation than the one open (a commit
+        by this or any other process); True when it did. Cheap when nothing changed: call it whenever the
+        index may have changed (queries call it through a stat of the folder)."""
         for attempt in range(3):
             try:
-                return windex.exists_in(str(self.path)) and set(self._open().schema.names()) == set(
-                    index_schema().names()
-                )
+                return self._reopen()
             except FileNotFoundError:
                 # A concurrent commit removed the table of contents we were about to read: look again.
                 time.sleep(0.02 * (attempt + 1))
             except Exception:  # a damaged index counts as missing: the caller rebuilds it
-                return False
+                self._drop()
+                return True
         return False
+
+    def _reopen(self) -> bool:
+        with self._lock:
+            seen = _mtime(self.path)
+            if seen is None or not windex.exists_in(str(self.path)):
+                return self._drop_locked()
+            if self._ix is None:
+                self._ix = windex.open_dir(str(self.path))
+            old = self._gen
+            if old is not None and old.number == self._ix.latest_generation():
+                self._seen = seen
+                return False
+            self._gen = Generation(self._ix, self._analysis, self.path)
+            self._seen = seen
+        if old is not None:
+            old.close()
+        return True
+
+    def _drop(self) -> None:
+        with self._lock:
+            self._drop_locked()
+
+    def _drop_locked(self) -> bool:
+        old, self._gen, self._seen = self._gen, None, None
+        if old is not None:
+            old.close()
+        return old is not None
+
+    def _current(self) -> Generation | None:
+        """The open generation, refreshed when the folder changed since it was checked."""
+        seen = _mtime(self.path)
+        if seen is None or seen != self._seen or time.time_ns() - seen < RECENT_WRITE * 1e9:
+            self.refresh()
+        gen = self._gen
+        return gen if gen is not None and gen.valid else None
+
+    def exists(self) -> bool:
+        """True when the folder holds an index with the current schema."""
+        return self._current() is not None
 
     def fingerprint(self) -> str | None:
         """The fingerprint stored with the last full rebuild, or None."""
-        return self._analysis.read().get("fingerprint") if self.exists() else None
+        gen = self._current()
+        return gen.config.get("fingerprint") if gen is not None else None
 
     def doc_count(self) -> int:
         """Number of indexed articles (0 when there is no index)."""
-        if not self.exists():
-            return 0
-        return self._open().doc_count()
+        gen = self._current()
+        return gen.reader.doc_count() if gen is not None else 0
+
+    def generation(self) -> int | None:
+        """The number of the index generation searched now (None when there is no index)."""
+        gen = self._current()
+        return gen.number if gen is not None else None
 
     def close(self) -> None:
         """Releases the open index handle."""
         with self._lock:
+            self._drop_locked()
             if self._ix is not None:
                 self._ix.close()
             self._ix = None
@@ -118,6 +169,7 @@ class SearchIndex:
                 writer.cancel()
                 raise
             writer.commit(mergetype=CLEAR)
+        self.refresh()
         return len(docs)
 
     def upsert(self, doc: SearchDoc, fingerprint: str | None = None) -> None:
@@ -144,6 +196,7 @@ class SearchIndex:
                 writer.cancel()
                 raise
             writer.commit()
+        self.refresh()
 
     def delete(self, slug: str, fingerprint: str | None = None) -> None:
         """Removes one article from the index (no error when it is not there)."""
@@ -156,6 +209,7 @@ class SearchIndex:
             self._analysis.save(config, writer.generation)
             writer.delete_by_term("slug", slug)
             writer.commit()
+        self.refresh()
 
     # ---- searching ---------------------------------------------------------------------------------
     def search(self, query: str, limit: int = 10, category: str | None = None,
@@ -207,16 +261,16 @@ class SearchIndex:
         for attempt in range(3):
             try:
                 memory = self._memory
-                if memory is not None and self._open().latest_generation() == memory.generation:
-                    return memory
-                if not self.exists():
+                gen = self._current()
+                if gen is None:
                     return None
-                ix = self._open()
-                with ix.reader() as reader:
-                    if reader.doc_count_all() > MAX_DOCS:
+                if memory is not None and gen.number == memory.generation:
+                    return memory
+                with gen.lock:
+                    if gen.reader.doc_count_all() > MAX_DOCS:
                         return None
-                    memory = MemorySnapshot(reader, reader.generation())
-                memory.analyzer = self._analysis.snapshot_analyzer(memory.generation)
+                    memory = MemorySnapshot(gen.reader, gen.number)
+                memory.analyzer = gen.analyzer
                 self._memory = memory
                 return memory
             except (OSError, WhooshIndexError):
@@ -226,24 +280,35 @@ class SearchIndex:
         return None
 
     def _search(self, text: str, limit: int, category: str | None, snippets: int | None) -> SearchResult:
-        with self._open().searcher(weighting=weighting()) as searcher:
-            analyzer = self._analysis.snapshot_analyzer(searcher.reader().generation())
-            plan = plan_query(text, analyzer, searcher.reader())
-            if plan.query is None:
-                return SearchResult(query=text, hits=[], total=0, suggestion=None)
-            filt = Term("category", category) if category else None
-            # limit=None scores every match once, which also gives the exact total without a second run.
-            results = searcher.search(plan.query, limit=None, filter=filt, terms=False)
-            # The best candidates are re-ranked by how much of the query they cover (long mails!); articles in
-            # the query's language always come before the others (the English summary never tops Dutch search).
-            ranked = language_first(
-                [(r.score * rerank_factor(plan, set(r.get("terms", "").split())), r)
-                 for r in results[: max(limit * 3, RERANK_DEPTH)]],
-                lambda r: r.get("lang", "nl"), text_language(text))
-            hits = [self._hit(r, plan, score, analyzer, snippets is None or n < snippets)
-                    for n, (score, r) in enumerate(ranked[:limit])]
-            suggestion = suggest_correction(text, plan, searcher.reader())
-            return SearchResult(query=text, hits=hits, total=len(results), suggestion=suggestion)
+        gen = self._current()
+        if gen is None:
+            return SearchResult(query=text, hits=[], total=0, suggestion=None)
+        try:
+            with gen.lock:
+                return self._search_in(gen, text, limit, category, snippets)
+        except (OSError, WhooshIndexError):
+            self._drop()  # files of the open generation went away under it: the next try opens the newest
+            raise
+
+    def _search_in(self, gen: Generation, text: str, limit: int, category: str | None,
+                   snippets: int | None) -> SearchResult:
+        plan = plan_query(text, gen.analyzer, gen.reader, corrections=gen.corrections)
+        if plan.query is None:
+            return SearchResult(query=text, hits=[], total=0, suggestion=None)
+        filt = Term("category", category) if category else None
+        # Only the best candidates are scored into a top list; the total counts matches without scoring them.
+        depth = max(limit * 3, RERANK_DEPTH)
+        results = gen.searcher.search(plan.query, limit=depth, filter=filt, terms=False)
+        # The best candidates are re-ranked by how much of the query they cover (long mails!); articles in
+        # the query's language always come before the others (the English summary never tops Dutch search).
+        ranked = language_first(
+            [(score * rerank_factor(plan, gen.terms(docnum)), docnum) for score, docnum in results.top_n],
+            lambda docnum: gen.stored(docnum).get("lang", "nl"), text_language(text))
+        hits = [self._hit(gen.stored(docnum), plan, score, gen.analyzer, snippets is None or n < snippets)
+                for n, (score, docnum) in enumerate(ranked[:limit])]
+        suggestion = suggest_correction(text, plan, gen.reader)
+        total = len(results.top_n) if len(results.top_n) < depth else gen.count(plan.query, category)
+        return SearchResult(query=text, hits=hits, total=total, suggestion=suggestion)
 
     # ---- helpers -----------------------------------------------------------------------------------
     def _hit(self, r: dict, plan: QueryPlan, score: float, analyzer: Analyzer, with_snippet: bool = True) -> Hit:
@@ -269,7 +334,7 @@ class SearchIndex:
         )
 
     def _stored_docs(self) -> list[SearchDoc]:
-        with self._open().searcher() as s:
+        with self._open().searcher() as s:  # a writer's own look at the newest generation
             return [stored_doc(f) for f in s.all_stored_fields()]
 
     def _writer(self) -> IndexWriter:
@@ -296,6 +361,13 @@ class SearchIndex:
 
 
 T = TypeVar("T")
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
 
 
 def language_first(pairs: list[tuple[float, T]], lang_of: Callable[[T], str], lang: str) -> list[tuple[float, T]]:

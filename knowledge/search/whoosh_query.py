@@ -25,6 +25,7 @@ MAX_FUZZY_WORDS = 6
 MAX_FUZZY_CHARS = 30  # longer words get no fuzzy look-up: its automaton grows with the word (junk input)
 MAX_FUZZY_BUDGET = 60  # characters of all fuzzy-looked-up words of one query together: bounded work per query
 MAX_FUZZY_CANDIDATES = 4
+MAX_CACHED_CORRECTIONS = 4_096
 COVERAGE_WEIGHT = 0.9  # how strongly covering more of the query's words lifts an article (see coverage())
 
 
@@ -48,8 +49,16 @@ def _term_clauses(term: str, boost: float) -> list[Query]:
     return [Term(f, term, boost=b * boost) for f, b in FIELD_BOOSTS]
 
 
-def _corrections(reader: IndexReader, word: str) -> list[str]:
-    # Closest words of the exact vocabulary, nearest first, then the most common.
+def _corrections(reader: IndexReader, word: str, cache: dict | None = None) -> list[str]:
+    # Closest words of the exact vocabulary, nearest first, then the most common; remembered per generation.
+    if cache is not None:
+        found_before = cache.get(word)
+        if found_before is None:
+            found_before = _corrections(reader, word)
+            if len(cache) >= MAX_CACHED_CORRECTIONS:
+                cache.clear()  # bounded: a flood of made-up words costs look-ups again, never memory
+            cache[word] = found_before
+        return list(found_before)
     maxdist = 1 if len(word) <= 5 else 2
     found = []
     for cand in reader.terms_within(EXACT_FIELD, word, maxdist, prefix=1):
@@ -71,10 +80,11 @@ def edit_distance(a: str, b: str, limit: int | None = None) -> int:
     return prev[-1]
 
 
-def plan_query(text: str, analyzer: Analyzer, reader: IndexReader) -> QueryPlan:
+def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: dict | None = None) -> QueryPlan:
     """Builds an OR query over title, keywords, body and exact words, with fuzzy terms for unknown words.
 
-    For a long query (a mail) only `doc_frequency` and `doc_count` of the reader are used."""
+    For a long query (a mail) only `doc_frequency` and `doc_count` of the reader are used. `corrections`
+    remembers typo look-ups (word -> corrections) for the reader's generation."""
     spans, weights = [], {}
     for t in analyzer(text, chars=True, mode="query"):
         spans.append((t.text, t.startchar, t.endchar))
@@ -118,7 +128,7 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader) -> QueryPlan:
             continue
         looked_up.add(word)
         budget -= len(word)
-        fixes = _corrections(reader, word)
+        fixes = _corrections(reader, word, corrections)
         if covered:
             # Understood through a stem or compound part: only a close spelling fix is worth suggesting.
             fixes = [f for f in fixes if edit_distance(word, f) <= (1 if len(word) < 8 else 2)][:1]

@@ -107,6 +107,7 @@ PAGES: list[PageCase] = [
     PageCase("login-onjuist", "/login", status=401, submit=_wrong_login),
     PageCase("login-leeg", "/login", status=400, submit=_empty_login),
     PageCase("faq", "/faq"),
+    PageCase("faq-categorie", "/faq?categorie=cost"),
     PageCase("faq-artikel", _first_article),
     PageCase("faq-zoeken", "/faq/search?q=wat+kost+eherkening"),
     PageCase("faq-zoeken-geen-resultaat", "/faq/search?q=zwembadrooster"),
