@@ -22,7 +22,7 @@ from knowledge.search.snippets import SpanCache, highlight, text_language
 from knowledge.search.types import MAX_QUERY_CHARS, Hit, LockError, SearchDoc, SearchResult
 from knowledge.search.whoosh_config import AnalysisConfig
 from knowledge.search.whoosh_memory import MAX_DOCS, MemorySnapshot
-from knowledge.search.whoosh_query import QueryPlan, plan_query, rerank_factor, suggest_correction
+from knowledge.search.whoosh_query import QueryPlan, bounded_query, plan_query, rerank_factor, suggest_correction
 from knowledge.search.whoosh_reader import Generation
 from knowledge.search.whoosh_schema import (
     WRITE_TIMEOUT,
@@ -218,7 +218,7 @@ class SearchIndex:
 
         `snippets` limits highlighting to the first that many hits (the rest get an empty snippet)."""
         text = query if isinstance(query, str) else ""
-        text = text[:MAX_QUERY_CHARS]
+        text = bounded_query(text[:MAX_QUERY_CHARS])
         limit = max(1, min(int(limit or 10), 100))
         if not text.strip() or not self.exists():
             return SearchResult(query=text, hits=[], total=0)

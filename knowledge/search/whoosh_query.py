@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 
 from whoosh.analysis import Analyzer
 from whoosh.query import Or, Query, Term
@@ -26,6 +27,9 @@ MAX_FUZZY_CHARS = 30  # longer words get no fuzzy look-up: its automaton grows w
 MAX_FUZZY_BUDGET = 60  # characters of all fuzzy-looked-up words of one query together: bounded work per query
 MAX_FUZZY_CANDIDATES = 4
 MAX_CACHED_CORRECTIONS = 4_096
+# A search-box query is read up to this many words: analysis costs per word (each can add compound parts and
+# synonyms), while a whole question is 6-25 words and a pasted mail a few hundred.
+MAX_QUERY_WORDS = 200
 COVERAGE_WEIGHT = 0.9  # how strongly covering more of the query's words lifts an article (see coverage())
 
 
@@ -167,12 +171,18 @@ def rerank_factor(plan: QueryPlan, doc_terms: set[str]) -> float:
     return 1.0 + weight * coverage(plan, doc_terms)
 
 
+def bounded_query(text: str) -> str:
+    """The query up to the end of its MAX_QUERY_WORDS-th word (the same word boundaries as the analyzer)."""
+    last = next(islice(WORD_RE.finditer(text), MAX_QUERY_WORDS - 1, None), None)
+    return text if last is None else text[: last.end()]
+
+
 def _word_offsets(text: str) -> list[tuple[str, int, int]]:
     out = []
-    for m in WORD_RE.finditer(text):  # the same word boundaries as the analyzer
+    for m in islice(WORD_RE.finditer(text), MAX_TERMS):  # the same word boundaries as the analyzer
         word = fold(m.group()).replace("-", "")
         out.append((word, m.start(), m.end()))
-    return out[:MAX_TERMS]
+    return out
 
 
 def suggest_correction(text: str, plan: QueryPlan, reader: IndexReader) -> str | None:

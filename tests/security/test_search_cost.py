@@ -1,8 +1,8 @@
 """No query of up to 5,000 characters is expensive: the hostile shapes of bench/fuzz_search.py (compounds without
 spaces, thousands of random words, syntax, synonyms, typos) through GET /api/faq/search, best of 3 each.
 
-The issue's aim is 50 ms, which bench/fuzz_search.py prints on a quiet machine; here, on a CI machine shared with
-other work, the bound is 150 ms: still far below the 800 ms a 4,000-character compound cost before the fix."""
+The bound is the issue's aim, 50 ms (bench/fuzz_search.py prints the figures: ~16 ms worst on a busy machine,
+since a query is read up to its 200th word); a 4,000-character compound cost 800 ms before the fixes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import importlib.util
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "fuzz_search.py"
-BOUND_SECONDS = 0.150
+BOUND_SECONDS = 0.050
 
 
 def _bench():
