@@ -18,6 +18,13 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "ja", "on"}
 
 
+def _blob_store(value: str) -> str:
+    """`fs` or `db` (helpdesk/blobs/)."""
+    if value not in ("fs", "db"):
+        raise ValueError(value)
+    return value
+
+
 def _limit(value: str) -> str:
     """A rate limit such as "5 per 5 minutes" (the `limits` notation), checked at start-up."""
     from limits import parse
@@ -51,6 +58,7 @@ ENV_KEYS: dict[str, tuple[str, Any]] = {
     "MAX_ATTACHMENT_BYTES": ("MAX_ATTACHMENT_BYTES", _INT),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "TRUST_PROXY": ("TRUST_PROXY", _INT),
+    "BLOB_STORE": ("BLOB_STORE", _blob_store),
     "RETENTION_TICKET_MONTHS": ("RETENTION_TICKET_MONTHS", _INT),
     "RETENTION_FILES_MONTHS": ("RETENTION_FILES_MONTHS", _INT),
     "RETENTION_SEARCH_LOG_MONTHS": ("RETENTION_SEARCH_LOG_MONTHS", _INT),
@@ -97,6 +105,7 @@ def defaults() -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": None,  # None: counters in the database, shared by every worker and node
         "RATELIMIT_HEADERS_ENABLED": False,
         "TRUST_PROXY": 0,  # reverse proxies in front of us whose X-Forwarded-* headers are believed
+        "BLOB_STORE": "fs",  # raw mail and attachments: "fs" (the data dir) or "db" (the database, every node)
         "LOGIN_LIMIT_PER_ADDRESS": "20 per 10 minutes",  # one address, any account
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 5 minutes",  # one account from one address: a wall
         "LOGIN_ACCOUNT_CEILING": "20 per 15 minutes",  # one account from everywhere: beyond it, a delay
