@@ -72,6 +72,7 @@ ENV_KEYS: dict[str, tuple[str, Any]] = {
     "FAQ_FEEDBACK_LIMIT": ("FAQ_FEEDBACK_LIMIT", _limit),
     "TOTP_REQUIRED_FOR_ADMINS": ("TOTP_REQUIRED_FOR_ADMINS", _bool),
     "OUTBOX_THREAD": ("OUTBOX_THREAD", _bool),
+    "OUTBOX_LEASE_SECONDS": ("OUTBOX_LEASE_SECONDS", _INT),
     "INGEST_WORKERS": ("INGEST_WORKERS", _INT),
     "THREAD_SAME_DOMAIN": ("THREAD_SAME_DOMAIN", _bool),
     "ACKNOWLEDGE": ("ACKNOWLEDGE", _bool),
@@ -159,6 +160,7 @@ def defaults() -> dict[str, Any]:
         "OUTBOX_THREAD": False,  # send from a thread inside the web process (`make run`)
         "OUTBOX_INTERVAL": 10,  # seconds between the sender's rounds
         "OUTBOX_MAX_ATTEMPTS": 8,  # delivery attempts before a reply is marked failed
+        "OUTBOX_LEASE_SECONDS": 600,  # a claimed reply of a sender that died is sent by another after this
         "DASHBOARD_CACHE_SECONDS": 60,  # the dashboard's figures are recomputed at most this often per process
         "REPLY_ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,  # all files of one reply together
         "REPLY_ATTACHMENT_MAX_FILES": 5,
