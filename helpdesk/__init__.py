@@ -71,6 +71,10 @@ def _init_extensions(app: Flask) -> None:
     init_search_index(app)
     init_triage(app)
 
+    from .index_sync import init_app as init_index_sync
+
+    init_index_sync(app)
+
     from .auth.sessions import session_is_live
     from .models import User
 

@@ -35,9 +35,11 @@ def register_cli(app: Flask) -> None:
     for module in (admin_cli, kb_cli, ingest_cli, triage_cli, tickets_cli, outbox_cli, jobs_cli):
         module.register(app)
     from .auth import cli as auth_cli
+    from .blobs import cli as blobs_cli
     from .privacy import cli as privacy_cli
 
     auth_cli.register(app)
+    blobs_cli.register(app)
     privacy_cli.register(app)
 
 

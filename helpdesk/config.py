@@ -18,6 +18,13 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "ja", "on"}
 
 
+def _blob_store(value: str) -> str:
+    """`fs` or `db` (helpdesk/blobs/)."""
+    if value not in ("fs", "db"):
+        raise ValueError(value)
+    return value
+
+
 def _limit(value: str) -> str:
     """A rate limit such as "5 per 5 minutes" (the `limits` notation), checked at start-up."""
     from limits import parse
@@ -51,6 +58,7 @@ ENV_KEYS: dict[str, tuple[str, Any]] = {
     "MAX_ATTACHMENT_BYTES": ("MAX_ATTACHMENT_BYTES", _INT),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "TRUST_PROXY": ("TRUST_PROXY", _INT),
+    "BLOB_STORE": ("BLOB_STORE", _blob_store),
     "RETENTION_TICKET_MONTHS": ("RETENTION_TICKET_MONTHS", _INT),
     "RETENTION_FILES_MONTHS": ("RETENTION_FILES_MONTHS", _INT),
     "RETENTION_SEARCH_LOG_MONTHS": ("RETENTION_SEARCH_LOG_MONTHS", _INT),
@@ -64,6 +72,7 @@ ENV_KEYS: dict[str, tuple[str, Any]] = {
     "FAQ_FEEDBACK_LIMIT": ("FAQ_FEEDBACK_LIMIT", _limit),
     "TOTP_REQUIRED_FOR_ADMINS": ("TOTP_REQUIRED_FOR_ADMINS", _bool),
     "OUTBOX_THREAD": ("OUTBOX_THREAD", _bool),
+    "OUTBOX_LEASE_SECONDS": ("OUTBOX_LEASE_SECONDS", _INT),
     "INGEST_WORKERS": ("INGEST_WORKERS", _INT),
     "THREAD_SAME_DOMAIN": ("THREAD_SAME_DOMAIN", _bool),
     "ACKNOWLEDGE": ("ACKNOWLEDGE", _bool),
@@ -97,6 +106,7 @@ def defaults() -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": None,  # None: counters in the database, shared by every worker and node
         "RATELIMIT_HEADERS_ENABLED": False,
         "TRUST_PROXY": 0,  # reverse proxies in front of us whose X-Forwarded-* headers are believed
+        "BLOB_STORE": "fs",  # raw mail and attachments: "fs" (the data dir) or "db" (the database, every node)
         "LOGIN_LIMIT_PER_ADDRESS": "20 per 10 minutes",  # one address, any account
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 5 minutes",  # one account from one address: a wall
         "LOGIN_ACCOUNT_CEILING": "20 per 15 minutes",  # one account from everywhere: beyond it, a delay
@@ -150,6 +160,7 @@ def defaults() -> dict[str, Any]:
         "OUTBOX_THREAD": False,  # send from a thread inside the web process (`make run`)
         "OUTBOX_INTERVAL": 10,  # seconds between the sender's rounds
         "OUTBOX_MAX_ATTEMPTS": 8,  # delivery attempts before a reply is marked failed
+        "OUTBOX_LEASE_SECONDS": 600,  # a claimed reply of a sender that died is sent by another after this
         "DASHBOARD_CACHE_SECONDS": 60,  # the dashboard's figures are recomputed at most this often per process
         "REPLY_ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,  # all files of one reply together
         "REPLY_ATTACHMENT_MAX_FILES": 5,

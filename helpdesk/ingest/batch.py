@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from mail_ingest import ParsedMail, candidate_parent_ids, ticket_number_from_subject
 
+from ..blobs import attachment_key, blob_store
 from ..extensions import db
 from ..models import Attachment, Requester, Ticket, TicketMessage, record_event, utcnow
 from ..outbox.acknowledge import acknowledge
@@ -140,7 +141,10 @@ class Batch:
             seen = split_addresses(parsed.from_email, ", ".join(parsed.to), ", ".join(parsed.cc))
             self.people.setdefault(ticket, set()).update(seen - self.rules.own_addresses)
         db.session.add(message)
+        store = blob_store()
+        store.put(prepared.raw_path, mail.raw)  # with the mail: in its transaction when the store is `db`
         for part, path in zip(parsed.attachments, prepared.attachment_paths, strict=True):
+            store.put(attachment_key(path), part.data)
             message.attachments.append(Attachment(
                 filename=part.filename[:255], content_type=part.content_type[:200], size=part.size,
                 storage_path=path, content_id=part.content_id, inline=part.inline))

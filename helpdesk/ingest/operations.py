@@ -20,7 +20,6 @@ from ..extensions import db
 from ..models import QuarantinedMail, TicketMessage, utcnow
 from .batch import Batch, IngestOutcome, RawMail
 from .prepare import PrepareContext, Prepared, prepare_stream
-from .storage import MailFiles
 
 __all__ = ["IngestOutcome", "RawMail", "ingest_many", "ingest_raw", "reprocess_quarantined"]
 
@@ -109,7 +108,7 @@ def _context() -> PrepareContext:
     config = current_app.config
     limits = ParseLimits(max_raw_bytes=config["MAX_MAIL_BYTES"], max_attachment_bytes=config["MAX_ATTACHMENT_BYTES"])
     return PrepareContext(limits, config["MESSAGE_ID_DOMAIN"], config["OWN_ADDRESSES"], get_triager(),
-                          MailFiles.from_app(), config["INGEST_WORKERS"], config["INGEST_MAIL_SECONDS"] or None)
+                          config["INGEST_WORKERS"], config["INGEST_MAIL_SECONDS"] or None)
 
 
 def _message_ticket(message_id: str) -> int | None:

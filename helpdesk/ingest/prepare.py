@@ -26,8 +26,8 @@ from knowledge.triage import Triager, TriageResult
 from mail_ingest import MailKind, MailParseError, ParsedMail, classify_mail, parse_message, split_reply
 from mail_ingest.mime import ParseLimits
 
+from ..blobs import attachment_path, raw_key
 from ..triage.service import triage_mail
-from .storage import MailFiles
 
 log = logging.getLogger(__name__)
 
@@ -37,21 +37,20 @@ NO_SUBJECT = "(geen onderwerp)"
 
 @dataclass(frozen=True)
 class PrepareContext:
-    """What preparing needs: parse bounds, who "we" are (own mail is ignored), the triager, where files go."""
+    """What preparing needs: parse bounds, who "we" are (own mail is ignored), the triager."""
 
     limits: ParseLimits
     own_domain: str
     own_addresses: Sequence[str]
     triager: Triager
-    files: MailFiles
     workers: int | None = None  # worker processes for a big batch; None: one per core
     mail_seconds: float | None = None  # wall-clock budget per mail (INGEST_MAIL_SECONDS); None: no limit
 
 
 @dataclass
 class Prepared:
-    """One mail, prepared: parsed (or the parse error), its new text, the filter verdict, its raw source and
-    attachments written to the data dir (content-addressed, so writing twice is harmless) and, for a question,
+    """One mail, prepared: parsed (or the parse error), its new text, the filter verdict, the blob keys of its raw
+    source and attachments (content-addressed; the caller stores them with the mail) and, for a question,
     the triage of that text under `triage_subject` (the subject a new ticket would get)."""
 
     parsed: ParsedMail | None = None
@@ -83,8 +82,8 @@ def _prepare(raw: bytes, ctx: PrepareContext) -> Prepared:
     prepared = Prepared(parsed=parsed, clean_text=cleaned.new_text, verdict=verdict)
     if verdict.kind == "own":
         return prepared  # ignored: nothing to keep
-    prepared.raw_path = ctx.files.store_raw(raw)
-    prepared.attachment_paths = [ctx.files.store_attachment(part.data, part.filename) for part in parsed.attachments]
+    prepared.raw_path = raw_key(raw)
+    prepared.attachment_paths = [attachment_path(part.data, part.filename) for part in parsed.attachments]
     if verdict.kind == "question":
         prepared.triage_subject = parsed.subject[:500] or NO_SUBJECT
         prepared.triage = triage_mail(ctx.triager, prepared.clean_text, prepared.triage_subject)

@@ -29,6 +29,7 @@ from knowledge.search import (
     question_prior,
 )
 
+from ..change_log import record_kb_change
 from ..extensions import db
 from ..models import Article, ArticleRevision
 
@@ -122,6 +123,22 @@ def refresh_index() -> bool:
     return get_index().refresh()
 
 
+def sync_index(changed: set[str] | None) -> bool:
+    """Bring this node's index to what the database publishes: the `changed` slugs one by one (many of them, or
+    None: one rebuild); True when it wrote. Nothing to do when the fingerprints already agree."""
+    docs = docs_from_db()
+    pending = _Pending(docs, content_fingerprint(docs), changed if changed is not None else set())
+    index = get_index()
+    if index.exists() and index.fingerprint() == pending.fingerprint:
+        index.refresh()  # another worker of this node may have written it
+        return False
+    if changed is None:
+        index.rebuild(docs, fingerprint=pending.fingerprint)
+    else:
+        _write(index, pending)
+    return True
+
+
 def analyze_articles() -> None:
     """`ANALYZE` (SQLite: bounded, then `PRAGMA optimize`) of the article tables, so the "still published"
     check of every search uses the slug index instead of reading every article.
@@ -211,6 +228,7 @@ def _collect(session: Session) -> None:
     slugs = {key for key in noted if isinstance(key, str)}
     if ids:
         slugs.update(session.scalars(select(Article.slug).where(Article.id.in_(ids))))
+    record_kb_change(session, slugs)  # other nodes apply the same slugs (helpdesk/index_sync.py)
     docs = docs_from_db()
     session.info[_PENDING] = _Pending(docs, content_fingerprint(docs), slugs)
 

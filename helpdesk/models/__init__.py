@@ -4,7 +4,7 @@ from knowledge.categories import CATEGORY_LABELS  # re-exported: the one categor
 
 from ._base import utcnow
 from .audit import AuditEvent, record_event
-from .cluster import ChangeCounter, JobRun
+from .cluster import Blob, BlobChunk, ChangeCounter, IndexChange, JobRun
 from .kb import Article, ArticleFeedback, ArticleRevision, SearchLog
 from .mail import MailboxState, OutboxMail, QuarantinedMail
 from .security import RateLimitCounter, RecoveryCode, UserSession
@@ -25,7 +25,7 @@ from .users import ROLE_LABELS, ROLES, Requester, User
 __all__ = [
     "CATEGORY_LABELS", "KINDS", "ROLES", "ROLE_LABELS", "STATUSES", "STATUS_LABELS",
     "AppSetting", "Article", "ArticleFeedback", "ArticleRevision", "Attachment", "AuditEvent", "CannedReply",
-    "ChangeCounter",
+    "Blob", "BlobChunk", "ChangeCounter", "IndexChange",
     "JobRun",
     "MailboxState", "OutboxMail", "QuarantinedMail", "RateLimitCounter", "RecoveryCode",
     "Requester", "SearchLog", "Ticket", "TicketMessage",

@@ -5,9 +5,10 @@ Delivery guarantee: at-least-once with an idempotent Message-ID, which in practi
 - The reply's Message-ID is generated and the whole message is composed when the agent sends it, in the same
   transaction as the TicketMessage. Every attempt sends exactly the same bytes with the same Message-ID.
 - A row is claimed with a compare-and-set UPDATE (status pending/sending and due → sending, attempts + 1,
-  next_attempt_at = now + LEASE), committed before SMTP starts; on PostgreSQL the candidates are selected with
-  `FOR UPDATE SKIP LOCKED`, so parallel senders never pick the same row. The claim is a lease: a sender that
-  crashes leaves the row in `sending`, and it becomes due again only after the lease has run out.
+  next_attempt_at = now + the lease, OUTBOX_LEASE_SECONDS), committed before SMTP starts; on PostgreSQL the
+  candidates are selected with `FOR UPDATE SKIP LOCKED`, so parallel senders never pick the same row. The claim
+  is a lease: a sender that crashes leaves the row in `sending`, and it becomes due again only after the lease
+  has run out.
 - After the SMTP server accepted the message, the row is marked `sent` and committed at once.
 - Residual window: a crash (or lost connection) after the server accepted DATA but before the `sent` commit.
   The row is then sent again after the lease, with the same Message-ID and bytes. Receiving mail systems and
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import or_, select, update
 
 from ..extensions import db
@@ -35,7 +37,6 @@ from .compose import needs_smtputf8
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=10)
 BASE_DELAY = timedelta(minutes=1)
 MAX_DELAY = timedelta(hours=2)
 BATCH = 50
@@ -66,8 +67,9 @@ def _due_filter(now: datetime) -> Any:
 
 
 def claim_due(now: datetime | None = None, limit: int = BATCH) -> list[int]:
-    """Claim due rows for this sender (lease until now + LEASE) and commit; returns their ids."""
+    """Claim due rows for this sender (lease until now + OUTBOX_LEASE_SECONDS) and commit; returns their ids."""
     now = now or utcnow()
+    lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
     query = select(OutboxMail.id).where(_due_filter(now)).order_by(OutboxMail.next_attempt_at).limit(limit)
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
@@ -76,7 +78,7 @@ def claim_due(now: datetime | None = None, limit: int = BATCH) -> list[int]:
         # Compare-and-set: only one sender can move a due row to `sending` with a fresh lease.
         result = db.session.execute(
             update(OutboxMail).where(OutboxMail.id == mail_id, _due_filter(now))
-            .values(status="sending", attempts=OutboxMail.attempts + 1, next_attempt_at=now + LEASE)
+            .values(status="sending", attempts=OutboxMail.attempts + 1, next_attempt_at=now + lease)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:

@@ -4,11 +4,10 @@ times (the dashboard stays right) and loses names, addresses, texts and files.""
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import func, select, update
 
+from ..blobs import attachment_key, blob_store
 from ..extensions import db
 from ..models import Attachment, AuditEvent, OutboxMail, Requester, Ticket, TicketMessage, TriageFeedback
 
@@ -31,13 +30,11 @@ def is_anonymised(ticket: Ticket) -> bool:
     return ticket.requester.email == ANONYMOUS_EMAIL
 
 
-def _remove_file(path: Path) -> None:
+def _remove_file(key: str) -> None:
     try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
+        blob_store().delete(key)
     except OSError:  # keep going: the row no longer points at it; an admin sees the warning in the log
-        log.warning("kon %s niet verwijderen", path, exc_info=True)
+        log.warning("kon %s niet verwijderen", key, exc_info=True)
 
 
 def drop_raw(message: TicketMessage) -> int:
@@ -47,20 +44,19 @@ def drop_raw(message: TicketMessage) -> int:
     path, message.raw_path = message.raw_path, None
     db.session.flush()
     if not db.session.scalar(select(func.count(TicketMessage.id)).where(TicketMessage.raw_path == path)):
-        _remove_file(Path(current_app.config["DATA_DIR"]) / path)
+        _remove_file(path)
     return 1
 
 
 def drop_files(message: TicketMessage) -> int:
     """Delete the message's original mail and attachments (files shared with other messages stay)."""
     removed = drop_raw(message)
-    attachment_dir = Path(current_app.config["ATTACHMENT_DIR"])
     for attachment in list(message.attachments):
         path = attachment.storage_path
         db.session.delete(attachment)
         db.session.flush()
         if not db.session.scalar(select(func.count(Attachment.id)).where(Attachment.storage_path == path)):
-            _remove_file(attachment_dir / path)
+            _remove_file(attachment_key(path))
         removed += 1
     return removed
 

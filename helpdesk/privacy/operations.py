@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, or_, select
 
+from ..blobs import BlobStore, attachment_key, blob_store
 from ..extensions import db
 from ..models import Requester, Ticket, TicketMessage, User, record_event
 
@@ -77,14 +78,14 @@ def _safe(name: str) -> str:
 def write_export(address: str, out: Path, *, actor: User | None = None) -> dict[str, int]:
     """Write the ZIP for `address` to `out`; returns counts. Files are copied from disk, never read whole."""
     data = collect_person(address)
-    data_dir, attachment_dir = Path(current_app.config["DATA_DIR"]), Path(current_app.config["ATTACHMENT_DIR"])
+    store = blob_store()
     counts = {"tickets": len(data.tickets), "messages": 0, "files": 0}
     tickets_json = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for ticket_id, ticket in data.tickets.items():
             messages_json = []
             for message in data.messages[ticket_id]:
-                files = list(_copy_files(archive, message, data_dir, attachment_dir))
+                files = list(_copy_files(archive, message, store))
                 counts["messages"] += 1
                 counts["files"] += len(files)
                 messages_json.append(_message_json(message, files))
@@ -103,16 +104,22 @@ def write_export(address: str, out: Path, *, actor: User | None = None) -> dict[
     return counts
 
 
-def _copy_files(archive: zipfile.ZipFile, message: TicketMessage, data_dir: Path,
-                attachment_dir: Path) -> Iterable[dict[str, Any]]:
-    if message.raw_path and (data_dir / message.raw_path).is_file():
-        name = f"mails/bericht-{message.id}.eml"
-        archive.write(data_dir / message.raw_path, name)
+def _copy(archive: zipfile.ZipFile, store: BlobStore, key: str, name: str) -> bool:
+    """Copy one stored file into the archive piece by piece; False when it is gone."""
+    source = store.open(key)
+    if source is None:
+        return False
+    with source, archive.open(name, "w") as target:
+        shutil.copyfileobj(source, target)
+    return True
+
+
+def _copy_files(archive: zipfile.ZipFile, message: TicketMessage, store: BlobStore) -> Iterable[dict[str, Any]]:
+    name = f"mails/bericht-{message.id}.eml"
+    if message.raw_path and _copy(archive, store, message.raw_path, name):
         yield {"kind": "originele mail", "file": name}
     for n, attachment in enumerate(message.attachments, 1):
-        path = attachment_dir / attachment.storage_path
-        if path.is_file():
-            name = f"bijlagen/bericht-{message.id}-{n}-{_safe(attachment.filename)}"
-            archive.write(path, name)
+        name = f"bijlagen/bericht-{message.id}-{n}-{_safe(attachment.filename)}"
+        if _copy(archive, store, attachment_key(attachment.storage_path), name):
             yield {"kind": "bijlage", "file": name, "filename": attachment.filename,
                    "content_type": attachment.content_type}

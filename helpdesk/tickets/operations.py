@@ -12,8 +12,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from knowledge.categories import CATEGORY_LABELS
 
+from ..blobs import attachment_key, attachment_path, blob_store
 from ..extensions import db
-from ..ingest.storage import MailFiles
 from ..models import (
     STATUSES,
     Article,
@@ -157,11 +157,12 @@ def send_reply(ticket: Ticket, body: str, user: User, *, expected_version: int |
                             in_reply_to=parent.message_id if parent else None, references_header=" ".join(refs),
                             text=body, clean_text=body, article_slug=slug, idempotency_key=idempotency_key)
     db.session.add(message)
-    files = MailFiles.from_app()
+    store = blob_store()
     for item in attachments:
+        path = attachment_path(item.data, item.filename)
+        store.put(attachment_key(path), item.data)
         message.attachments.append(Attachment(filename=item.filename[:255], content_type=item.content_type[:200],
-                                              size=len(item.data), storage_path=files.store_attachment(
-                                                  item.data, item.filename)))
+                                              size=len(item.data), storage_path=path))
     db.session.flush()
     queue_mail(message, raw, envelope_recipients(to_email, cc))
     now = utcnow()

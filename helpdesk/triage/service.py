@@ -12,12 +12,13 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 
 from knowledge.classify import CATEGORIES, Classifier, Example
 from knowledge.triage import ArticleMemory, Triager, TriageResult, UsedArticle, language
 from mail_ingest import is_reply_subject, strip_subject_prefixes
 
+from ..change_log import read_counters
 from ..extensions import db
 from ..kb.search_service import ensure_index, get_index
 from ..models import Article, ArticleRevision, Ticket, TicketMessage, TriageFeedback, utcnow
@@ -30,11 +31,9 @@ _lock = threading.Lock()
 
 
 def _state_key() -> tuple:
-    """Cheap change detector: feedback rows and the published articles' last change."""
-    feedback = db.session.execute(select(func.count(TriageFeedback.id), func.max(TriageFeedback.id))).one()
-    articles = db.session.execute(select(func.count(Article.id), func.max(Article.updated_at))
-                                  .where(Article.status == "published")).one()
-    return tuple(feedback) + tuple(articles)
+    """Cheap change detector: the `kb` and `triage` change counters (one small query)."""
+    counters = read_counters(db.session)
+    return counters.get("kb", 0), counters.get("triage", 0)
 
 
 def forget_triager(*_args: object) -> None:
@@ -92,7 +91,7 @@ def feedback_decay(created_at: datetime | None, now: datetime) -> float:
 def get_triager() -> Triager:
     """The cached Triager, rebuilt when feedback or published content changed since it was built.
 
-    The change check itself is two small queries; a busy ingest worker runs it at most once a second, so an
+    The change check itself is one small query; a busy ingest worker runs it at most once a second, so an
     agent's correction reaches the worker within a second without costing every mail a round trip."""
     cached = current_app.extensions.get(_KEY)
     now = time.monotonic()

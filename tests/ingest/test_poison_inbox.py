@@ -13,7 +13,6 @@ from sqlalchemy import select, text
 from helpdesk.extensions import db
 from helpdesk.ingest.operations import RawMail, ingest_many, ingest_raw
 from helpdesk.ingest.prepare import PrepareContext, prepare_stream
-from helpdesk.ingest.storage import MailFiles
 from helpdesk.models import QuarantinedMail, Ticket, TicketMessage
 from helpdesk.triage.service import get_triager
 from mail_ingest import parse_message
@@ -55,7 +54,7 @@ def test_inbox_good_poison_good_through_dovecot(imap_app, imap_mailbox, runner):
 
 def test_a_mail_over_its_budget_is_abandoned_and_the_rest_prepared(app):
     ctx = PrepareContext(ParseLimits(max_html_depth=10**9), "ipo-helpdesk.duo.nl", ["ipo@duo.nl"], get_triager(),
-                         MailFiles.from_app(), mail_seconds=1.0)
+                         mail_seconds=1.0)
     raws = [good("1"), nested_divs(60_000), good("2"), good("3")]  # unbounded, nh3 takes ~10 s on the second
     prepared = [p for chunk in prepare_stream(raws, ctx) for p in chunk]
     assert [p.error is None for p in prepared] == [True, False, True, True]

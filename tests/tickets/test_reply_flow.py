@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from helpdesk.extensions import db
@@ -139,7 +141,7 @@ def test_failed_after_max_attempts_and_retry_button(client, login, make_ticket, 
 
 def test_row_left_in_sending_after_a_crash_is_sent_after_the_lease(client, login, make_ticket, smtp_server,
                                                                    deliver):
-    from helpdesk.outbox.sender import LEASE, claim_due
+    from helpdesk.outbox.sender import claim_due
 
     ticket = make_ticket()
     login("agent")
@@ -148,7 +150,7 @@ def test_row_left_in_sending_after_a_crash_is_sent_after_the_lease(client, login
     outbox = db.session.get(OutboxMail, claimed[0])
     assert outbox.status == "sending"
     assert deliver().sent == []  # another sender leaves it alone while the lease runs
-    later = outbox.next_attempt_at + LEASE
+    later = outbox.next_attempt_at + timedelta(seconds=client.application.config["OUTBOX_LEASE_SECONDS"])
     assert deliver(now=later).sent == [outbox.id]
     assert len(smtp_server.messages) == 1
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import abort, current_app, flash, redirect, send_from_directory, url_for
+from flask import abort, flash, redirect, send_file, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ...auth.roles import agent_required
+from ...blobs import attachment_key, blob_store
 from ...extensions import db
 from ...forms import EmptyForm
 from ...models import Attachment, OutboxMail
@@ -145,10 +144,10 @@ def cancel(outbox_id: int) -> Response:
 @agent_required
 def attachment(attachment_id: int) -> Response:
     item = db.session.get(Attachment, attachment_id) or abort(404)
-    folder = Path(current_app.config["ATTACHMENT_DIR"])
-    # send_from_directory refuses paths outside the folder; always a download, never rendered by the browser.
-    response = send_from_directory(folder, item.storage_path, as_attachment=True, download_name=item.filename,
-                                   mimetype=item.content_type or "application/octet-stream")
+    # the store refuses keys outside its folders; streamed piece by piece; always a download, never rendered
+    stored = blob_store().open(attachment_key(item.storage_path)) or abort(404)
+    response = send_file(stored, as_attachment=True, download_name=item.filename,
+                         mimetype=item.content_type or "application/octet-stream")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
