@@ -33,6 +33,7 @@ CATEGORIES = ["cost", "supplier", "upgrade", "deadline", "other"]
 WORDS = ("eherkenning niveau kosten leverancier machtiging bestuur school inloggen duo inspectie upgrade "
          "termijn deadline aanvragen token middel abonnement factuur administratie kantoor vraag").split()
 CHUNK = 5000
+TARGET_DAYS = (2, 3, 5)  # working-day targets, roughly what targets.py gives per category
 
 
 def generate(n: int, seed: int = 7) -> None:
@@ -51,13 +52,19 @@ def generate(n: int, seed: int = 7) -> None:
             status = rng.choices(["new", "open", "pending", "solved", "closed"], [35, 15, 10, 30, 10])[0]
             created = now - timedelta(minutes=rng.randint(0, 60 * 24 * 60))
             category = rng.choice(CATEGORIES) if rng.random() > 0.05 else None
+            kind = "question" if rng.random() > 0.05 else "autoreply"
+            waiting = created if status in ("new", "open") else None
+            # targets.py fills these before a flush; a bulk insert bypasses that, so set them as it would
+            due = created + timedelta(days=rng.choice(TARGET_DAYS), hours=rng.randint(0, 8))
             tickets.append({
                 "subject": f"Vraag over {rng.choice(WORDS)} en {rng.choice(WORDS)}",
                 "requester_id": first_requester + i % len(requesters), "status": status,
-                "kind": "question" if rng.random() > 0.05 else "autoreply", "category": category,
+                "kind": kind, "category": category,
                 "category_confidence": round(rng.random(), 2) if category else None, "category_source": "triage",
                 "top_article_slug": rng.choice(SLUGS), "version": 1, "created_at": created, "updated_at": created,
-                "waiting_since": created if status in ("new", "open") else None, "last_message_at": created,
+                "waiting_since": waiting, "last_message_at": created,
+                "due_at": due if kind == "question" and waiting else None,
+                "first_due_at": due if kind == "question" else None,
                 "first_response_at": created + timedelta(hours=rng.randint(1, 72)) if status != "new" else None,
                 "used_article_slug": rng.choice(SLUGS) if status in ("solved", "closed") and rng.random() > .4
                 else None,
@@ -139,6 +146,7 @@ def measure(app, runs: int) -> None:  # type: ignore[no-untyped-def]
         (f"wachtrij, diepe pagina (positie {active // 2})", f"/tickets/?na={deep}"),
         ("wachtrij, vorige pagina vanaf diep", f"/tickets/?voor={deep}"),
         ("wachtrij, nieuwste eerst", "/tickets/?sorteer=nieuwste"),
+        ("wachtrij, eerst te beantwoorden (termijn)", "/tickets/?sorteer=termijn"),
         ("filter categorie=cost", "/tickets/?categorie=cost"),
         ("filter categorie onzeker", "/tickets/?categorie=onzeker"),
         ("filter niet toegewezen + > 7 dagen", "/tickets/?behandelaar=niemand&leeftijd=7"),

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from ..extensions import db
 from ..models import Attachment, AuditEvent, OutboxMail, Requester, Ticket, TicketMessage, TriageFeedback
@@ -15,6 +15,13 @@ from ..models import Attachment, AuditEvent, OutboxMail, Requester, Ticket, Tick
 log = logging.getLogger(__name__)
 ANONYMOUS_EMAIL = "geanonimiseerd@invalid"
 MARK = "[geanonimiseerd]"
+
+
+def purge_search_index() -> None:
+    """Rewrite SQLite's ticket search index without the terms of changed documents (FTS5 keeps them in older
+    segments until a merge); PostgreSQL's GIN index refers to rows, not copies of their text."""
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text("INSERT INTO ticket_search_fts (ticket_search_fts) VALUES ('optimize')"))
 
 
 def anonymous_requester() -> Requester:

@@ -15,7 +15,10 @@ PG_ADMIN_URL = os.environ.get("HELPDESK_TEST_POSTGRES_ADMIN_URL", "postgresql+ps
 
 
 def _not_pg_only(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001 - alembic's hook
-    """Trigram indexes exist on PostgreSQL only (migration 0002) and are not part of the portable models."""
+    """Trigram indexes exist on PostgreSQL only (migrations 0002, 0009), the FTS5 table and its shadow tables on
+    SQLite only (0009): neither is part of the portable models."""
+    if type_ == "table" and reflected and name and name.startswith("ticket_search_fts"):
+        return False
     return not (type_ == "index" and reflected and name and name.endswith("_trgm"))
 
 
