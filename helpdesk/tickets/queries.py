@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import format_timedelta
-from sqlalchemy import and_, column, exists, or_, select, table
+from sqlalchemy import Integer, and_, any_, column, exists, literal, or_, select, table
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import joinedload, selectinload
 
 from knowledge.categories import CATEGORY_LABELS
@@ -86,7 +87,7 @@ def _like(word: str) -> str:
     return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-SMALL_SET = 2000  # up to this many matching tickets the matches are read once per query; beyond, checked per row
+SMALL_SET = 2000  # up to this many matching tickets are passed as ids; beyond, each queue row is checked
 TRIGRAM = 3  # FTS5's trigram index finds words of at least this many characters; shorter ones are scanned for
 _FTS = table("ticket_search_fts", column("rowid"), column("document"))  # SQLite only (migration 0009)
 
@@ -95,17 +96,21 @@ def _phrase(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'  # an FTS5 string: every character literal
 
 
-def _holds(words: list[str], sqlite: bool) -> list[Any]:
-    """WHERE clauses on TicketSearchDocument: its document contains every word (case-insensitive)."""
-    document = TicketSearchDocument.document
-    if not sqlite:
-        return [document.ilike(_like(w), escape="\\") for w in words]  # the GIN trigram index answers these
+def _matches(words: list[str], sqlite: bool) -> Any:
+    """The ids of the tickets whose search document contains every word (case-insensitive), from the index."""
+    if not sqlite:  # the GIN trigram index answers each ILIKE
+        return select(TicketSearchDocument.ticket_id).where(
+            *[TicketSearchDocument.document.ilike(_like(w), escape="\\") for w in words])
     long_words = [w for w in words if len(w) >= TRIGRAM]
-    conds = [document.like(_like(w), escape="\\") for w in words if len(w) < TRIGRAM]
+    conds = [_FTS.c.document.like(_like(w), escape="\\") for w in words if len(w) < TRIGRAM]
     if long_words:
-        matches = select(_FTS.c.rowid).where(_FTS.c.document.match(" AND ".join(map(_phrase, long_words))))
-        conds.insert(0, TicketSearchDocument.ticket_id.in_(matches))
-    return conds
+        conds.insert(0, _FTS.c.document.match(" AND ".join(map(_phrase, long_words))))
+    return select(_FTS.c.rowid).where(*conds)
+
+
+def _among(ids: list[int], sqlite: bool) -> Any:
+    """Ticket.id is one of a few ids: an IN list on SQLite, one array parameter on PostgreSQL."""
+    return Ticket.id.in_(ids) if sqlite else Ticket.id == any_(literal(ids, ARRAY(Integer)))
 
 
 def _holds_here(words: list[str], sqlite: bool) -> Any:
@@ -134,22 +139,21 @@ def search_clause(query: str, sqlite: bool = False) -> Any:
 
     Those parts are one document per ticket (TicketSearchDocument, kept by triggers; a message counts with its
     clean text, the new text without quoted history and signature, or its full text when there is none),
-    indexed by trigrams. The matches are counted once: a few are found through the index in each queue query;
-    many (a common word) are checked per queue row instead, which stops as soon as a page is full.
+    indexed by trigrams. The index is asked once: up to SMALL_SET matching ids go to each queue query as one
+    parameter; more (a common word) are checked per queue row instead, which stops as soon as a page is full.
     """
     words = query.split()[:6]
     if not words:
         return None
-    matches = select(TicketSearchDocument.ticket_id).where(*_holds(words, sqlite))
-    few = len(db.session.scalars(matches.limit(SMALL_SET + 1)).all()) <= SMALL_SET
-    found = Ticket.id.in_(matches) if few else _holds_here(words, sqlite)
+    ids = db.session.scalars(_matches(words, sqlite).limit(SMALL_SET + 1)).all()
+    found = _among(list(ids), sqlite) if len(ids) <= SMALL_SET else _holds_here(words, sqlite)
     numbers = {w: int(m.group(1)) for w in words if (m := _NUMBER.match(w))}
     if not numbers:
         return found
     # a word like 'IPO-12' may also be met by the ticket's number: check those few tickets word by word
     by_number = [or_(Ticket.id == numbers[w], _holds_here([w], sqlite)) if w in numbers else _holds_here([w], sqlite)
                  for w in words]
-    return or_(found, and_(Ticket.id.in_(set(numbers.values())), *by_number))
+    return or_(found, and_(_among(sorted(set(numbers.values())), sqlite), *by_number))
 
 
 def _statuses(f: QueueFilter) -> tuple[str, ...]:
