@@ -1,7 +1,8 @@
 """Queue speed at 100,000 tickets: p50/p95 of the queue page (first and deep), filters and search.
 
 usage: .venv/bin/python bench/inbox.py [--tickets 100000] [--runs 30] [--no-postgres] [--pg-admin-url URL]
-Runs on SQLite (a temporary file) and, when reachable, on PostgreSQL in a fresh database `helpdesk_bench`
+                                      [--pg-db NAME]
+Runs on SQLite (a temporary file) and, when reachable, on PostgreSQL in a fresh database (`helpdesk_bench`)
 that is dropped afterwards. Requests go through the Flask test client as a signed-in agent.
 """
 
@@ -167,24 +168,24 @@ def measure(app, runs: int) -> None:  # type: ignore[no-untyped-def]
     print(f"{'dashboard zonder cache':<50} {p50:8.1f} {p95:8.1f}", flush=True)
 
 
-def postgres(admin_url: str) -> str | None:
+def postgres(admin_url: str, name: str) -> str | None:
     """Create a fresh benchmark database; None when PostgreSQL is not reachable."""
     try:
         engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {PG_DB}"))
-            conn.execute(text(f"CREATE DATABASE {PG_DB}"))
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+            conn.execute(text(f"CREATE DATABASE {name}"))
         engine.dispose()
     except Exception as exc:  # noqa: BLE001 - report and carry on with SQLite only
         print(f"PostgreSQL niet bereikbaar ({exc.__class__.__name__}); alleen SQLite gemeten.")
         return None
-    return admin_url.rsplit("/", 1)[0] + f"/{PG_DB}"
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
-def drop_postgres(admin_url: str) -> None:
+def drop_postgres(admin_url: str, name: str) -> None:
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)"))
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     engine.dispose()
 
 
@@ -195,17 +196,18 @@ def main() -> None:
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--pg-admin-url", default=PG_ADMIN)
+    parser.add_argument("--pg-db", default=PG_DB, help="name of the scratch database (others may bench at once)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="inbox-bench-") as tmp:
         if not args.no_sqlite:
             run("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.tickets, args.runs, Path(tmp))
         if not args.no_postgres:
-            url = postgres(args.pg_admin_url)
+            url = postgres(args.pg_admin_url, args.pg_db)
             if url:
                 try:
                     run("PostgreSQL", url, args.tickets, args.runs, Path(tmp) / "pg")
                 finally:
-                    drop_postgres(args.pg_admin_url)
+                    drop_postgres(args.pg_admin_url, args.pg_db)
 
 
 if __name__ == "__main__":
