@@ -1,7 +1,8 @@
 """Queue speed at 100,000 tickets: p50/p95 of the queue page (first and deep), filters and search.
 
 usage: .venv/bin/python bench/inbox.py [--tickets 100000] [--runs 30] [--no-postgres] [--pg-admin-url URL]
-Runs on SQLite (a temporary file) and, when reachable, on PostgreSQL in a fresh database `helpdesk_bench`
+                                      [--pg-db NAME]
+Runs on SQLite (a temporary file) and, when reachable, on PostgreSQL in a fresh database (`helpdesk_bench`)
 that is dropped afterwards. Requests go through the Flask test client as a signed-in agent.
 """
 
@@ -33,6 +34,7 @@ CATEGORIES = ["cost", "supplier", "upgrade", "deadline", "other"]
 WORDS = ("eherkenning niveau kosten leverancier machtiging bestuur school inloggen duo inspectie upgrade "
          "termijn deadline aanvragen token middel abonnement factuur administratie kantoor vraag").split()
 CHUNK = 5000
+TARGET_DAYS = (2, 3, 5)  # working-day targets, roughly what targets.py gives per category
 
 
 def generate(n: int, seed: int = 7) -> None:
@@ -51,13 +53,19 @@ def generate(n: int, seed: int = 7) -> None:
             status = rng.choices(["new", "open", "pending", "solved", "closed"], [35, 15, 10, 30, 10])[0]
             created = now - timedelta(minutes=rng.randint(0, 60 * 24 * 60))
             category = rng.choice(CATEGORIES) if rng.random() > 0.05 else None
+            kind = "question" if rng.random() > 0.05 else "autoreply"
+            waiting = created if status in ("new", "open") else None
+            # targets.py fills these before a flush; a bulk insert bypasses that, so set them as it would
+            due = created + timedelta(days=rng.choice(TARGET_DAYS), hours=rng.randint(0, 8))
             tickets.append({
                 "subject": f"Vraag over {rng.choice(WORDS)} en {rng.choice(WORDS)}",
                 "requester_id": first_requester + i % len(requesters), "status": status,
-                "kind": "question" if rng.random() > 0.05 else "autoreply", "category": category,
+                "kind": kind, "category": category,
                 "category_confidence": round(rng.random(), 2) if category else None, "category_source": "triage",
                 "top_article_slug": rng.choice(SLUGS), "version": 1, "created_at": created, "updated_at": created,
-                "waiting_since": created if status in ("new", "open") else None, "last_message_at": created,
+                "waiting_since": waiting, "last_message_at": created,
+                "due_at": due if kind == "question" and waiting else None,
+                "first_due_at": due if kind == "question" else None,
                 "first_response_at": created + timedelta(hours=rng.randint(1, 72)) if status != "new" else None,
                 "used_article_slug": rng.choice(SLUGS) if status in ("solved", "closed") and rng.random() > .4
                 else None,
@@ -139,6 +147,7 @@ def measure(app, runs: int) -> None:  # type: ignore[no-untyped-def]
         (f"wachtrij, diepe pagina (positie {active // 2})", f"/tickets/?na={deep}"),
         ("wachtrij, vorige pagina vanaf diep", f"/tickets/?voor={deep}"),
         ("wachtrij, nieuwste eerst", "/tickets/?sorteer=nieuwste"),
+        ("wachtrij, eerst te beantwoorden (termijn)", "/tickets/?sorteer=termijn"),
         ("filter categorie=cost", "/tickets/?categorie=cost"),
         ("filter categorie onzeker", "/tickets/?categorie=onzeker"),
         ("filter niet toegewezen + > 7 dagen", "/tickets/?behandelaar=niemand&leeftijd=7"),
@@ -159,24 +168,24 @@ def measure(app, runs: int) -> None:  # type: ignore[no-untyped-def]
     print(f"{'dashboard zonder cache':<50} {p50:8.1f} {p95:8.1f}", flush=True)
 
 
-def postgres(admin_url: str) -> str | None:
+def postgres(admin_url: str, name: str) -> str | None:
     """Create a fresh benchmark database; None when PostgreSQL is not reachable."""
     try:
         engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {PG_DB}"))
-            conn.execute(text(f"CREATE DATABASE {PG_DB}"))
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+            conn.execute(text(f"CREATE DATABASE {name}"))
         engine.dispose()
     except Exception as exc:  # noqa: BLE001 - report and carry on with SQLite only
         print(f"PostgreSQL niet bereikbaar ({exc.__class__.__name__}); alleen SQLite gemeten.")
         return None
-    return admin_url.rsplit("/", 1)[0] + f"/{PG_DB}"
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
-def drop_postgres(admin_url: str) -> None:
+def drop_postgres(admin_url: str, name: str) -> None:
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)"))
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     engine.dispose()
 
 
@@ -187,17 +196,18 @@ def main() -> None:
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--pg-admin-url", default=PG_ADMIN)
+    parser.add_argument("--pg-db", default=PG_DB, help="name of the scratch database (others may bench at once)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="inbox-bench-") as tmp:
         if not args.no_sqlite:
             run("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.tickets, args.runs, Path(tmp))
         if not args.no_postgres:
-            url = postgres(args.pg_admin_url)
+            url = postgres(args.pg_admin_url, args.pg_db)
             if url:
                 try:
                     run("PostgreSQL", url, args.tickets, args.runs, Path(tmp) / "pg")
                 finally:
-                    drop_postgres(args.pg_admin_url)
+                    drop_postgres(args.pg_admin_url, args.pg_db)
 
 
 if __name__ == "__main__":

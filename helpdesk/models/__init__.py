@@ -17,6 +17,7 @@ from .tickets import (
     CannedReply,
     Ticket,
     TicketMessage,
+    TicketSearchDocument,
     TicketView,
     TriageFeedback,
 )
@@ -28,6 +29,6 @@ __all__ = [
     "Blob", "BlobChunk", "ChangeCounter", "IndexChange",
     "JobRun",
     "MailboxState", "OutboxMail", "QuarantinedMail", "RateLimitCounter", "RecoveryCode",
-    "Requester", "SearchLog", "Ticket", "TicketMessage",
+    "Requester", "SearchLog", "Ticket", "TicketMessage", "TicketSearchDocument",
     "TicketView", "TriageFeedback", "User", "UserSession", "record_event", "utcnow",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from ..blobs import attachment_key, blob_store
 from ..extensions import db
@@ -14,6 +14,13 @@ from ..models import Attachment, AuditEvent, OutboxMail, Requester, Ticket, Tick
 log = logging.getLogger(__name__)
 ANONYMOUS_EMAIL = "geanonimiseerd@invalid"
 MARK = "[geanonimiseerd]"
+
+
+def purge_search_index() -> None:
+    """Rewrite SQLite's ticket search index without the terms of changed documents (FTS5 keeps them in older
+    segments until a merge); PostgreSQL's GIN index refers to rows, not copies of their text."""
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text("INSERT INTO ticket_search_fts (ticket_search_fts) VALUES ('optimize')"))
 
 
 def anonymous_requester() -> Requester:

@@ -10,7 +10,7 @@ from sqlalchemy import String, cast, func, select, update
 
 from ..extensions import db
 from ..models import AuditEvent, Requester, TicketMessage, User, record_event
-from .anonymise import anonymise_message, anonymise_ticket, drop_raw
+from .anonymise import anonymise_message, anonymise_ticket, drop_raw, purge_search_index
 from .operations import collect_person
 
 
@@ -47,6 +47,7 @@ def erase_person(address: str, reason: str, *, actor: User | None = None) -> dic
     digest = hashlib.sha256(address.encode()).hexdigest()
     record_event("privacy_erased", user=actor, address_sha256=digest, reason=reason[:500], **counts)
     db.session.flush()
+    purge_search_index()
     return counts
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 
 from ..extensions import db
 from ..models import Attachment, AuditEvent, Requester, SearchLog, Ticket, TicketMessage, record_event
-from .anonymise import ANONYMOUS_EMAIL, anonymise_ticket, drop_files
+from .anonymise import ANONYMOUS_EMAIL, anonymise_ticket, drop_files, purge_search_index
 from .periods import retention_months
 
 CLOSED = ("solved", "closed")
@@ -77,6 +77,8 @@ def run_retention(as_of: datetime, *, dry_run: bool = False, months: dict[str, i
         db.session.commit()
     db.session.execute(delete(SearchLog).where(SearchLog.created_at < search_cutoff))
     db.session.execute(delete(AuditEvent).where(*_expired_events(audit_cutoff)))
+    if anonymise_ids:
+        purge_search_index()
     record_event("retention_run", as_of=as_of.date().isoformat(), **counts,
                  months={key.removeprefix("RETENTION_").removesuffix("_MONTHS").lower(): value
                          for key, value in config.items()})

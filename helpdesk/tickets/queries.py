@@ -8,13 +8,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import format_timedelta
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Integer, and_, any_, column, exists, literal, or_, select, table
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import joinedload, selectinload
 
 from knowledge.categories import CATEGORY_LABELS
 
 from ..extensions import db
-from ..models import KINDS, STATUSES, Requester, Ticket, TicketMessage, User, utcnow
+from ..models import KINDS, STATUSES, Ticket, TicketSearchDocument, User, utcnow
 
 PAGE_SIZE = 50
 ACTIVE = ("new", "open")  # pending ("Wacht op aanvrager", "Later oppakken tot") leaves the open queue
@@ -86,25 +87,49 @@ def _like(word: str) -> str:
     return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+SMALL_SET = 2000  # up to this many matching tickets are passed as ids; beyond, each queue row is checked
+TRIGRAM = 3  # FTS5's trigram index finds words of at least this many characters; shorter ones are scanned for
+_FTS = table("ticket_search_fts", column("rowid"), column("document"))  # SQLite only (migration 0009)
+
+
+def _phrase(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'  # an FTS5 string: every character literal
+
+
+def _matches(words: list[str], sqlite: bool) -> Any:
+    """The ids of the tickets whose search document contains every word (case-insensitive), from the index."""
+    if not sqlite:  # the GIN trigram index answers each ILIKE
+        return select(TicketSearchDocument.ticket_id).where(
+            *[TicketSearchDocument.document.ilike(_like(w), escape="\\") for w in words])
+    long_words = [w for w in words if len(w) >= TRIGRAM]
+    conds = [_FTS.c.document.like(_like(w), escape="\\") for w in words if len(w) < TRIGRAM]
+    if long_words:
+        conds.insert(0, _FTS.c.document.match(" AND ".join(map(_phrase, long_words))))
+    return select(_FTS.c.rowid).where(*conds)
+
+
+def _among(ids: list[int], sqlite: bool) -> Any:
+    """Ticket.id is one of a few ids: an IN list on SQLite, one array parameter on PostgreSQL."""
+    return Ticket.id.in_(ids) if sqlite else Ticket.id == any_(literal(ids, ARRAY(Integer)))
+
+
+def _holds_here(words: list[str], sqlite: bool) -> Any:
+    """EXISTS: this queue row's own document contains every word (one primary-key look-up and a LIKE)."""
+    pattern = [_contains(TicketSearchDocument.document, _like(w), sqlite) for w in words]
+    return exists(_per_row(select(TicketSearchDocument.ticket_id).where(
+        TicketSearchDocument.ticket_id == Ticket.id, *pattern), sqlite))
+
+
 def _contains(column: Any, pattern: str, sqlite: bool) -> Any:
     # SQLite's LIKE is already case-insensitive (ASCII) and much cheaper than lower(x) LIKE lower(y).
     return column.like(pattern, escape="\\") if sqlite else column.ilike(pattern, escape="\\")
-
-
-SMALL_SET = 2000  # up to this many matches a word's hits are looked up once and passed as an id list
-
-
-def _ids_or_none(query: Any) -> list[int] | None:
-    """The ids a query finds, or None when there are more than SMALL_SET (then a per-row check is cheaper)."""
-    ids = list(db.session.scalars(query.limit(SMALL_SET + 1)))
-    return None if len(ids) > SMALL_SET else ids
 
 
 def _per_row(subquery: Any, sqlite: bool) -> Any:
     """Keep an EXISTS correlated, checked per queue row until the page is full.
 
     Under OR, PostgreSQL plans such an EXISTS as a hashed subplan when it expects many outer rows (it does not
-    count the LIMIT): it then reads every matching message first, which is slow for a common word (bench/inbox.py).
+    count the LIMIT): it then reads every matching document first, which is slow for a common word (bench/inbox.py).
     OFFSET 0 stops it from turning EXISTS into a hashable IN; SQLite checks per row anyway."""
     return subquery if sqlite else subquery.offset(0)
 
@@ -112,37 +137,23 @@ def _per_row(subquery: Any, sqlite: bool) -> Any:
 def search_clause(query: str, sqlite: bool = False) -> Any:
     """Every word must occur in the subject, the requester or a message's own text; `IPO-12` finds ticket 12.
 
-    Messages are searched in their clean text (the new text without quoted history and signature; the full
-    text only when there is none). For each word the matching messages and requesters are looked up once:
-    a rare word gives a short id list, so walking the queue needs no per-row scan of the messages; a common
-    word falls back to a correlated EXISTS, which stops as soon as a page is full.
+    Those parts are one document per ticket (TicketSearchDocument, kept by triggers; a message counts with its
+    clean text, the new text without quoted history and signature, or its full text when there is none),
+    indexed by trigrams. The index is asked once: up to SMALL_SET matching ids go to each queue query as one
+    parameter; more (a common word) are checked per queue row instead, which stops as soon as a page is full.
     """
-    clauses = []
-    for word in query.split()[:6]:
-        pattern = _like(word)
-        text_match = or_(_contains(TicketMessage.clean_text, pattern, sqlite),
-                         and_(TicketMessage.clean_text.is_(None), _contains(TicketMessage.text, pattern, sqlite)))
-        person_match = or_(_contains(Requester.name, pattern, sqlite), _contains(Requester.email, pattern, sqlite),
-                           _contains(Requester.organisation, pattern, sqlite))
-        # no DISTINCT: it would read every match before the LIMIT; a repeated id is harmless
-        message_ids = _ids_or_none(select(TicketMessage.ticket_id).where(text_match))
-        requester_ids = _ids_or_none(select(Requester.id).where(person_match))
-        options = [_contains(Ticket.subject, pattern, sqlite)]
-        if message_ids is None:
-            options.append(exists(_per_row(select(TicketMessage.id).where(TicketMessage.ticket_id == Ticket.id,
-                                                                          text_match), sqlite)))
-        elif message_ids:
-            options.append(Ticket.id.in_(message_ids))
-        if requester_ids is None:
-            options.append(exists(_per_row(select(Requester.id).where(Requester.id == Ticket.requester_id,
-                                                                      person_match), sqlite)))
-        elif requester_ids:
-            options.append(Ticket.requester_id.in_(requester_ids))
-        number = _NUMBER.match(word)
-        if number:
-            options.insert(0, Ticket.id == int(number.group(1)))
-        clauses.append(or_(*options))
-    return and_(*clauses) if clauses else None
+    words = query.split()[:6]
+    if not words:
+        return None
+    ids = db.session.scalars(_matches(words, sqlite).limit(SMALL_SET + 1)).all()
+    found = _among(list(ids), sqlite) if len(ids) <= SMALL_SET else _holds_here(words, sqlite)
+    numbers = {w: int(m.group(1)) for w in words if (m := _NUMBER.match(w))}
+    if not numbers:
+        return found
+    # a word like 'IPO-12' may also be met by the ticket's number: check those few tickets word by word
+    by_number = [or_(Ticket.id == numbers[w], _holds_here([w], sqlite)) if w in numbers else _holds_here([w], sqlite)
+                 for w in words]
+    return or_(found, and_(_among(sorted(set(numbers.values())), sqlite), *by_number))
 
 
 def _statuses(f: QueueFilter) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -54,18 +55,22 @@ def _wave_where(category: str | None, slug: str) -> list:  # type: ignore[type-a
 
 
 def list_waves(min_size: int = MIN_WAVE) -> list[Wave]:
-    """Groups of unanswered questions that share a category and a top article, biggest first."""
-    count = func.count(Ticket.id)
-    rows = db.session.execute(
-        select(Ticket.category, Ticket.top_article_slug, count)
-        .where(Ticket.kind == "question", Ticket.status.in_(WAVE_STATUSES), Ticket.top_article_slug.is_not(None))
-        .group_by(Ticket.category, Ticket.top_article_slug).having(count >= min_size)
-        .order_by(count.desc(), Ticket.top_article_slug)
-    ).all()
-    slugs = {slug for _c, slug, _n in rows}
+    """Groups of unanswered questions that share a category and a top article, biggest first.
+
+    Counted per status in the order of the index (kind, status, top_article_slug, category), which needs no
+    sort of the open tickets; the few groups are added up here."""
+    sizes: Counter[tuple[str | None, str]] = Counter()
+    for status in WAVE_STATUSES:
+        sizes.update({(cat, slug): n for cat, slug, n in db.session.execute(
+            select(Ticket.category, Ticket.top_article_slug, func.count())
+            .where(Ticket.kind == "question", Ticket.status == status, Ticket.top_article_slug.is_not(None))
+            .group_by(Ticket.top_article_slug, Ticket.category))})
+    groups = sorted(((n, slug, cat) for (cat, slug), n in sizes.items() if n >= min_size),
+                    key=lambda g: (-g[0], g[1], g[2] or ""))
+    slugs = {slug for _n, slug, _c in groups}
     titles = dict(db.session.execute(select(Article.slug, Article.title).where(Article.slug.in_(slugs))).all()) \
         if slugs else {}
-    return [Wave(cat, slug, n, titles.get(slug, slug)) for cat, slug, n in rows]
+    return [Wave(cat, slug, n, titles.get(slug, slug)) for n, slug, cat in groups]
 
 
 def parse_category(key: str) -> str | None:

@@ -94,3 +94,17 @@ def test_period_is_selectable_and_every_table_downloads_as_csv(client, login, ma
         as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert len(weekly[0]) == 27 and sum(int(v) for row in weekly[1:] for v in row[1:]) == 2
     assert client.get("/dashboard/onzin.csv").status_code == 404
+
+
+def test_median_first_response_per_week_odd_and_even_counts(app, make_ticket):
+    from helpdesk.dashboard.stats import median_first_response_hours, recent_weeks
+
+    weeks = recent_weeks()
+    this_week, last_week = weeks[-1].start + timedelta(hours=1), weeks[-2].start + timedelta(hours=1)
+    for start, hours in [(this_week, h) for h in (1, 2, 4, 10)] + [(last_week, h) for h in (5, 1, 3)]:
+        ticket = make_ticket(category="cost", created_at=start)
+        ticket.first_response_at = start + timedelta(hours=hours)
+    make_ticket(kind="bounce", created_at=this_week).first_response_at = this_week  # no question: not counted
+    db.session.commit()
+    medians = median_first_response_hours(weeks)
+    assert medians[-1] == 3.0 and medians[-2] == 3.0 and medians[:-2] == [None] * (len(weeks) - 2)

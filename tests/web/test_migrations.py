@@ -6,7 +6,7 @@ import uuid
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 
 from helpdesk.extensions import db
 from tests.conftest import migrate_database
@@ -15,7 +15,10 @@ PG_ADMIN_URL = os.environ.get("HELPDESK_TEST_POSTGRES_ADMIN_URL", "postgresql+ps
 
 
 def _not_pg_only(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001 - alembic's hook
-    """Trigram indexes exist on PostgreSQL only (migration 0002) and are not part of the portable models."""
+    """Trigram indexes exist on PostgreSQL only (migrations 0002, 0009), the FTS5 table and its shadow tables on
+    SQLite only (0009): neither is part of the portable models."""
+    if type_ == "table" and reflected and name and name.startswith("ticket_search_fts"):
+        return False
     return not (type_ == "index" and reflected and name and name.endswith("_trgm"))
 
 
@@ -59,9 +62,10 @@ def test_migrations_from_empty_postgresql_match_the_models(empty_postgres_databa
     migrate_database(empty_postgres_database, tmp_path)
     assert _schema_diff(empty_postgres_database) == []
     engine = create_engine(empty_postgres_database)
-    indexes = {ix["name"] for ix in inspect(engine).get_indexes("ticket_messages")}
+    indexes = {ix["name"] for ix in inspect(engine).get_indexes("ticket_search_documents")}
+    old = {ix["name"] for ix in inspect(engine).get_indexes("ticket_messages")}
     engine.dispose()
-    assert "ix_ticket_messages_clean_text_trgm" in indexes
+    assert "ix_ticket_search_documents_trgm" in indexes and "ix_ticket_messages_clean_text_trgm" not in old
 
 
 def test_setup_is_idempotent(app, runner):
@@ -105,3 +109,43 @@ def test_a_schema_behind_or_ahead_of_the_code_is_named(tmp_path):
             assert result.exit_code == 1 and expected in result.output, result.output
         db.engine.dispose()
     engine.dispose()
+
+
+def _search_after_upgrade(url: str, tmp_path) -> list[int]:
+    """Tickets stored before migration 0009 are found by the queue search right after it."""
+    from flask_migrate import downgrade, upgrade
+
+    from helpdesk import create_app
+    from helpdesk.models import Ticket
+    from helpdesk.tickets.queries import search_clause
+    from tests.conftest import base_config
+
+    app = create_app(base_config(tmp_path / "data", url))
+    with app.app_context():
+        upgrade()
+        downgrade(revision="0008_accounts")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO requesters (id, email, name, organisation, created_at) VALUES "
+                              "(1, 'oud@school.example', 'Oud', 'Stichting Vroeger', '2026-01-05 10:00:00')"))
+            conn.execute(text("INSERT INTO tickets (id, subject, requester_id, status, kind, version, created_at, "
+                              "updated_at) VALUES (7, 'Vraag', 1, 'new', 'question', 1, '2026-01-05 10:00:00', "
+                              "'2026-01-05 10:00:00')"))
+            conn.execute(text("INSERT INTO ticket_messages (ticket_id, direction, kind, from_email, from_name, "
+                              "to_addrs, cc_addrs, subject, text, created_at) VALUES (7, 'in', 'question', "
+                              "'oud@school.example', 'Oud', '', '', 'Vraag', 'Mijn tokengenerator doet het niet', "
+                              "'2026-01-05 10:00:00')"))
+        upgrade()
+        sqlite = db.engine.dialect.name == "sqlite"
+        found = [sorted(db.session.scalars(select(Ticket.id).where(search_clause(q, sqlite))))
+                 for q in ("tokengenerator", "vroeger", "oud@school")]
+        db.session.remove()
+        db.engine.dispose()
+    return found
+
+
+def test_the_migration_builds_search_documents_for_existing_tickets(tmp_path):
+    assert _search_after_upgrade(f"sqlite:///{tmp_path / 'old.sqlite3'}", tmp_path) == [[7], [7], [7]]
+
+
+def test_the_migration_builds_search_documents_for_existing_tickets_postgresql(empty_postgres_database, tmp_path):
+    assert _search_after_upgrade(empty_postgres_database, tmp_path) == [[7], [7], [7]]
