@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from whoosh.analysis import Analyzer
@@ -39,6 +40,8 @@ class QueryPlan:
     unknown: list[tuple[str, list[str]]] = field(default_factory=list)  # (word, corrections best first)
     fuzzy: bool = False
     long: bool = False  # a mail rather than a search box: rarest terms only, no exact or fuzzy clauses
+    # every analysed query term, known or not -> weight x idf, for `match`
+    asked: dict[str, float] = field(default_factory=dict)
 
 
 def _in_index(reader: IndexReader, term: str) -> bool:
@@ -102,7 +105,7 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: 
         # A query never loses all its terms: when every word occurs in most articles, the rarest few still score.
         terms = rare if len(rare) >= MIN_SCORED_TERMS else sorted(terms, key=lambda t: dfs[t])[:MIN_SCORED_TERMS]
     plan = QueryPlan(query=None, highlight_terms=set(kept_for_coverage), weights=kept_for_coverage,
-                     long=long_query)
+                     long=long_query, asked=_rarity_weights(weights, reader))
     clauses: list[Query] = [c for t in terms for c in _term_clauses(t, weights[t])]
     if not long_query:
         words = list(dict.fromkeys(exact_terms(text)))
@@ -157,6 +160,20 @@ def coverage(plan: QueryPlan, doc_terms: set[str]) -> float:
     if not total:
         return 0.0
     return sum(w for t, w in plan.weights.items() if t in doc_terms) / total
+
+
+def _rarity_weights(weights: dict[str, float], reader: IndexReader) -> dict[str, float]:
+    # Words most articles have (eHerkenning, kosten) say little about whether one answers; a word none has says most.
+    n = reader.doc_count()
+    return {t: w * (math.log((n + 1) / (max(reader.doc_frequency(f, t) for f in STEMMED_FIELDS) + 1)) + 1)
+            for t, w in list(weights.items())[:MAX_TERMS]}
+
+
+def match(plan: QueryPlan, doc_terms: set[str]) -> float:
+    """Share of all the query's terms, also those no article has, that an article contains (0..1), weighted by
+    rarity: how much of a question the article speaks about, comparable between queries (unlike a search score)."""
+    total = sum(plan.asked.values())
+    return sum(w for t, w in plan.asked.items() if t in doc_terms) / total if total else 0.0
 
 
 def rerank_factor(plan: QueryPlan, doc_terms: set[str]) -> float:
