@@ -9,7 +9,8 @@ from whoosh.analysis import Analyzer
 from whoosh.query import Or, Query, Term
 from whoosh.reading import IndexReader
 
-from knowledge.dutch import STOP_WORDS, WORD_RE, fold
+from knowledge.dutch import STOP_WORDS, SYNONYM_GROUPS, WORD_RE, fold
+from knowledge.lexicon import COMPOUND_PARTS
 from knowledge.search.whoosh_analysis import exact_terms, search_stem
 
 FIELD_BOOSTS = (("title", 3.0), ("keywords", 2.0), ("body", 1.0))
@@ -26,6 +27,7 @@ MAX_FUZZY_WORDS = 6
 MAX_FUZZY_CHARS = 30  # longer words get no fuzzy look-up: its automaton grows with the word (junk input)
 MAX_FUZZY_BUDGET = 60  # characters of all fuzzy-looked-up words of one query together: bounded work per query
 MAX_FUZZY_CANDIDATES = 4
+FUZZY_MAX_WORDS = 25  # a search-box question up to this long gets typo look-ups; a longer text is a mail
 MAX_CACHED_CORRECTIONS = 4_096
 COVERAGE_WEIGHT = 0.9  # how strongly covering more of the query's words lifts an article (see coverage())
 
@@ -67,7 +69,29 @@ def _corrections(reader: IndexReader, word: str, cache: dict | None = None) -> l
     for cand in reader.terms_within(EXACT_FIELD, word, maxdist, prefix=1):
         cand = cand.decode("utf-8") if isinstance(cand, bytes) else cand
         found.append((edit_distance(word, cand), -reader.doc_frequency("exact", cand), cand))
-    return [c for _d, _f, c in sorted(found)[:MAX_FUZZY_CANDIDATES]]
+    fixes = [c for _d, _f, c in sorted(found)[:MAX_FUZZY_CANDIDATES]]
+    if len(fixes) < MAX_FUZZY_CANDIDATES:
+        # Words the analysis knows without any article using them ("rekenen" means kosten): after the index's own.
+        near = sorted((d, c) for c in _LEXICON.get((word[:1], len(word)), ())
+                      if c not in fixes and (d := edit_distance(word, c, maxdist)) <= maxdist)
+        fixes += [c for _d, c in near[:MAX_FUZZY_CANDIDATES - len(fixes)]]
+    return fixes
+
+
+def _lexicon_words() -> dict[tuple[str, int], list[str]]:
+    """The single words of the synonym phrases and the compound parts, by first letter and every length within
+    two of their own, so a typo's candidates are a short list."""
+    words = {w for _emit, phrases in SYNONYM_GROUPS for p in phrases for w in WORD_RE.findall(fold(p))}
+    words |= set(COMPOUND_PARTS)
+    out: dict[tuple[str, int], list[str]] = {}
+    for w in sorted(words):
+        if len(w) >= 4 and w.isalpha() and w not in STOP_WORDS:
+            for n in range(len(w) - 2, len(w) + 3):
+                out.setdefault((w[0], n), []).append(w)
+    return out
+
+
+_LEXICON = _lexicon_words()
 
 
 def edit_distance(a: str, b: str, limit: int | None = None) -> int:
@@ -115,10 +139,10 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: 
 
     # A word is unknown when neither it nor anything the analyzer made of it (stem, compound part,
     # synonym) occurs in the index: those get fuzzy alternatives and feed "Bedoelde u …?".
-    # Long queries (whole mails) have words enough that the index knows; fuzzy look-ups there cost far
-    # more than they add (they are mostly names and signatures), so only short queries get them.
+    # Whole mails have words enough that the index knows; fuzzy look-ups there cost far more than they add
+    # (they are mostly names and signatures), so only what fits a search box gets them (bounded by the budget).
     budget, looked_up = MAX_FUZZY_BUDGET, set()
-    for word, start, end in [] if long_query else _word_offsets(text):
+    for word, start, end in [] if len(text.split()) > FUZZY_MAX_WORDS else _word_offsets(text):
         if len(plan.unknown) >= MAX_FUZZY_WORDS or budget < 4:
             break
         if word in looked_up or len(word) > budget:
@@ -138,14 +162,16 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: 
             plan.unknown.append((word, fixes))
             continue
         plan.unknown.append((word, fixes))
-        for fix in fixes:
+        for fix in (f for f in fixes if f not in STOP_WORDS):  # "moeeten" -> "moeten" says nothing to search
             plan.fuzzy = True
-            clauses.append(Term("exact", fix, boost=FUZZY_BOOST))
-            stemmed = search_stem(fix)
-            if _in_index(reader, stemmed):
-                clauses.extend(_term_clauses(stemmed, FUZZY_BOOST))
-                plan.weights.setdefault(stemmed, FUZZY_BOOST)
-                plan.highlight_terms.add(stemmed)
+            if reader.doc_frequency("exact", fix):
+                clauses.append(Term("exact", fix, boost=FUZZY_BOOST))
+            # The fix as the analyzer reads it: its stem, and a synonym's concept ("rekennen" -> kosten).
+            for stemmed in dict.fromkeys([search_stem(fix), *(t.text for t in analyzer(fix, mode="query"))]):
+                if stemmed not in plan.weights and _in_index(reader, stemmed):
+                    clauses.extend(_term_clauses(stemmed, FUZZY_BOOST))
+                    plan.weights[stemmed] = FUZZY_BOOST
+                    plan.highlight_terms.add(stemmed)
     if clauses:
         # One flat OR, scored through Whoosh's array matcher: its cost grows with the postings read, not
         # with clauses x documents as nested unions and Whoosh's own coordination matcher do.
