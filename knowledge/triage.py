@@ -145,7 +145,7 @@ class Triager:
                 limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
         """Rank published articles for a question: search match, category fit and agents' earlier choices.
 
-        Articles in the mail's language come first; for Dutch mail the others are left out (`_by_language`).
+        For Dutch mail an article in another language is left out; see `_by_language` for English mail.
         """
         query = f"{subject}\n{text}"[:MAX_QUERY_CHARS]
         question = main_question(text, subject)[:MAX_QUERY_CHARS]
@@ -189,12 +189,13 @@ class Triager:
         return {h.slug: (h.score / top, h) for h in hits}
 
     def _by_language(self, ranked: list[Suggestion], mail_lang: str) -> list[Suggestion]:
-        """Articles in the mail's language first, never below one in another language. Dutch mail gets only Dutch
-        articles; English mail gets the English summary first, then the detailed (Dutch) answers."""
+        """Dutch mail gets only Dutch articles. English mail gets the English ones second, right after the article
+        that answers the question in detail (they are summaries, the detailed answers are Dutch)."""
         own = [s for s in ranked if (self.article_languages.get(s.slug) or language(s.title)) == mail_lang]
+        other = [s for s in ranked if s not in own]
         if mail_lang == "nl":
             return own
-        moved = own + [s for s in ranked if s not in own]
+        moved = other[:1] + own + other[1:]
         for before, item in zip(moved, moved[1:], strict=False):
             item.score = min(item.score, before.score)  # the order shown is the order of the scores
         return moved
