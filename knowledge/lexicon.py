@@ -180,7 +180,6 @@ SYNONYM_GROUPS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
             "when",
             "tijdpad",
             "planning",
-            "te laat",
             "op tijd",
             "tijdig",
             "uiterste",
