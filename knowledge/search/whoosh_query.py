@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from whoosh.analysis import Analyzer
@@ -28,6 +29,7 @@ MAX_FUZZY_CHARS = 30  # longer words get no fuzzy look-up: its automaton grows w
 MAX_FUZZY_BUDGET = 60  # characters of all fuzzy-looked-up words of one query together: bounded work per query
 MAX_FUZZY_CANDIDATES = 4
 FUZZY_MAX_WORDS = 25  # a search-box question up to this long gets typo look-ups; a longer text is a mail
+SUGGEST_MAX_WORDS = 12  # "Bedoelde u …?" only for queries up to this long
 MAX_CACHED_CORRECTIONS = 4_096
 COVERAGE_WEIGHT = 0.9  # how strongly covering more of the query's words lifts an article (see coverage())
 
@@ -92,6 +94,8 @@ def _lexicon_words() -> dict[tuple[str, int], list[str]]:
 
 
 _LEXICON = _lexicon_words()
+_LEXICON_SET = frozenset(w for words in _LEXICON.values() for w in words)
+_QUESTION_RE = re.compile(r"[^.!?\n]+\?")
 
 
 def edit_distance(a: str, b: str, limit: int | None = None) -> int:
@@ -142,16 +146,26 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: 
     # Whole mails have words enough that the index knows; fuzzy look-ups there cost far more than they add
     # (they are mostly names and signatures), so only what fits a search box gets them (bounded by the budget).
     budget, looked_up = MAX_FUZZY_BUDGET, set()
-    for word, start, end in [] if len(text.split()) > FUZZY_MAX_WORDS else _word_offsets(text):
-        if len(plan.unknown) >= MAX_FUZZY_WORDS or budget < 4:
-            break
-        if word in looked_up or len(word) > budget:
-            continue
+    n_words = len(text.split())
+    questions = [m.span() for m in _QUESTION_RE.finditer(text)]
+    candidates = []
+    for word, start, end in [] if n_words > FUZZY_MAX_WORDS else _word_offsets(text):
         if not 4 <= len(word) <= MAX_FUZZY_CHARS or not word.isalpha() or word in STOP_WORDS \
                 or reader.doc_frequency("exact", word):
             continue
+        if word in _LEXICON_SET:
+            continue  # a word the analysis knows, only no article uses it: no typo
         covered = any(s < end and e > start for s, e in known_spans)
-        if covered and len(word) < 6:
+        # An understood word only gets a spelling fix for "Bedoelde u …?", which longer queries never show.
+        if not covered or (len(word) >= 6 and n_words <= SUGGEST_MAX_WORDS):
+            asked = any(s <= start < e for s, e in questions)
+            candidates.append((covered, not asked, word))
+    # The budget goes where a fix changes the results: words nothing in the index matches, those of the
+    # question sentences first.
+    for covered, _context, word in sorted(candidates, key=lambda c: c[:2]):
+        if len(plan.unknown) >= MAX_FUZZY_WORDS or budget < 4:
+            break
+        if word in looked_up or len(word) > budget:
             continue
         looked_up.add(word)
         budget -= len(word)
@@ -168,7 +182,7 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: 
                 clauses.append(Term("exact", fix, boost=FUZZY_BOOST))
             # The fix as the analyzer reads it: its stem, and a synonym's concept ("rekennen" -> kosten).
             for stemmed in dict.fromkeys([search_stem(fix), *(t.text for t in analyzer(fix, mode="query"))]):
-                if stemmed not in plan.weights and _in_index(reader, stemmed):
+                if stemmed not in plan.weights and stemmed not in STOP_WORDS and _in_index(reader, stemmed):
                     clauses.extend(_term_clauses(stemmed, FUZZY_BOOST))
                     plan.weights[stemmed] = FUZZY_BOOST
                     plan.highlight_terms.add(stemmed)
@@ -221,7 +235,7 @@ def _word_offsets(text: str) -> list[tuple[str, int, int]]:
 def suggest_correction(text: str, plan: QueryPlan, reader: IndexReader) -> str | None:
     """The query with misspelt words replaced by the closest index word, or None when nothing changes."""
     fixes = {word: cands[0] for word, cands in plan.unknown if cands}
-    if not fixes or len(text.split()) > 12:
+    if not fixes or len(text.split()) > SUGGEST_MAX_WORDS:
         return None
     out, cursor = [], 0
     for word, start, end in _word_offsets(text):
