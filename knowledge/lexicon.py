@@ -128,7 +128,6 @@ SYNONYM_GROUPS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
             "licenties",
             "korting",
             "declareren",
-            "subsidie",
             "betaling",
             "investering",
             "expensive",
