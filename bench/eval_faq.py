@@ -2,8 +2,8 @@
 
 usage: .venv/bin/python bench/eval_faq.py [--errors]
 The questions are the one-line examples of tests/knowledge_classify/heldout_v2.jsonl (`topics`: the articles
-that answer them);
-they are measured here only, never tuned on. Typos are made from the same questions by a seeded edit per word.
+that answer them) and our own queries in bench/data/faq_queries.jsonl (short ones too, which the held-out mails
+lack); both are measured here only, never tuned on. Typos are made from the same questions by a seeded edit per word.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from knowledge.classify import Classifier  # noqa: E402
 from knowledge.search import SearchDoc, SearchIndex, question_prior  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "knowledge_classify" / "heldout_v2.jsonl"
+OWN = ROOT / "bench" / "data" / "faq_queries.jsonl"
 
 
 def _typo(text: str, rng: random.Random) -> str:
@@ -45,6 +46,24 @@ def _standalone(text: str) -> str | None:
     return text if text and "\n" not in text.strip() and len(text) <= 250 else None
 
 
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _sets(rows: list[dict], prefix: str) -> dict[str, list[tuple[str, set[str]]]]:
+    """Short queries, whole questions and both with typos, from rows with "text" and "topics"."""
+    short, whole = [], []
+    for row in rows:
+        q = _standalone(row["text"].strip()) if row.get("topics") and "\n" not in row["text"].strip() else None
+        if q is not None and 1 <= len(q.split()) <= 5:
+            short.append((q, set(row["topics"])))
+        elif q is not None and 6 <= len(q.split()) <= 25:
+            whole.append((q, set(row["topics"])))
+    rng = random.Random(13)
+    return {f"{prefix}kort (1-5 woorden)": short, f"{prefix}hele vraag (6-25 woorden)": whole,
+            f"{prefix}met typefouten": [(_typo(q, rng), t) for q, t in short + whole]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list every miss")
@@ -53,22 +72,9 @@ def main() -> int:
                       summary=a.summary, synonyms=a.synonyms) for a in load_bundled_articles()]
     ix = SearchIndex(Path(tempfile.mkdtemp()) / "index")
     ix.rebuild(docs)
-    rows = [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line.strip()]
-    sets: dict[str, list[tuple[str, set[str]]]] = {"kort (1-5 woorden)": [], "hele vraag (6-25 woorden)": []}
-    for row in rows:
-        if not row.get("topics"):
-            continue
-        q = _standalone(row["text"].strip()) if "\n" not in row["text"].strip() else None
-        if q is None:
-            continue
-        n = len(q.split())
-        if 1 <= n <= 5:
-            sets["kort (1-5 woorden)"].append((q, set(row["topics"])))
-        elif 6 <= n <= 25:
-            sets["hele vraag (6-25 woorden)"].append((q, set(row["topics"])))
-    rng = random.Random(13)
-    sets["met typefouten"] = [(_typo(q, rng), t) for name in list(sets) for q, t in sets[name]]
-    print(f"{'set':28} {'n':>4} {'top-1':>6} {'top-3':>6}")
+    sets = _sets([{"text": r["text"], "topics": r.get("topics")} for r in _rows(HELDOUT)], "")
+    sets.update(_sets([{"text": r["q"], "topics": r["topics"]} for r in _rows(OWN)], "eigen: "))
+    print(f"{'set':34} {'n':>4} {'top-1':>6} {'top-3':>6}")
     for name, items in sets.items():
         top1 = top3 = 0
         for q, topics in items:
@@ -80,7 +86,7 @@ def main() -> int:
             if args.errors and not topics & set(slugs):
                 print(f"  MIS {q!r}: {slugs} (goed: {sorted(topics)})")
         n = len(items) or 1
-        print(f"{name:28} {len(items):4} {top1 / n:6.3f} {top3 / n:6.3f}")
+        print(f"{name:34} {len(items):4} {top1 / n:6.3f} {top3 / n:6.3f}")
     ix.close()
     return 0
 

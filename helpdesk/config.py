@@ -55,6 +55,7 @@ ENV_KEYS: dict[str, tuple[str, Any]] = {
     "SMTP_SSL": ("SMTP_SSL", _bool),
     "PUBLIC_URL": ("PUBLIC_URL", str),
     "TRIAGE_THRESHOLD": ("TRIAGE_THRESHOLD", float),
+    "CONTENT_GAP_MATCH": ("CONTENT_GAP_MATCH", float),
     "MAX_ATTACHMENT_BYTES": ("MAX_ATTACHMENT_BYTES", _INT),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "TRUST_PROXY": ("TRUST_PROXY", _INT),
@@ -173,6 +174,13 @@ def defaults() -> dict[str, Any]:
         "ACKNOWLEDGE": False,  # an acknowledgement mail on each new question ticket (on in the demo data)
         "ACKNOWLEDGE_MIN_SCORE": 0.70,  # bench/acknowledge_links.py: 97.5 % of mails with links have a right one
         "ACKNOWLEDGE_MAX_LINKS": 3,
+        # "Vragen zonder goed artikel": a ticket whose best suggested article contains at most this share of the
+        # main question's words (weighted by rarity) is a content gap; the newest MAX_TICKETS of a period are grouped
+        "CONTENT_GAP_MATCH": 0.45,
+        "CONTENT_GAP_MAX_TICKETS": 2000,
+        "CONTENT_GAP_SIMILARITY": 0.3,  # knowledge.clusters: cosine from which a question joins a group
+        "CONTENT_GAP_GROUPS": 30,
+        "CONTENT_GAP_EXAMPLES": 3,
         "ACKNOWLEDGE_PERIOD_HOURS": 24,  # at most one acknowledgement per sender in this period
         "ACKNOWLEDGE_ANSWER_TIME": "binnen twee werkdagen",
         "THREAD_SAME_DOMAIN": True,  # a sender from the requester's own mail domain may join the ticket

@@ -9,9 +9,12 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import format_datetime
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
+
+from knowledge.search import text_language
 
 from .extensions import db
 from .models import CATEGORY_LABELS, STATUS_LABELS
@@ -137,6 +140,16 @@ def init_web(app: Flask) -> None:
         except Exception:  # noqa: BLE001 - the database itself may be what failed
             app.logger.warning("rollback na fout mislukt", exc_info=True)
         return render_error(500)
+
+    @app.template_filter("taal")
+    def taal(text: str | None) -> str:
+        """The language of a short text such as a title: "en" or "nl"."""
+        return text_language(text or "")
+
+    @app.template_filter("lang_attr")
+    def lang_attr(code: str | None) -> Markup:
+        """` lang="en"` for a passage in another language than the page's Dutch (WCAG 3.1.2), else nothing."""
+        return Markup(' lang="{}"').format(code) if code and code != "nl" else Markup("")
 
     @app.template_filter("datum")
     def datum(value: datetime | None, fmt: str = "d MMMM yyyy HH:mm") -> str:

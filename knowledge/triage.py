@@ -16,7 +16,8 @@ from functools import lru_cache
 
 from knowledge.classify import Classification, Classifier
 from knowledge.classify.text import extract, is_english, normalise
-from knowledge.search.types import MAX_QUERY_CHARS, SearchBackend
+from knowledge.question import main_question
+from knowledge.search.types import MAX_QUERY_CHARS, Hit, SearchBackend
 
 MAX_SUGGESTIONS = 5
 SEARCH_DEPTH = 12
@@ -24,6 +25,9 @@ SEARCH_DEPTH = 12
 W_SEARCH = 0.55
 W_CATEGORY = 0.35
 W_MEMORY = 1.2
+# Share of the main question in the search and category signals, the rest is the whole mail's: the article that
+# answers what is asked comes before the one that shares the most vocabulary with the context (set a priori).
+W_QUESTION = 0.6
 MEMORY_FLOOR = 0.1  # similarity that any two questions about eHerkenning reach; only what is above counts
 REPLY_OWN_WORDS = 6  # a reply with at least this many words of its own is judged on those words
 
@@ -34,6 +38,7 @@ class Suggestion:
     title: str
     score: float
     snippet: str = ""
+    match: float = 0.0  # share of the main question's terms the article contains: low for a question no article covers
 
 
 @dataclass
@@ -143,13 +148,25 @@ class Triager:
         For Dutch mail an article in another language is left out; see `_by_language` for English mail.
         """
         query = f"{subject}\n{text}"[:MAX_QUERY_CHARS]
-        found = self.index.search_mail(query, limit=SEARCH_DEPTH, snippets=limit) if query.strip() else None
-        hits = found.hits if found else []
-        hits = [h for h in hits if h.slug in self.article_categories]
-        top = max((h.score for h in hits), default=0.0) or 1.0
-        search_score = {h.slug: h.score / top for h in hits}
-        snippets = {h.slug: h.snippet or html.escape(h.summary) for h in hits}
-        titles = {h.slug: h.title for h in hits}
+        question = main_question(text, subject)[:MAX_QUERY_CHARS]
+        asks = bool(question.strip()) and " ".join(question.split()) != " ".join(query.split())
+        # With a main question, its search gives the snippets (they highlight what is asked) and the match.
+        found = self._search(query, 0 if asks else limit)
+        search_score = {slug: rel for slug, (rel, _hit) in found.items()}
+        shown = {slug: hit for slug, (_rel, hit) in found.items()}
+        matched = {slug: hit.match for slug, hit in shown.items()}
+        if asks:
+            asked = self._search(question, limit)
+            search_score = {slug: W_QUESTION * asked.get(slug, (0.0, None))[0]
+                            + (1 - W_QUESTION) * search_score.get(slug, 0.0)
+                            for slug in set(search_score) | set(asked)}
+            shown = {slug: hit for slug, (_rel, hit) in asked.items()}
+            matched = {slug: hit.match for slug, hit in shown.items()}
+            shown.update({slug: hit for slug, (_rel, hit) in found.items() if slug not in shown})
+            # What the question asks about weighs as much as the topic of the whole mail.
+            asked_topic = self.classifier.classify(question).scores
+            category_scores = {c: W_QUESTION * asked_topic.get(c, 0.0) + (1 - W_QUESTION) * p
+                               for c, p in category_scores.items()}
         memory = self.memory.similarities(text, subject)
         candidates = set(search_score) | {s for s in memory if s in self.article_categories}
         ranked = []
@@ -157,10 +174,19 @@ class Triager:
             score = (W_SEARCH * search_score.get(slug, 0.0)
                      + W_CATEGORY * category_scores.get(self.article_categories[slug], 0.0)
                      + W_MEMORY * max(0.0, memory.get(slug, 0.0) - MEMORY_FLOOR) / (1 - MEMORY_FLOOR))
-            ranked.append(Suggestion(slug, titles.get(slug) or self.article_titles.get(slug, slug),
-                                     round(score, 4), snippets.get(slug, "")))
+            hit = shown.get(slug)
+            ranked.append(Suggestion(slug, hit.title if hit else self.article_titles.get(slug, slug), round(score, 4),
+                                     (hit.snippet or html.escape(hit.summary)) if hit else "",
+                                     matched.get(slug, 0.0)))
         ranked.sort(key=lambda s: (-s.score, s.slug))
         return self._by_language(ranked, language(f"{subject}\n{text}"))[:limit]
+
+    def _search(self, query: str, limit: int) -> dict[str, tuple[float, Hit]]:
+        """Search score relative to the best (0..1) and the hit, per published article found for a text."""
+        found = self.index.search_mail(query, limit=SEARCH_DEPTH, snippets=limit) if query.strip() else None
+        hits = [h for h in (found.hits if found else []) if h.slug in self.article_categories]
+        top = max((h.score for h in hits), default=0.0) or 1.0
+        return {h.slug: (h.score / top, h) for h in hits}
 
     def _by_language(self, ranked: list[Suggestion], mail_lang: str) -> list[Suggestion]:
         """Dutch mail gets only Dutch articles. English mail gets the English ones second, right after the article

@@ -1,4 +1,5 @@
-"""The editors' "Inhoudelijke hiaten" page: searches without an answer and unhelpful articles."""
+"""The editors' "Inhoudelijke hiaten" pages: searches without an answer, unhelpful articles, and questions from
+mail that no article answered well ("Vragen zonder goed artikel")."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from flask import render_template, request
 
 from ..auth.roles import editor_required
 from ..kb.operations import content_gaps
+from ..kb.question_gaps import question_gaps
 from ..models import utcnow
 from .blueprint import bp
 from .forms import PeriodForm
@@ -41,4 +43,14 @@ def gaps() -> tuple[str, int]:
     since, until, problem = _period(form)
     report = content_gaps(since, until)
     return render_template("editor/gaps.html", form=form, report=report, problem=problem,
+                           until_shown=until - timedelta(seconds=1)), 200
+
+
+@bp.route("/hiaten/vragen")
+@editor_required
+def question_gaps_page() -> tuple[str, int]:
+    form = PeriodForm(request.args)
+    since, until, problem = _period(form)
+    report = question_gaps(since, until)
+    return render_template("editor/question_gaps.html", form=form, report=report, problem=problem, since=since,
                            until_shown=until - timedelta(seconds=1)), 200

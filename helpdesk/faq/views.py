@@ -131,6 +131,6 @@ def api_search() -> Response | tuple[Response, int]:
         "query": result.query,
         "total": result.total,
         "suggestion": result.suggestion,
-        "results": [{"slug": h.slug, "title": h.title, "snippet": h.snippet, "score": h.score,
+        "results": [{"slug": h.slug, "title": h.title, "snippet": h.snippet, "score": h.score, "lang": h.lang,
                      "url": url_for("faq.article", slug=h.slug)} for h in result.hits],
     })

@@ -139,7 +139,8 @@ def triage_ticket(ticket: Ticket, message: TicketMessage, done: tuple[str, Triag
         ticket.category_confidence = round(result.confidence, 4)
         ticket.category_reason = result.reason[:2000]
         ticket.category_source = "triage"
-    ticket.suggestions = [{"slug": s.slug, "title": s.title, "score": s.score, "snippet": s.snippet}
+    ticket.suggestions = [{"slug": s.slug, "title": s.title, "score": s.score, "snippet": s.snippet,
+                           "match": s.match}
                           for s in result.suggestions]
     ticket.top_article_slug = result.suggestions[0].slug if result.suggestions else None
     return result

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from knowledge.search.snippets import text_language
 from knowledge.search.types import MAX_QUERY_CHARS, Hit, LockError, SearchBackend, SearchDoc, SearchResult
 from knowledge.search.whoosh_index import SearchIndex, question_prior
 from knowledge.search.whoosh_schema import content_fingerprint
@@ -23,4 +24,5 @@ __all__ = [
     "content_fingerprint",
     "open_index",
     "question_prior",
+    "text_language",
 ]

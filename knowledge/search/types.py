@@ -33,6 +33,7 @@ class Hit:
     score: float
     summary: str = ""
     lang: str = "nl"  # the article's language ("nl" or "en")
+    match: float = 0.0  # share of the query's terms the article contains (whoosh_query.match), 0..1
 
 
 @dataclass

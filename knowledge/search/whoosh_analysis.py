@@ -135,8 +135,13 @@ class SynonymFilter(Filter):
         extra: list[list[Token]] = [[] for _ in slots]
         for i, slot in enumerate(slots):
             seen = {t.text for t in slot}
+            # A stop word is no synonym on its own, even when it stems like one ("dat" like "date", "reeds" like
+            # "reden"); it may still start a phrase ("voor wanneer").
+            stop = slot[0].text in STOP_WORDS
             for first in stems[i]:
                 for words, emitted in self.index.get(first, ()):
+                    if stop and len(words) == 1:
+                        continue
                     end = i + len(words)
                     if end > len(slots) or any(words[k] not in stems[i + k] for k in range(1, len(words))):
                         continue

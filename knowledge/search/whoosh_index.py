@@ -22,7 +22,14 @@ from knowledge.search.snippets import SpanCache, highlight, text_language
 from knowledge.search.types import MAX_QUERY_CHARS, Hit, LockError, SearchDoc, SearchResult
 from knowledge.search.whoosh_config import AnalysisConfig
 from knowledge.search.whoosh_memory import MAX_DOCS, MemorySnapshot
-from knowledge.search.whoosh_query import QueryPlan, bounded_query, plan_query, rerank_factor, suggest_correction
+from knowledge.search.whoosh_query import (
+    QueryPlan,
+    bounded_query,
+    match,
+    plan_query,
+    rerank_factor,
+    suggest_correction,
+)
 from knowledge.search.whoosh_reader import Generation
 from knowledge.search.whoosh_schema import (
     WRITE_TIMEOUT,
@@ -251,8 +258,8 @@ class SearchIndex:
             [(score * rerank_factor(plan, memory.terms[docnum]), docnum)
              for score, docnum in results[: max(limit * 3, RERANK_DEPTH)]],
             lambda docnum: memory.stored[docnum].get("lang", "nl"), text_language(text))
-        hits = [self._hit(memory.stored[docnum], plan, score, analyzer, snippets is None or n < snippets)
-                for n, (score, docnum) in enumerate(ranked[:limit])]
+        hits = [self._hit(memory.stored[docnum], plan, score, analyzer, snippets is None or n < snippets,
+                          match(plan, memory.terms[docnum])) for n, (score, docnum) in enumerate(ranked[:limit])]
         return SearchResult(query=text, hits=hits, total=len(results), suggestion=None)
 
     def _snapshot(self) -> MemorySnapshot | None:
@@ -304,14 +311,15 @@ class SearchIndex:
         ranked = language_first(
             [(score * rerank_factor(plan, gen.terms(docnum)), docnum) for score, docnum in results.top_n],
             lambda docnum: gen.stored(docnum).get("lang", "nl"), text_language(text))
-        hits = [self._hit(gen.stored(docnum), plan, score, gen.analyzer, snippets is None or n < snippets)
-                for n, (score, docnum) in enumerate(ranked[:limit])]
+        hits = [self._hit(gen.stored(docnum), plan, score, gen.analyzer, snippets is None or n < snippets,
+                          match(plan, gen.terms(docnum))) for n, (score, docnum) in enumerate(ranked[:limit])]
         suggestion = suggest_correction(text, plan, gen.reader)
         total = len(results.top_n) if len(results.top_n) < depth else gen.count(plan.query, category)
         return SearchResult(query=text, hits=hits, total=total, suggestion=suggestion)
 
     # ---- helpers -----------------------------------------------------------------------------------
-    def _hit(self, r: dict, plan: QueryPlan, score: float, analyzer: Analyzer, with_snippet: bool = True) -> Hit:
+    def _hit(self, r: dict, plan: QueryPlan, score: float, analyzer: Analyzer, with_snippet: bool = True,
+             matched: float = 0.0) -> Hit:
         body = r.get("body_text", "")
         summary = r.get("summary", "")
         snippet = highlight(
@@ -331,6 +339,7 @@ class SearchIndex:
             score=round(float(score), 4),
             summary=summary,
             lang=r.get("lang", "nl"),
+            match=round(matched, 4),
         )
 
     def _stored_docs(self) -> list[SearchDoc]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -9,7 +11,8 @@ from whoosh.analysis import Analyzer
 from whoosh.query import Or, Query, Term
 from whoosh.reading import IndexReader
 
-from knowledge.dutch import STOP_WORDS, WORD_RE, fold
+from knowledge.dutch import STOP_WORDS, SYNONYM_GROUPS, WORD_RE, fold
+from knowledge.lexicon import COMPOUND_PARTS
 from knowledge.search.whoosh_analysis import exact_terms, search_stem
 
 FIELD_BOOSTS = (("title", 3.0), ("keywords", 2.0), ("body", 1.0))
@@ -26,6 +29,8 @@ MAX_FUZZY_WORDS = 6
 MAX_FUZZY_CHARS = 30  # longer words get no fuzzy look-up: its automaton grows with the word (junk input)
 MAX_FUZZY_BUDGET = 60  # characters of all fuzzy-looked-up words of one query together: bounded work per query
 MAX_FUZZY_CANDIDATES = 4
+FUZZY_MAX_WORDS = 25  # a search-box question up to this long gets typo look-ups; a longer text is a mail
+SUGGEST_MAX_WORDS = 12  # "Bedoelde u …?" only for queries up to this long
 MAX_CACHED_CORRECTIONS = 4_096
 # A search-box query is read up to this many words: analysis costs per word (each can add compound parts and
 # synonyms), while a whole question is 6-25 words and a pasted mail a few hundred.
@@ -43,6 +48,8 @@ class QueryPlan:
     unknown: list[tuple[str, list[str]]] = field(default_factory=list)  # (word, corrections best first)
     fuzzy: bool = False
     long: bool = False  # a mail rather than a search box: rarest terms only, no exact or fuzzy clauses
+    # every analysed query term, known or not -> weight x idf, for `match`
+    asked: dict[str, float] = field(default_factory=dict)
 
 
 def _in_index(reader: IndexReader, term: str) -> bool:
@@ -68,7 +75,31 @@ def _corrections(reader: IndexReader, word: str, cache: dict | None = None) -> l
     for cand in reader.terms_within(EXACT_FIELD, word, maxdist, prefix=1):
         cand = cand.decode("utf-8") if isinstance(cand, bytes) else cand
         found.append((edit_distance(word, cand), -reader.doc_frequency("exact", cand), cand))
-    return [c for _d, _f, c in sorted(found)[:MAX_FUZZY_CANDIDATES]]
+    fixes = [c for _d, _f, c in sorted(found)[:MAX_FUZZY_CANDIDATES]]
+    if len(fixes) < MAX_FUZZY_CANDIDATES:
+        # Words the analysis knows without any article using them ("rekenen" means kosten): after the index's own.
+        near = sorted((d, c) for c in _LEXICON.get((word[:1], len(word)), ())
+                      if c not in fixes and (d := edit_distance(word, c, maxdist)) <= maxdist)
+        fixes += [c for _d, c in near[:MAX_FUZZY_CANDIDATES - len(fixes)]]
+    return fixes
+
+
+def _lexicon_words() -> dict[tuple[str, int], list[str]]:
+    """The single words of the synonym phrases and the compound parts, by first letter and every length within
+    two of their own, so a typo's candidates are a short list."""
+    words = {w for _emit, phrases in SYNONYM_GROUPS for p in phrases for w in WORD_RE.findall(fold(p))}
+    words |= set(COMPOUND_PARTS)
+    out: dict[tuple[str, int], list[str]] = {}
+    for w in sorted(words):
+        if len(w) >= 4 and w.isalpha() and w not in STOP_WORDS:
+            for n in range(len(w) - 2, len(w) + 3):
+                out.setdefault((w[0], n), []).append(w)
+    return out
+
+
+_LEXICON = _lexicon_words()
+_LEXICON_SET = frozenset(w for words in _LEXICON.values() for w in words)
+_QUESTION_RE = re.compile(r"[^.!?\n]+\?")
 
 
 def edit_distance(a: str, b: str, limit: int | None = None) -> int:
@@ -106,7 +137,7 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: 
         # A query never loses all its terms: when every word occurs in most articles, the rarest few still score.
         terms = rare if len(rare) >= MIN_SCORED_TERMS else sorted(terms, key=lambda t: dfs[t])[:MIN_SCORED_TERMS]
     plan = QueryPlan(query=None, highlight_terms=set(kept_for_coverage), weights=kept_for_coverage,
-                     long=long_query)
+                     long=long_query, asked=_rarity_weights(weights, reader))
     clauses: list[Query] = [c for t in terms for c in _term_clauses(t, weights[t])]
     if not long_query:
         words = list(dict.fromkeys(exact_terms(text)))
@@ -116,19 +147,29 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: 
 
     # A word is unknown when neither it nor anything the analyzer made of it (stem, compound part,
     # synonym) occurs in the index: those get fuzzy alternatives and feed "Bedoelde u …?".
-    # Long queries (whole mails) have words enough that the index knows; fuzzy look-ups there cost far
-    # more than they add (they are mostly names and signatures), so only short queries get them.
+    # Whole mails have words enough that the index knows; fuzzy look-ups there cost far more than they add
+    # (they are mostly names and signatures), so only what fits a search box gets them (bounded by the budget).
     budget, looked_up = MAX_FUZZY_BUDGET, set()
-    for word, start, end in [] if long_query else _word_offsets(text):
-        if len(plan.unknown) >= MAX_FUZZY_WORDS or budget < 4:
-            break
-        if word in looked_up or len(word) > budget:
-            continue
+    n_words = len(text.split())
+    questions = [m.span() for m in _QUESTION_RE.finditer(text)]
+    candidates = []
+    for word, start, end in [] if n_words > FUZZY_MAX_WORDS else _word_offsets(text):
         if not 4 <= len(word) <= MAX_FUZZY_CHARS or not word.isalpha() or word in STOP_WORDS \
                 or reader.doc_frequency("exact", word):
             continue
+        if word in _LEXICON_SET:
+            continue  # a word the analysis knows, only no article uses it: no typo
         covered = any(s < end and e > start for s, e in known_spans)
-        if covered and len(word) < 6:
+        # An understood word only gets a spelling fix for "Bedoelde u …?", which longer queries never show.
+        if not covered or (len(word) >= 6 and n_words <= SUGGEST_MAX_WORDS):
+            asked = any(s <= start < e for s, e in questions)
+            candidates.append((covered, not asked, word))
+    # The budget goes where a fix changes the results: words nothing in the index matches, those of the
+    # question sentences first.
+    for covered, _context, word in sorted(candidates, key=lambda c: c[:2]):
+        if len(plan.unknown) >= MAX_FUZZY_WORDS or budget < 4:
+            break
+        if word in looked_up or len(word) > budget:
             continue
         looked_up.add(word)
         budget -= len(word)
@@ -139,14 +180,16 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: 
             plan.unknown.append((word, fixes))
             continue
         plan.unknown.append((word, fixes))
-        for fix in fixes:
+        for fix in (f for f in fixes if f not in STOP_WORDS):  # "moeeten" -> "moeten" says nothing to search
             plan.fuzzy = True
-            clauses.append(Term("exact", fix, boost=FUZZY_BOOST))
-            stemmed = search_stem(fix)
-            if _in_index(reader, stemmed):
-                clauses.extend(_term_clauses(stemmed, FUZZY_BOOST))
-                plan.weights.setdefault(stemmed, FUZZY_BOOST)
-                plan.highlight_terms.add(stemmed)
+            if reader.doc_frequency("exact", fix):
+                clauses.append(Term("exact", fix, boost=FUZZY_BOOST))
+            # The fix as the analyzer reads it: its stem, and a synonym's concept ("rekennen" -> kosten).
+            for stemmed in dict.fromkeys([search_stem(fix), *(t.text for t in analyzer(fix, mode="query"))]):
+                if stemmed not in plan.weights and stemmed not in STOP_WORDS and _in_index(reader, stemmed):
+                    clauses.extend(_term_clauses(stemmed, FUZZY_BOOST))
+                    plan.weights[stemmed] = FUZZY_BOOST
+                    plan.highlight_terms.add(stemmed)
     if clauses:
         # One flat OR, scored through Whoosh's array matcher: its cost grows with the postings read, not
         # with clauses x documents as nested unions and Whoosh's own coordination matcher do.
@@ -161,6 +204,20 @@ def coverage(plan: QueryPlan, doc_terms: set[str]) -> float:
     if not total:
         return 0.0
     return sum(w for t, w in plan.weights.items() if t in doc_terms) / total
+
+
+def _rarity_weights(weights: dict[str, float], reader: IndexReader) -> dict[str, float]:
+    # Words most articles have (eHerkenning, kosten) say little about whether one answers; a word none has says most.
+    n = reader.doc_count()
+    return {t: w * (math.log((n + 1) / (max(reader.doc_frequency(f, t) for f in STEMMED_FIELDS) + 1)) + 1)
+            for t, w in list(weights.items())[:MAX_TERMS]}
+
+
+def match(plan: QueryPlan, doc_terms: set[str]) -> float:
+    """Share of all the query's terms, also those no article has, that an article contains (0..1), weighted by
+    rarity: how much of a question the article speaks about, comparable between queries (unlike a search score)."""
+    total = sum(plan.asked.values())
+    return sum(w for t, w in plan.asked.items() if t in doc_terms) / total if total else 0.0
 
 
 def rerank_factor(plan: QueryPlan, doc_terms: set[str]) -> float:
@@ -188,7 +245,7 @@ def _word_offsets(text: str) -> list[tuple[str, int, int]]:
 def suggest_correction(text: str, plan: QueryPlan, reader: IndexReader) -> str | None:
     """The query with misspelt words replaced by the closest index word, or None when nothing changes."""
     fixes = {word: cands[0] for word, cands in plan.unknown if cands}
-    if not fixes or len(text.split()) > 12:
+    if not fixes or len(text.split()) > SUGGEST_MAX_WORDS:
         return None
     out, cursor = [], 0
     for word, start, end in _word_offsets(text):

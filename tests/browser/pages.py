@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page
 
+from tests.support.mail import make_mail
+
 from .live import LiveServer
 
 
@@ -63,6 +65,13 @@ def _seed_queue(server: LiveServer) -> None:
         text="Is een upgrade genoeg, of hebben we een nieuw middel nodig?",
         status="open",
     )
+
+
+def _mail_questions_without_article(server: LiveServer) -> None:
+    for subject, body in [("btw", "Moeten wij btw betalen over eHerkenning, of kunnen wij die btw terugvragen?"),
+                          ("Factuur", "Zijn de bedragen voor eHerkenning inclusief of exclusief btw?"),
+                          ("VOG", "Hoe vraag ik een verklaring omtrent gedrag aan voor een nieuwe leraar?")]:
+        server.ingest(make_mail(subject=subject, body=body))
 
 
 def _a_ticket(server: LiveServer) -> str:
@@ -139,6 +148,7 @@ PAGES: list[PageCase] = [
     PageCase("artikel-verschil", _editor_page("versies/1/verschil"), role="editor"),
     PageCase("artikel-archiveren", _editor_page("archiveren"), role="editor"),
     PageCase("hiaten", "/kb/hiaten", role="editor"),
+    PageCase("vragen-zonder-artikel", "/kb/hiaten/vragen", role="editor", prepare=_mail_questions_without_article),
     PageCase("uitloggen", "/logout", role="agent"),
     PageCase("tweestapsverificatie", "/account/tweestaps", role="agent"),
 ]

@@ -152,3 +152,21 @@ def test_english_article_page_is_marked_english(kb, client):
     assert '<html lang="nl">' in english  # the site around it stays Dutch
     dutch = client.get("/faq/wat-kost-eherkenning").get_data(as_text=True)
     assert 'lang="en"' not in dutch
+
+
+def test_english_titles_and_snippets_are_marked_english_wherever_they_are_listed(kb, client):
+    found = client.get("/faq/search", query_string={"q": "summary in English"}).get_data(as_text=True)
+    english = found.split('href="/faq/english-summary', 1)[0].rsplit("<li>", 1)[1]
+    assert english.startswith('\n      <h2 lang="en">'), english
+    assert '<p class="faq-snippet" lang="en">' in found.split('href="/faq/english-summary', 1)[1].split("</li>")[0]
+    dutch = client.get("/faq/search", query_string={"q": "kosten"}).get_data(as_text=True)
+    items = dutch.split('<ol class="faq-results">')[1].split("</ol>")[0].split("<li>")[1:]
+    marked = ['lang="en"' in item for item in items]
+    assert marked == sorted(marked) and not marked[0]  # Dutch articles first, none of them marked English
+    assert all("english-summary" in item for item, english in zip(items, marked, strict=True) if english)
+    overview = client.get("/faq").get_data(as_text=True)
+    assert 'href="/faq/english-summary" lang="en">' in overview
+    assert overview.count('lang="en"') == 1
+    api = client.get("/api/faq/search", query_string={"q": "summary in English"}).get_json()
+    assert {r["slug"]: r["lang"] for r in api["results"]}["english-summary"] == "en"
+    assert {r["lang"] for r in api["results"] if r["slug"] != "english-summary"} <= {"nl"}

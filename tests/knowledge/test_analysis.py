@@ -106,3 +106,17 @@ def test_search_and_classifier_share_one_dutch_analysis() -> None:
     # English mails are stemmed with Porter; words with digits or '+' stay as typed, in both.
     assert stem("suppliers", english=True) == "supplier"
     assert stem("eh2+") == "eh2+" and stem("2plus", english=True) == "2plus"
+
+
+def test_stop_words_and_look_alikes_never_trigger_a_synonym() -> None:
+    # "dat" stems like "date", "reeds" like "reden", "laten" like "laat": none of them means a deadline or a reason.
+    terms = analyze_terms("Kunt u mij laten weten of dat reeds geregeld is?")
+    deadline, reason = stem("termijn"), stem("waarom")
+    assert deadline not in terms and reason not in terms
+    assert deadline in analyze_terms("voor welke date") and reason in analyze_terms("de reden")
+
+
+def test_money_words_without_kosten_mean_kosten() -> None:
+    for text in ("hoe duur is het", "wat rekenen leveranciers", "een jaarlijkse uitgave", "inclusief btw",
+                 "het voordeligste middel"):
+        assert stem("kosten") in analyze_terms(text), text

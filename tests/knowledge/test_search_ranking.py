@@ -19,6 +19,8 @@ QUERIES: list[tuple[str, str, int]] = [
     ("tarief eherkeninng", "wat-kost-eherkenning", 1),
     ("krijgen we een factuur van DUO?", "wat-kost-eherkenning", 3),
     ("how much does eHerkenning cost", "wat-kost-eherkenning", 3),
+    ("hoe duur", "wat-kost-eherkenning", 1),
+    ("wat rekkenen de aanbieders per jaar", "wat-kost-eherkenning", 3),  # a typo of a synonym no article uses
     # supplier
     ("welke leverancier", "leverancier-kiezen", 1),
     ("bij welke aanbieder kan ik eherkenning aanvragen", "leverancier-kiezen", 3),

@@ -175,3 +175,22 @@ def test_suggestions_follow_the_language_of_the_mail(kb_app):
                           "to keep logging in to Mijn DUO?", "Deadline")
     slugs = [s.slug for s in english.suggestions]
     assert slugs[0] == "wanneer-verplicht" and slugs[1] == "english-summary", slugs
+
+
+# Mails whose context talks about one topic and whose question (at the end) asks about another.
+MAIN_QUESTION_CASES = [
+    ("Ons bestuur", "Goedemorgen,\n\nWij hebben vorig jaar veel betaald voor de tokengenerators en de facturen "
+     "van onze leverancier waren hoog. De kosten per medewerker zijn fors en ons budget is krap.\n\n"
+     "Mijn vraag: vanaf welke datum is eHerkenning niveau 3 verplicht voor Mijn DUO?\n\nGroet,\nAnja",
+     "wanneer-verplicht"),
+    ("eHerkenning", "Hallo,\n\nDe planning bij ons is krap: de deadline voor de jaarrekening, de datum van de "
+     "accountant en de termijn van het bestuur vallen samen.\n\nWat kost een eHerkenningsmiddel niveau 3 per "
+     "persoon per jaar?\n\nMvg,\nKees", "wat-kost-eherkenning"),
+]
+
+
+@pytest.mark.parametrize(("subject", "body", "slug"), MAIN_QUESTION_CASES, ids=["deadline", "cost"])
+def test_first_suggestion_answers_the_main_question_not_the_context(kb_app, subject, body, slug):
+    outcome = ingest_raw(make_mail(subject=subject, body=body))
+    ticket = db.session.get(Ticket, outcome.ticket_id)
+    assert ticket.top_article_slug == slug, ticket.suggestions

@@ -25,6 +25,7 @@
         var a = document.createElement("a");
         a.href = r.url;
         a.textContent = r.title;  /* textContent: titles are never parsed as HTML */
+        if (r.lang && r.lang !== "nl") { a.lang = r.lang; }  /* WCAG 3.1.2: an English title is marked */
         li.appendChild(a);
         ul.appendChild(li);
       });
