@@ -99,7 +99,18 @@ def _lexicon_words() -> dict[tuple[str, int], list[str]]:
 
 _LEXICON = _lexicon_words()
 _LEXICON_SET = frozenset(w for words in _LEXICON.values() for w in words)
-_QUESTION_RE = re.compile(r"[^.!?\n]+\?")
+_SENTENCE_END_RE = re.compile(r"[.!?\n]")
+
+
+def _question_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence that ends in '?', in one pass (a pattern like `[^.!?]+\\?` searched
+    through text without a '?' retries from every position: quadratic in the query length)."""
+    spans, start = [], 0
+    for m in _SENTENCE_END_RE.finditer(text):
+        if m.group() == "?" and m.start() > start:
+            spans.append((start, m.end()))
+        start = m.end()
+    return spans
 
 
 def edit_distance(a: str, b: str, limit: int | None = None) -> int:
@@ -151,7 +162,7 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: 
     # (they are mostly names and signatures), so only what fits a search box gets them (bounded by the budget).
     budget, looked_up = MAX_FUZZY_BUDGET, set()
     n_words = len(text.split())
-    questions = [m.span() for m in _QUESTION_RE.finditer(text)]
+    questions = _question_spans(text) if n_words <= FUZZY_MAX_WORDS else []
     candidates = []
     for word, start, end in [] if n_words > FUZZY_MAX_WORDS else _word_offsets(text):
         if not 4 <= len(word) <= MAX_FUZZY_CHARS or not word.isalpha() or word in STOP_WORDS \
