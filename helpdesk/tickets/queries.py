@@ -27,6 +27,12 @@ SORTS = {"oudste": "langst wachtend eerst", "nieuwste": "nieuwste eerst", "termi
 _NUMBER = re.compile(r"^(?:ipo-?)?(\d{1,9})$", re.IGNORECASE)
 
 
+def _id_text(value: str | None) -> str:
+    """A database id as text ('12'), or '' for anything else."""
+    value = (value or "").strip()
+    return value if value.isdigit() and len(value) <= 12 else ""
+
+
 def parse_ticket_number(value: str) -> int | None:
     """12 from 'IPO-12', 'ipo12' or '12'; None for anything else."""
     match = _NUMBER.match((value or "").strip())
@@ -46,6 +52,7 @@ class QueueFilter:
     sort: str = "oudste"
     after: str = ""
     before: str = ""
+    organisation: str = ""  # an organisation id (its requesters' tickets)
 
     @classmethod
     def from_args(cls, args: Any) -> QueueFilter:
@@ -63,13 +70,15 @@ class QueueFilter:
             sort=pick("sorteer", SORTS, "oudste"),
             after=(args.get("na") or "")[:80],
             before=(args.get("voor") or "")[:80],
+            organisation=_id_text(args.get("organisatie")),
         )
 
     def args(self, **changes: str) -> dict[str, str]:
         """Query-string arguments for a link (empty and default values left out)."""
         f = replace(self, **changes)
         out = {"status": f.status, "categorie": f.category, "behandelaar": f.assignee, "leeftijd": f.age,
-               "soort": f.kind, "q": f.q, "sorteer": f.sort, "na": f.after, "voor": f.before}
+               "soort": f.kind, "q": f.q, "sorteer": f.sort, "na": f.after, "voor": f.before,
+               "organisatie": f.organisation}
         defaults = {"status": "actief", "soort": "question", "sorteer": "oudste"}
         return {k: v for k, v in out.items() if v and defaults.get(k) != v}
 
@@ -168,6 +177,9 @@ def _conditions(f: QueueFilter, user: User, threshold: float, sqlite: bool, now:
         conds.append(Ticket.assignee_id.is_(None))
     if f.age:
         conds.append(Ticket.waiting_since <= (now or utcnow()) - timedelta(days=int(f.age)))
+    if f.organisation:
+        conds.append(Ticket.requester_id.in_(select(Requester.id).where(
+            Requester.organisation_id == int(f.organisation))))
     if f.q:
         conds.append(search_clause(f.q, sqlite))
     return conds
