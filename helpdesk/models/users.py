@@ -33,10 +33,6 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # Notification mails, opt-in on one's own account page (tickets/notify.py)
-    notify_assigned: Mapped[bool] = mapped_column(Boolean, default=False)
-    notify_reply: Mapped[bool] = mapped_column(Boolean, default=False)
-    notify_mention: Mapped[bool] = mapped_column(Boolean, default=False)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")

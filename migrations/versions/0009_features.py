@@ -1,4 +1,4 @@
-"""features: organisations from the requester's mail domain, agents' notification choices, macros
+"""features: organisations from the requester's mail domain
 
 Revision ID: 0009_features
 Revises: 0008_accounts
@@ -42,9 +42,6 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f("fk_requesters_organisation_id_organisations"), "organisations",
                                     ["organisation_id"], ["id"])
         batch_op.create_index(batch_op.f("ix_requesters_organisation_id"), ["organisation_id"])
-    with op.batch_alter_table("users") as batch_op:
-        for name in ("notify_assigned", "notify_reply", "notify_mention"):
-            batch_op.add_column(sa.Column(name, sa.Boolean(), nullable=False, server_default=sa.false()))
     _organisations_for_existing_requesters()
 
 
@@ -73,9 +70,6 @@ def _organisations_for_existing_requesters():
 
 
 def downgrade():
-    with op.batch_alter_table("users") as batch_op:
-        for name in ("notify_mention", "notify_reply", "notify_assigned"):
-            batch_op.drop_column(name)
     with op.batch_alter_table("requesters") as batch_op:
         batch_op.drop_index(batch_op.f("ix_requesters_organisation_id"))
         batch_op.drop_constraint(batch_op.f("fk_requesters_organisation_id_organisations"), type_="foreignkey")
