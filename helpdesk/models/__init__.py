@@ -7,6 +7,7 @@ from .audit import AuditEvent, record_event
 from .cluster import Blob, BlobChunk, ChangeCounter, IndexChange, JobRun
 from .kb import Article, ArticleFeedback, ArticleRevision, SearchLog
 from .mail import MailboxState, OutboxMail, QuarantinedMail
+from .organisations import Organisation, OrganisationDomain
 from .security import RateLimitCounter, RecoveryCode, UserSession
 from .settings import AppSetting
 from .tickets import (
@@ -28,7 +29,8 @@ __all__ = [
     "AppSetting", "Article", "ArticleFeedback", "ArticleRevision", "Attachment", "AuditEvent", "CannedReply",
     "Blob", "BlobChunk", "ChangeCounter", "IndexChange",
     "JobRun",
-    "MailboxState", "OutboxMail", "QuarantinedMail", "RateLimitCounter", "RecoveryCode",
+    "MailboxState", "Organisation", "OrganisationDomain", "OutboxMail", "QuarantinedMail", "RateLimitCounter",
+    "RecoveryCode",
     "Requester", "SearchLog", "Ticket", "TicketMessage", "TicketSearchDocument",
     "TicketView", "TriageFeedback", "User", "UserSession", "record_event", "utcnow",
 ]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, Boolean, DateTime, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ._base import utcnow
+from .organisations import Organisation
 
 ROLES = ("agent", "editor", "admin")
 ROLE_LABELS = {"agent": "Medewerker helpdesk", "editor": "Redacteur", "admin": "Beheerder"}
@@ -63,8 +64,17 @@ class Requester(db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     organisation: Mapped[str] = mapped_column(String(200), default="")
+    # From the mail domain (organisations.py); None for free-mail addresses such as gmail.com
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    institution: Mapped[Organisation | None] = relationship()
 
     @property
     def display_name(self) -> str:
         return self.name or self.email
+
+    @property
+    def organisation_name(self) -> str:
+        """The institution from the mail domain (as an admin named it), else what was typed by hand."""
+        return self.institution.name if self.institution else self.organisation

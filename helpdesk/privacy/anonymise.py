@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text, update
 from ..blobs import attachment_key, blob_store
 from ..extensions import db
 from ..models import Attachment, AuditEvent, OutboxMail, Requester, Ticket, TicketMessage, TriageFeedback
+from ..organisations.operations import drop_if_unused
 
 log = logging.getLogger(__name__)
 ANONYMOUS_EMAIL = "geanonimiseerd@invalid"
@@ -96,5 +97,7 @@ def anonymise_ticket(ticket: Ticket) -> None:
     db.session.flush()
     if old_requester.email != ANONYMOUS_EMAIL and not db.session.scalar(
             select(func.count(Ticket.id)).where(Ticket.requester_id == old_requester.id)):
+        organisation_id = old_requester.organisation_id
         db.session.delete(old_requester)
         db.session.flush()
+        drop_if_unused(organisation_id)  # a domain nobody else writes from may name the person (jansen.nl)

@@ -97,6 +97,7 @@ def write_export(address: str, out: Path, *, actor: User | None = None) -> dict[
         if data.requester is not None:
             person = {"email": data.requester.email, "name": data.requester.name,
                       "organisation": data.requester.organisation,
+                      "institution": data.requester.institution.name if data.requester.institution else None,
                       "created_at": data.requester.created_at.isoformat()}
         archive.writestr("gegevens.json", json.dumps({"address": data.address, "requester": person,
                                                       "tickets": tickets_json}, ensure_ascii=False, indent=2))

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from knowledge.categories import CATEGORY_LABELS
 
 from ..extensions import db
-from ..models import KINDS, STATUSES, Ticket, TicketSearchDocument, User, utcnow
+from ..models import KINDS, STATUSES, Requester, Ticket, TicketSearchDocument, User, utcnow
 
 PAGE_SIZE = 50
 ACTIVE = ("new", "open")  # pending ("Wacht op aanvrager", "Later oppakken tot") leaves the open queue
@@ -26,6 +26,12 @@ KIND_FILTERS = {"question": "Vragen", "overig": "Automatische berichten en apart
                 "Automatische antwoorden", "bounce": "Onbestelbaar", "bulk": "Massamail", "held": "Apart gezet"}
 SORTS = {"oudste": "langst wachtend eerst", "nieuwste": "nieuwste eerst", "termijn": "eerst te beantwoorden"}
 _NUMBER = re.compile(r"^(?:ipo-?)?(\d{1,9})$", re.IGNORECASE)
+
+
+def _id_text(value: str | None) -> str:
+    """A database id as text ('12'), or '' for anything else."""
+    value = (value or "").strip()
+    return value if value.isdigit() and len(value) <= 12 else ""
 
 
 def parse_ticket_number(value: str) -> int | None:
@@ -47,6 +53,7 @@ class QueueFilter:
     sort: str = "oudste"
     after: str = ""
     before: str = ""
+    organisation: str = ""  # an organisation id (its requesters' tickets)
 
     @classmethod
     def from_args(cls, args: Any) -> QueueFilter:
@@ -64,13 +71,15 @@ class QueueFilter:
             sort=pick("sorteer", SORTS, "oudste"),
             after=(args.get("na") or "")[:80],
             before=(args.get("voor") or "")[:80],
+            organisation=_id_text(args.get("organisatie")),
         )
 
     def args(self, **changes: str) -> dict[str, str]:
         """Query-string arguments for a link (empty and default values left out)."""
         f = replace(self, **changes)
         out = {"status": f.status, "categorie": f.category, "behandelaar": f.assignee, "leeftijd": f.age,
-               "soort": f.kind, "q": f.q, "sorteer": f.sort, "na": f.after, "voor": f.before}
+               "soort": f.kind, "q": f.q, "sorteer": f.sort, "na": f.after, "voor": f.before,
+               "organisatie": f.organisation}
         defaults = {"status": "actief", "soort": "question", "sorteer": "oudste"}
         return {k: v for k, v in out.items() if v and defaults.get(k) != v}
 
@@ -179,6 +188,9 @@ def _conditions(f: QueueFilter, user: User, threshold: float, sqlite: bool, now:
         conds.append(Ticket.assignee_id.is_(None))
     if f.age:
         conds.append(Ticket.waiting_since <= (now or utcnow()) - timedelta(days=int(f.age)))
+    if f.organisation:
+        conds.append(Ticket.requester_id.in_(select(Requester.id).where(
+            Requester.organisation_id == int(f.organisation))))
     if f.q:
         conds.append(search_clause(f.q, sqlite))
     return conds
