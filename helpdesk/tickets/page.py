@@ -14,7 +14,7 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..models import AuditEvent, OutboxMail, Ticket, TicketMessage, User
 from ..outbox.operations import delivery_label, smtp_configured
-from .display import describe_event
+from .display import describe_event, plain_reason
 from .drafts import published_article, visible_canned_replies
 from .forms import AssignForm, CategoryForm, MergeForm, NoteForm, ReplyForm, SnoozeForm, StatusForm
 from .operations import last_message_id, other_viewers, reply_cc
@@ -84,5 +84,6 @@ def ticket_context(ticket: Ticket, user: User, form: ReplyForm | None = None) ->
         "action_form": EmptyForm(formdata=None),
         "describe_event": describe_event, "smtp_configured": smtp_configured(), "KIND_FILTERS": KIND_FILTERS,
         "draft_title": source.title if source else None,
+        "reason": plain_reason(ticket.category_reason),
         "uncertain": ticket.is_uncertain(current_app.config["TRIAGE_THRESHOLD"]),
     }

@@ -267,7 +267,12 @@ def test_editor_drafts_publishes_and_restores_an_article(new_page, login_as, liv
     with page.expect_navigation(url=f"**/kb/{facts.id}/versies"):
         page.get_by_role("link", name="Versiegeschiedenis").click()
     check_axe(page, "versiegeschiedenis")
-    page.get_by_role("button", name=f"Deze versie terugzetten (versie {facts.live_number})").click()
+    with page.expect_navigation(url=f"**/kb/{facts.id}/versies/{facts.live_number}/terugzetten"):
+        page.get_by_role("link", name=f"Deze versie terugzetten… (versie {facts.live_number})").click()
+    expect(page.locator("main")).to_contain_text("wordt meteen gepubliceerd")  # asked first, nothing changed yet
+    assert sentence in public_text(anonymous, slug), "de vraag om bevestiging zette de versie al terug"
+    check_axe(page, "terugzetten bevestigen")
+    page.get_by_role("button", name=f"Ja, versie {facts.live_number} terugzetten en publiceren").click()
     expect(page.locator(".flashes")).to_contain_text(f"Versie {facts.live_number} is teruggezet en gepubliceerd")
     assert sentence not in public_text(anonymous, slug), "de teruggezette versie toont de zin nog"
     assert slug not in public_search_slugs(anonymous, word), "de zoekindex kent de teruggedraaide zin nog"
