@@ -7,6 +7,7 @@ import re
 import secrets
 import string
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -221,6 +222,43 @@ def test_agent_flow_works_with_the_keyboard_alone(new_page, live_server, smtp):
     no_script_trouble(page, "toetsenbordroute")
 
     check_sent_reply(live_server, smtp, ticket_id, added)
+
+
+VAGUE_MAIL = Path(__file__).parent.parent / "support" / "mails" / "vaag-betalen-en-datum-iphone.eml"
+
+
+def test_agent_sends_a_wave_only_to_the_questions_it_trusts(new_page, login_as, live_server, smtp):
+    live_server.close_open_tickets()
+    smtp.clear()
+    sure = [live_server.ingest(demo_mail("01-kosten")), live_server.ingest(demo_mail("23-wie-betaalt"))]
+    english = live_server.ingest(demo_mail("10-english-costs"))
+    vague = live_server.ingest(VAGUE_MAIL.read_bytes())
+    page = screen_page(new_page)
+    login_as(page, "agent")
+
+    page.goto("/tickets/golven")
+    with page.expect_navigation(url=f"**/tickets/golven/cost/{COST_ARTICLE}"):
+        page.get_by_role("link", name=re.compile(r"^Beantwoord 4 vragen over Kosten")).click()
+    for ticket_id in sure:
+        expect(page.locator(f"#ticket-{ticket_id}")).to_be_checked()
+    expect(page.locator(f"#ticket-{vague}")).not_to_be_checked()  # below the confidence threshold
+    expect(page.locator(f"#ticket-{english}")).not_to_be_checked()  # asked in English, the article is Dutch
+    vague_item = page.locator("li.wave-ticket", has=page.locator(f"#ticket-{vague}"))
+    expect(vague_item).to_contain_text("Wat moeten wij hiervoor betalen en voor welke datum?")
+    expect(vague_item).to_contain_text("Niet aangevinkt: de categorie is onzeker")
+    check_axe(page, "golf met onzekere vraag")
+    shoot(page, "golf")
+    page.set_viewport_size({"width": 320, "height": 640})
+    check_axe(page, "golf met onzekere vraag @ 320 px")
+    page.set_viewport_size(README_VIEWPORT)
+
+    page.get_by_role("button", name="Verstuur naar de aangevinkte tickets").click()
+    expect(page.locator(".flashes")).to_contain_text("2 antwoorden staan klaar voor verzending")
+    report = run_outbox_once(live_server)
+    assert len(report.sent) == 2, report.summary()
+    assert sorted(m.rcpt_tos[0] for m in smtp.messages) == sorted(
+        ticket_facts(live_server, t).requester_email for t in sure)
+    no_script_trouble(page, "golf")
 
 
 # --- Editor --------------------------------------------------------------------------------------------------
