@@ -262,14 +262,17 @@ def test_name_placeholder_is_filled_in_a_single_reply(client, login, make_ticket
 def test_without_a_mail_server_the_agent_is_told_the_reply_is_not_mailed(client, login, make_ticket, app):
     app.config["SMTP_HOST"] = None
     ticket = make_ticket(subject="Vraag over kosten")
+    following = make_ticket(subject="Nog een vraag")
     login("agent")
     body = "Beste Anna,\n\nHet kost 30 euro."
     response = client.post(f"/tickets/{ticket.id}/antwoord", data=reply_form(ticket, body))
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/tickets/{ticket.id}#inhoud")  # the message is at the top
-    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    # on to the next ticket, at the top of the page, where the message is
+    assert response.headers["Location"].endswith(f"/tickets/{following.id}#inhoud")
+    page = client.get(f"/tickets/{following.id}").get_data(as_text=True)
     flash = page.split('class="flash flash-warning"')[1].split("</p>")[0]
     assert "staat klaar voor verzending, maar is nog niet gemaild" in flash and "geen mailserver (SMTP)" in flash
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
     assert "nog niet gemaild: er is geen mailserver ingesteld" in page.split('<p class="delivery ')[1].split("</p>")[0]
 
 

@@ -34,15 +34,16 @@ def test_triage_panel_and_suggestions(client, login, make_ticket, app):
                                        "score": 0.7, "snippet": "U kunt uw <b>middel</b> upgraden"}, {"bad": 1}])
     login("agent")
     page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    meta = page.split('class="ticket-meta"')[1].split("</p>")[0]
     side = page.split('class="ticket-side"')[1]
-    assert "Upgrade naar niveau 3" in side and "zekerheid 42%" in side and "genoemd: upgrade, niveau" in side
-    assert "Woorden" not in side and "Score" not in side  # plain Dutch, no model wording or scores
-    assert "categorie onzeker" in side
+    assert "zekerheid 42%" in meta and "genoemd: upgrade, niveau" in meta and "categorie onzeker" in meta
+    assert "Woorden" not in page and "Score" not in page  # plain Dutch, no model wording or scores
+    assert "Upgrade naar niveau 3" in side
     assert "U kunt uw middel upgraden" in side  # snippet markup stripped, text kept
-    assert 'name="artikel" value="upgrade-naar-niveau-3"' in side and "Gebruik dit antwoord" in side
+    assert 'name="use_article" value="upgrade-naar-niveau-3"' in side and "Gebruik dit antwoord" in side
     app.config["TRIAGE_THRESHOLD"] = 0.4
     assert "categorie onzeker" not in client.get(f"/tickets/{ticket.id}").get_data(as_text=True).split(
-        'class="ticket-side"')[1]
+        'class="ticket-meta"')[1].split("</p>")[0]
 
 
 def test_category_change_feeds_triage_and_the_audit_trail(client, login, make_ticket):
