@@ -21,7 +21,8 @@ ACTION_LABELS = {
     "recovery_codes_renewed": "Nieuwe herstelcodes", "user_created": "Account aangemaakt",
     "user_role_changed": "Rol gewijzigd", "user_deactivated": "Account gedeactiveerd",
     "user_activated": "Account geactiveerd", "article_published": "Artikel gepubliceerd",
-    "article_archived": "Artikel gearchiveerd", "setting_changed": "Instelling gewijzigd",
+    "article_archived": "Artikel gearchiveerd", "article_draft_discarded": "Concept weggegooid",
+    "setting_changed": "Instelling gewijzigd",
     "retention_run": "Bewaartermijnen toegepast", "privacy_export": "Inzage gedownload",
     "privacy_erased": "Gegevens gewist", "audit_exported": "Auditlog geëxporteerd",
 }

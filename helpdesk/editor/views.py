@@ -17,6 +17,7 @@ from ..kb.operations import (
     archive_article,
     check_base,
     diff_revisions,
+    discard_draft,
     feedback_counts,
     get_revision,
     head_revision,
@@ -196,17 +197,42 @@ def diff(article_id: int, number: int) -> str:
                            against_live=against_live, changes=changes, form=EmptyForm())
 
 
-@bp.route("/<int:article_id>/versies/<int:number>/terugzetten", methods=["POST"])
+@bp.route("/<int:article_id>/versies/<int:number>/terugzetten", methods=["GET", "POST"])
 @editor_required
-def restore(article_id: int, number: int) -> Response:
+def restore(article_id: int, number: int) -> Response | str:
+    """GET asks for confirmation (what will happen, live or as a draft); POST restores."""
     article = _article(article_id)
-    if EmptyForm().validate_on_submit():
+    revision = get_revision(article, number) or abort(404)
+    form = EmptyForm()
+    if request.method == "GET":
+        return render_template("editor/confirm_restore.html", article=article, revision=revision, form=form)
+    if form.validate_on_submit():
         try:
-            revision = restore_revision(article, number, current_user)
+            restored = restore_revision(article, number, current_user)
         except KbError as exc:
             flash(str(exc), "error")
         else:
             db.session.commit()
-            state = "gepubliceerd" if article.published_revision_id == revision.id else "opgeslagen als concept"
-            flash(f"Versie {number} is teruggezet en {state} als versie {revision.number}.", "success")
+            state = "gepubliceerd" if article.published_revision_id == restored.id else "opgeslagen als concept"
+            flash(f"Versie {number} is teruggezet en {state} als versie {restored.number}.", "success")
     return redirect(url_for("editor.history", article_id=article.id))
+
+
+@bp.route("/<int:article_id>/concept-weggooien", methods=["GET", "POST"])
+@editor_required
+def discard(article_id: int) -> Response | str:
+    """GET asks for confirmation; POST drops the pending draft (it stays in the history)."""
+    article = _article(article_id)
+    form = EmptyForm()
+    if request.method == "GET":
+        return render_template("editor/confirm_discard.html", article=article, form=form)
+    if form.validate_on_submit():
+        try:
+            dropped = discard_draft(article, current_user)
+        except KbError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"Het concept (versie {dropped.number}) is weggegooid; de live versie blijft staan. "
+                  "Het concept blijft in de versiegeschiedenis.", "success")
+    return redirect(url_for("editor.edit", article_id=article.id))

@@ -221,6 +221,20 @@ def archive_article(article: Article, author: User | None) -> None:
     record_event("article_archived", user=author, article_id=article.id)
 
 
+def discard_draft(article: Article, author: User | None) -> ArticleRevision:
+    """Drop the pending draft: the live version stays and is the head again; the draft stays in the history."""
+    if article.draft_revision_id is None:
+        raise KbError("Dit artikel heeft geen concept om weg te gooien.")
+    if article.published_revision is None:
+        raise KbError("Dit artikel is nog nooit gepubliceerd: er is geen eerdere versie om naar terug te gaan. "
+                      "Archiveer het als u het niet meer wilt.")
+    dropped = article.draft_revision
+    assert dropped is not None
+    _point(article, draft_revision_id=None)
+    record_event("article_draft_discarded", user=author, article_id=article.id, revision=dropped.number)
+    return dropped
+
+
 def restore_revision(article: Article, number: int, author: User | None) -> ArticleRevision:
     """A new revision copying revision `number`: published at once when the article is live, else a draft."""
     old = get_revision(article, number)

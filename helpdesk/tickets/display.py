@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from knowledge.categories import label
@@ -32,6 +33,21 @@ ACTIONS = {
     "returned": "Terug in de wachtrij",
     "merged": "Samengevoegd",
 }
+
+
+_REASON_WORDS = re.compile(r"^(?:[^.:]*\.\s*)?(?:woorden|words)\s*:\s*", re.IGNORECASE)
+_REASON_LABEL = re.compile(r"^[^.:]*:\s*")
+
+
+def plain_reason(reason: str | None) -> str:
+    """Triage's reason as an agent reads it: 'genoemd: kosten, per medewerker', without the model's wording."""
+    text = (reason or "").strip()
+    if not text:
+        return ""
+    words = _REASON_WORDS.sub("", text, count=1)
+    if words != text:
+        return f"genoemd: {words}"
+    return _REASON_LABEL.sub("", text, count=1)  # "Kosten: geen duidelijke aanwijzingen in de tekst"
 
 
 def _cat(value: Any) -> str:

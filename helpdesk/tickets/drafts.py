@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app
 from sqlalchemy import or_, select
 
@@ -35,20 +37,46 @@ def published_article(slug: str) -> Article | None:
     return article
 
 
+def article_block(article: Article) -> str:
+    """An article as the middle of a reply: title, the text as plain text and the link to the FAQ page."""
+    revision = article.published_revision
+    assert revision is not None
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    body = markdown_to_text(revision.body, base_url=base).strip()
+    return f"{revision.title}\n\n{body}\n\nU leest dit antwoord ook op onze website: {base}/faq/{article.slug}"
+
+
 def article_draft(slug: str, name: str, agent_name: str) -> str | None:
     """A reply built from an article: greeting, the article as plain text, a link to the FAQ, a signature."""
     article = published_article(slug)
     if article is None:
         return None
-    revision = article.published_revision
-    assert revision is not None
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
-    body = markdown_to_text(revision.body, base_url=base).strip()
     return (f"Beste {name},\n\n"
             f"Dank voor uw vraag. Hieronder vindt u het antwoord.\n\n"
-            f"{revision.title}\n\n{body}\n\n"
-            f"U leest dit antwoord ook op onze website: {base}/faq/{article.slug}\n\n"
+            f"{article_block(article)}\n\n"
             f"Met vriendelijke groet,\n{agent_name}\nHelpdesk IPO\n")
+
+
+_CLOSING = re.compile(r"^\s*(met vriendelijke groet|vriendelijke groet|met groet|groet(en)?|kind regards|"
+                      r"best regards)\b", re.IGNORECASE | re.MULTILINE)
+
+
+def insert_article(typed: str, slug: str, name: str, agent_name: str) -> str | None:
+    """The reply with an article added to what the agent typed (the whole draft when nothing was typed yet).
+
+    Without JavaScript there is no cursor to go by: the article goes above the closing greeting, else at the end.
+    None when the article is not published."""
+    article = published_article(slug)
+    if article is None:
+        return None
+    if not typed.strip():
+        return article_draft(slug, name, agent_name)
+    block = article_block(article)
+    closing = _CLOSING.search(typed)
+    if closing is None:
+        return typed.rstrip() + "\n\n" + block + "\n"
+    head, tail = typed[:closing.start()].rstrip(), typed[closing.start():].lstrip()
+    return (head + "\n\n" if head else "") + block + "\n\n" + tail
 
 
 def visible_canned_replies(user: User) -> list[CannedReply]:

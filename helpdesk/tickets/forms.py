@@ -58,7 +58,18 @@ class ReplyForm(FlaskForm):
     status_after = SelectField("Status na verzenden", choices=REPLY_STATUS_CHOICES, default="pending")
     canned = SelectField("Standaardantwoord", choices=[], validate_choice=False)
     insert_canned = SubmitField("Invoegen")
-    send = SubmitField("Verstuur antwoord")
+    # set by a suggestion's "Gebruik dit antwoord" button; not a HiddenField, which hidden_tag() would render empty
+    use_article = StringField(validators=[Length(max=200)])
+    send_close = SubmitField("Verstuur en sluit")
+    send_wait = SubmitField("Verstuur, wacht op antwoord")
+
+    def chosen_status(self) -> str:
+        """The status after sending: what the pressed button says (a form without them: the status field)."""
+        if self.send_close.data:
+            return "solved"
+        if self.send_wait.data:
+            return "pending"
+        return self.status_after.data or "pending"
 
 
 class NoteForm(FlaskForm):
@@ -86,6 +97,24 @@ class MergeForm(FlaskForm):
     target = StringField("Samenvoegen met ticket", validators=[
         DataRequired("Vul het nummer in van het ticket dat blijft, bijvoorbeeld IPO-12."), Length(max=20)])
     confirm = HiddenField()
+
+
+class TicketForm(FlaskForm):
+    """Status, assignee and category in one form at the top of the ticket page."""
+
+    status = SelectField("Status", choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()])
+    assignee = SelectField("Behandelaar", choices=[], validate_choice=False)
+    category = SelectField("Categorie", choices=lambda: [SelectChoice("", "Nog geen"), *_category_choices()])
+
+
+class BulkForm(FlaskForm):
+    """The same three changes for the tickets ticked in the queue; an empty choice leaves that field alone."""
+
+    status = SelectField("Status", choices=[SelectChoice("", "Niet wijzigen"),
+                                            *[SelectChoice(k, v) for k, v in STATUS_LABELS.items()]])
+    assignee = SelectField("Behandelaar", choices=[], validate_choice=False)
+    category = SelectField("Categorie", choices=lambda: [SelectChoice("", "Niet wijzigen"), *_category_choices()])
+    back = HiddenField(validators=[Length(max=2000)])
 
 
 class AssignForm(FlaskForm):

@@ -10,13 +10,15 @@ from markupsafe import Markup
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from knowledge.categories import label
+
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import AuditEvent, OutboxMail, Ticket, TicketMessage, User
 from ..outbox.operations import delivery_label, smtp_configured
-from .display import describe_event
+from .display import describe_event, plain_reason
 from .drafts import published_article, visible_canned_replies
-from .forms import AssignForm, CategoryForm, MergeForm, NoteForm, ReplyForm, SnoozeForm, StatusForm
+from .forms import MergeForm, NoteForm, ReplyForm, SnoozeForm, TicketForm
 from .operations import last_message_id, other_viewers, reply_cc
 from .queries import KIND_FILTERS
 
@@ -57,11 +59,17 @@ def _suggestions(ticket: Ticket) -> list[dict[str, Any]]:
     return [s for s in raw if isinstance(s, dict) and s.get("slug")][:5]
 
 
-def _assign_form(ticket: Ticket) -> AssignForm:
+def agent_choices() -> list[SelectChoice]:
+    """Everyone who can be given a ticket, by name."""
     agents = db.session.scalars(select(User).where(User.active.is_(True), User.role.in_(("agent", "admin")))
                                 .order_by(User.name, User.email))
-    form = AssignForm(formdata=None, assignee=str(ticket.assignee_id or ""))
-    form.assignee.choices = [SelectChoice("", "Niemand"), *[SelectChoice(str(u.id), u.display_name) for u in agents]]
+    return [SelectChoice(str(u.id), u.display_name) for u in agents]
+
+
+def _ticket_form(ticket: Ticket) -> TicketForm:
+    form = TicketForm(formdata=None, status=ticket.status, category=ticket.category or "",
+                      assignee=str(ticket.assignee_id or ""))
+    form.assignee.choices = [SelectChoice("", "Niemand"), *agent_choices()]
     return form
 
 
@@ -77,12 +85,12 @@ def ticket_context(ticket: Ticket, user: User, form: ReplyForm | None = None) ->
         "ticket": ticket, "form": form, "outbox": outbox, "delivery_label": delivery_label, "events": events,
         "html": {m.id: Markup(m.html) for m in ticket.messages if m.html},  # nh3 ran once, at ingest
         "suggestions": _suggestions(ticket), "viewers": other_viewers(ticket, user),
-        "note_form": NoteForm(formdata=None), "category_form": CategoryForm(formdata=None, category=ticket.category),
-        "status_form": StatusForm(formdata=None, status=ticket.status),
-        "snooze_form": SnoozeForm(formdata=None), "assign_form": _assign_form(ticket),
-        "merge_form": MergeForm(formdata=None),
+        "note_form": NoteForm(formdata=None), "snooze_form": SnoozeForm(formdata=None),
+        "merge_form": MergeForm(formdata=None), "ticket_form": _ticket_form(ticket),
         "action_form": EmptyForm(formdata=None),
         "describe_event": describe_event, "smtp_configured": smtp_configured(), "KIND_FILTERS": KIND_FILTERS,
         "draft_title": source.title if source else None,
+        "draft_category": label(source.category) if source and source.category != ticket.category else None,
+        "reason": plain_reason(ticket.category_reason),
         "uncertain": ticket.is_uncertain(current_app.config["TRIAGE_THRESHOLD"]),
     }

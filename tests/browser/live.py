@@ -129,6 +129,18 @@ class LiveServer:
         assert outcome.status == expect, f"mail: {outcome.status}, verwacht {expect}: {outcome.detail[:300]}"
         return outcome.ticket_id
 
+    def ticket_state(self, ticket_id: int) -> dict[str, Any]:
+        """What the agent's actions left on a ticket: status, category (and who set it), the article used."""
+        with self.app.app_context():
+            ticket = db.session.get(Ticket, ticket_id)
+            assert ticket is not None
+            return {"status": ticket.status, "category": ticket.category, "source": ticket.category_source,
+                    "used_article_slug": ticket.used_article_slug, "assignee_id": ticket.assignee_id}
+
+    def article_category(self, slug: str) -> str | None:
+        with self.app.app_context():
+            return db.session.scalar(select(Article.category).where(Article.slug == slug))
+
     def close_open_tickets(self) -> None:
         """Empty the queue (for the empty-queue page) without deleting anything."""
         with self.app.app_context():

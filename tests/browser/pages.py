@@ -147,6 +147,8 @@ PAGES: list[PageCase] = [
     PageCase("artikel-versies", _editor_page("versies"), role="editor"),
     PageCase("artikel-verschil", _editor_page("versies/1/verschil"), role="editor"),
     PageCase("artikel-archiveren", _editor_page("archiveren"), role="editor"),
+    PageCase("artikel-terugzetten", _editor_page("versies/1/terugzetten"), role="editor"),
+    PageCase("concept-weggooien", _editor_page("concept-weggooien"), role="editor"),
     PageCase("hiaten", "/kb/hiaten", role="editor"),
     PageCase("vragen-zonder-artikel", "/kb/hiaten/vragen", role="editor", prepare=_mail_questions_without_article),
     PageCase("uitloggen", "/logout", role="agent"),

@@ -105,6 +105,57 @@ def test_history_diff_and_restore(editor, client, article_form):
     assert "Deze versie terugzetten" in client.get(f"/kb/{article_id}/versies/3/verschil").get_data(as_text=True)
 
 
+def test_restore_asks_before_it_publishes(editor, client, article_form):
+    article = get_article("wanneer-verplicht")
+    _edit(client, "wanneer-verplicht", article_form(title="Wanneer is het verplicht?", category="deadline",
+                                                    body="Een nieuwe regel.\n", publish="Publiceren"))
+    db.session.expire_all()
+    live = get_article("wanneer-verplicht").published_revision.number
+    history = client.get(f"/kb/{article.id}/versies").get_data(as_text=True)
+    assert f'href="/kb/{article.id}/versies/1/terugzetten"' in history  # a link to the question, not a POST
+    page = client.get(f"/kb/{article.id}/versies/1/terugzetten")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Versie 1 terugzetten?" in text
+    assert "wordt meteen gepubliceerd" in text and "Ja, versie 1 terugzetten en publiceren" in text
+    db.session.expire_all()
+    assert get_article("wanneer-verplicht").published_revision.number == live  # asking changed nothing
+    assert client.get(f"/kb/{article.id}/versies/99/terugzetten").status_code == 404
+
+
+def test_discarding_a_draft_asks_first_and_keeps_the_live_version(editor, client, article_form):
+    live_html = _article_html(client, "leverancier-kiezen")
+    _edit(client, "leverancier-kiezen", article_form(title="Leverancier kiezen", category="supplier",
+                                                     body="Een concept over wolkenkrabbers.\n"))
+    article = get_article("leverancier-kiezen")
+    draft = article.draft_revision.number
+    edit_page = client.get(_edit_url("leverancier-kiezen")).get_data(as_text=True)
+    assert f'href="/kb/{article.id}/concept-weggooien"' in edit_page
+    question = client.get(f"/kb/{article.id}/concept-weggooien").get_data(as_text=True)
+    assert "Concept weggooien?" in question and "Ja, concept weggooien" in question
+    db.session.expire_all()
+    assert get_article("leverancier-kiezen").draft_revision_id is not None  # asking changed nothing
+
+    assert client.post(f"/kb/{article.id}/concept-weggooien").status_code == 302
+    db.session.expire_all()
+    article = get_article("leverancier-kiezen")
+    assert article.draft_revision_id is None and article.status == "published"
+    assert _article_html(client, "leverancier-kiezen") == live_html
+    assert "wolkenkrabbers" not in client.get(_edit_url("leverancier-kiezen")).get_data(as_text=True)
+    assert draft in [r.number for r in article.revisions]  # still in the history
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "article_draft_discarded",
+                                                      AuditEvent.article_id == article.id)) is not None
+
+
+def test_a_never_published_draft_cannot_be_discarded(editor, client, article_form):
+    client.post("/kb/nieuw", data=article_form(slug="alleen-concept"))
+    article = get_article("alleen-concept")
+    assert "nog nooit gepubliceerd" in client.get(f"/kb/{article.id}/concept-weggooien").get_data(as_text=True)
+    response = client.post(f"/kb/{article.id}/concept-weggooien", follow_redirects=True)
+    assert "nog nooit gepubliceerd" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert get_article("alleen-concept").draft_revision_id is not None
+
+
 def test_article_list_shows_review_dates_in_dutch(editor, client, article_form):
     _edit(client, "wanneer-verplicht", article_form(title="Wanneer is het verplicht?", category="deadline",
                                                     body="Tekst.\n", review_date="2027-06-01", publish="Publiceren"))

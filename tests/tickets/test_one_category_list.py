@@ -44,10 +44,11 @@ def test_queue_filter_and_category_form_offer_the_new_category(sixth_category, c
     other = make_ticket(subject="Wat kost het?", category="cost", category_confidence=0.9)
     login("agent")
     page = client.get(f"/tickets/{private.id}").get_data(as_text=True)
-    form = page.split('action="/tickets/' + str(private.id) + '/categorie"')[1].split("</form>")[0]
+    form = page.split('action="/tickets/' + str(private.id) + '/bijwerken"')[1].split("</form>")[0]
     assert f'<option value="privacy">{PRIVACY.label_nl}</option>' in form
 
-    assert client.post(f"/tickets/{private.id}/categorie", data={"category": "privacy"}).status_code == 302
+    assert client.post(f"/tickets/{private.id}/bijwerken", data={"category": "privacy", "status": "new",
+                                                                 "assignee": ""}).status_code == 302
     db.session.refresh(private)
     assert (private.category, private.category_label) == ("privacy", PRIVACY.label_nl)
     assert db.session.scalars(select(TriageFeedback.category)).all() == ["privacy"]

@@ -28,19 +28,22 @@ def test_thread_shows_clean_text_first_and_folds_the_rest(client, login, make_ti
 
 
 def test_triage_panel_and_suggestions(client, login, make_ticket, app):
-    ticket = make_ticket(category="upgrade", category_confidence=0.42, category_reason="woorden: upgrade, niveau",
+    ticket = make_ticket(category="upgrade", category_confidence=0.42,
+                         category_reason="Upgrade naar niveau 3. Woorden: upgrade, niveau",
                          suggestions=[{"slug": "upgrade-naar-niveau-3", "title": "Upgrade naar niveau 3",
                                        "score": 0.7, "snippet": "U kunt uw <b>middel</b> upgraden"}, {"bad": 1}])
     login("agent")
     page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    meta = page.split('class="ticket-meta"')[1].split("</p>")[0]
     side = page.split('class="ticket-side"')[1]
-    assert "Upgrade naar niveau 3" in side and "zekerheid 42%" in side and "woorden: upgrade, niveau" in side
-    assert "categorie onzeker" in side
+    assert "zekerheid 42%" in meta and "genoemd: upgrade, niveau" in meta and "categorie onzeker" in meta
+    assert "Woorden" not in page and "Score" not in page  # plain Dutch, no model wording or scores
+    assert "Upgrade naar niveau 3" in side
     assert "U kunt uw middel upgraden" in side  # snippet markup stripped, text kept
-    assert 'name="artikel" value="upgrade-naar-niveau-3"' in side and "Gebruik dit antwoord" in side
+    assert 'name="use_article" value="upgrade-naar-niveau-3"' in side and "Gebruik dit antwoord" in side
     app.config["TRIAGE_THRESHOLD"] = 0.4
     assert "categorie onzeker" not in client.get(f"/tickets/{ticket.id}").get_data(as_text=True).split(
-        'class="ticket-side"')[1]
+        'class="ticket-meta"')[1].split("</p>")[0]
 
 
 def test_category_change_feeds_triage_and_the_audit_trail(client, login, make_ticket):
@@ -153,3 +156,12 @@ def test_an_automatic_message_is_labelled_in_dutch(client, login, make_ticket):
     login("agent")
     meta = client.get(f"/tickets/{ticket.id}").get_data(as_text=True).split('class="ticket-meta"')[1].split("</p>")[0]
     assert "Automatische antwoorden" in meta and ">autoreply<" not in meta
+
+
+def test_the_reason_for_a_category_reads_as_plain_dutch():
+    from helpdesk.tickets.display import plain_reason
+
+    assert plain_reason("Kosten. Woorden: kosten, per medewerker") == "genoemd: kosten, per medewerker"
+    vague = "Kosten: geen duidelijke aanwijzingen in de tekst"
+    assert plain_reason(vague) == "geen duidelijke aanwijzingen in de tekst"
+    assert plain_reason(None) == ""

@@ -13,10 +13,11 @@ from ...forms import EmptyForm
 from ...models import Attachment, OutboxMail
 from ...outbox.operations import cancel_outbox_mail, delivery_label, retry_outbox_mail
 from ..blueprint import bp
-from ..forms import AssignForm, CategoryForm, NoteForm, SnoozeForm, StatusForm
+from ..forms import AssignForm, CategoryForm, NoteForm, SnoozeForm, StatusForm, TicketForm
 from ..operations import TicketError, add_note, assign_ticket, change_category, change_status, find_assignee
 from ..page import get_ticket
 from ..pending import snooze_ticket
+from ..workflow import update_ticket
 
 
 def _back(number: int, anchor: str = "") -> Response:
@@ -43,6 +44,26 @@ def note(number: int) -> Response:
     db.session.commit()
     flash("Notitie toegevoegd.", "success")
     return _back(number, "inhoud")
+
+
+@bp.route("/<int:number>/bijwerken", methods=["POST"])
+@agent_required
+def update(number: int) -> Response:
+    """Status, assignee and category from the one form at the top of the ticket page."""
+    ticket = get_ticket(number)
+    form = TicketForm()
+    if not form.validate_on_submit():
+        return _fail(number, "Kies een geldige status en categorie; er is niets gewijzigd.")
+    try:
+        changed = update_ticket(ticket, current_user, status=form.status.data, assignee=form.assignee.data or "",
+                                category=form.category.data or None)
+    except TicketError as exc:
+        return _fail(number, str(exc))
+    db.session.commit()
+    flash(f"{ticket.number}: {ticket.status_label}, {ticket.category_label}, behandelaar "
+          f"{ticket.assignee.display_name if ticket.assignee else 'niemand'}." if changed
+          else "Er was niets gewijzigd.", "success")
+    return _back(number)
 
 
 @bp.route("/<int:number>/categorie", methods=["POST"])

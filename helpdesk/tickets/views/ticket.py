@@ -4,20 +4,33 @@ from __future__ import annotations
 
 from email.utils import getaddresses
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
+
+from knowledge.categories import label
 
 from ...auth.roles import agent_required
 from ...extensions import db
 from ...models import Ticket, TicketMessage
 from ..blueprint import bp
-from ..drafts import article_draft, insert_canned, personalise, requester_name
+from ..drafts import (
+    article_block,
+    article_draft,
+    insert_article,
+    insert_canned,
+    personalise,
+    published_article,
+    requester_name,
+)
 from ..forms import ReplyForm
-from ..operations import AlreadySent, CollisionError, TicketError, find_reply, record_view, send_reply
+from ..operations import AlreadySent, CollisionError, TicketError, change_category, find_reply, record_view, send_reply
 from ..page import get_ticket, prepare_reply_form, queued_notice, ticket_context
 from ..reply_files import outgoing_files
+from ..workflow import next_ticket
+
+QUEUE_ARGS = "queue_args"  # session key: the filters the agent last used on the queue (for "next ticket")
 
 
 def render_ticket(ticket: Ticket, form: ReplyForm | None = None, status: int = 200,
@@ -55,6 +68,14 @@ def reply(number: int) -> Response | tuple[str, int]:
     if form.insert_canned.data:
         form.body.data = insert_canned(form.body.data or "", form.canned.data, ticket.requester, current_user)
         return render_ticket(ticket, form)
+    if form.use_article.data:  # "Gebruik dit antwoord" without JavaScript: the typed text is kept
+        text = insert_article(form.body.data or "", form.use_article.data, requester_name(ticket.requester),
+                              current_user.display_name)
+        if text is None:
+            flash("Dit artikel bestaat niet of is niet gepubliceerd; het concept is niet aangevuld.", "warning")
+        else:
+            form.body.data, form.article_slug.data = text, form.use_article.data
+        return render_ticket(ticket, form)
     if not form.validate_on_submit():
         return render_ticket(ticket, form, 400)
     try:
@@ -72,19 +93,43 @@ def reply(number: int) -> Response | tuple[str, int]:
         db.session.rollback()
         form.body.errors = [*form.body.errors, str(exc)]
         return render_ticket(get_ticket(number), form, 400)
-    flash(*queued_notice(f"Uw antwoord op {ticket.number} staat"))
+    message, category = queued_notice(f"Uw antwoord op {ticket.number} staat")
+    following = next_ticket(session.get(QUEUE_ARGS) or {}, current_user, current_app.config["TRIAGE_THRESHOLD"],
+                            after=ticket)
+    if following is None:
+        flash(f"{message} Uw wachtrij is leeg.", category)
+        return redirect(url_for("tickets.queue"))
+    flash(f"{message} Hieronder het volgende ticket uit uw wachtrij.", category)
     # to the top of the page, where the message is (the form's #antwoord would stay in the address otherwise)
-    return redirect(url_for("tickets.show", number=ticket.id, _anchor="inhoud"))
+    return redirect(url_for("tickets.show", number=following.id, _anchor="inhoud"))
+
+
+@bp.route("/<int:number>/artikeltekst")
+@agent_required
+def article_text(number: int) -> Response:
+    """An article as reply text, for inserting at the cursor without a reload (tickets.js)."""
+    ticket = get_ticket(number)
+    article = published_article(request.args.get("artikel", "").strip())
+    if article is None:
+        return jsonify(error="Dit artikel bestaat niet of is niet gepubliceerd."), 404
+    slug = article.slug
+    return jsonify(slug=slug, title=article.title, block=article_block(article), category=article.category,
+                   category_label=label(article.category) if article.category != ticket.category else "",
+                   draft=article_draft(slug, requester_name(ticket.requester), current_user.display_name))
 
 
 def _send(ticket: Ticket, form: ReplyForm) -> None:
     """Queue the reply and commit; the same form posted twice at once is AlreadySent for the later request."""
     key = form.idempotency_key.data or None
     cc = None if form.cc.data is None else [a for _n, a in getaddresses([form.cc.data]) if a]
+    slug = form.article_slug.data or None
     send_reply(ticket, personalise(form.body.data or "", ticket.requester), current_user,
                expected_version=form.version.data, seen_message_id=form.seen_message_id.data,
-               article_slug=form.article_slug.data or None, status_after=form.status_after.data, idempotency_key=key,
+               article_slug=slug, status_after=form.chosen_status(), idempotency_key=key,
                to=form.to.data, cc=cc, attachments=outgoing_files(form.attachments.data or [], current_app.config))
+    article = published_article(slug) if slug else None
+    if article is not None and article.category != ticket.category:  # the answer says what the question was about
+        change_category(ticket, article.category, current_user)
     try:
         db.session.commit()
     except IntegrityError:

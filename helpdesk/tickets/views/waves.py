@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -17,6 +17,7 @@ from ..drafts import published_article, wave_draft
 from ..forms import WaveForm
 from ..operations import TicketError
 from ..page import queued_notice
+from ..wave_review import review_wave
 from ..waves import MAX_WAVE, answer_wave, category_label, latest_message_id, list_waves, parse_category, wave_tickets
 
 
@@ -43,7 +44,7 @@ def wave(category: str, slug: str) -> Response | tuple[str, int]:
         form.body.data = wave_draft(slug, current_user.display_name)
         form.seen_message_id.data = latest_message_id(tickets)
         form.idempotency_key.data = secrets.token_urlsafe(24)
-        return _render(key, slug, form, tickets, {t.id for t in tickets}, 200)
+        return _render(key, slug, form, tickets, None, 200)
     chosen = [n for n in map(parse_id, request.form.getlist("ticket")) if n is not None]
     if not form.validate_on_submit():
         return _render(key, slug, form, wave_tickets(key, slug), set(chosen), 400)
@@ -62,8 +63,13 @@ def wave(category: str, slug: str) -> Response | tuple[str, int]:
     return redirect(url_for("tickets.waves"))
 
 
-def _render(category: str | None, slug: str, form: WaveForm, tickets: list[Ticket], chosen: set[int],
+def _render(category: str | None, slug: str, form: WaveForm, tickets: list[Ticket], chosen: set[int] | None,
             status: int) -> tuple[str, int]:
-    return render_template("tickets/wave.html", form=form, tickets=tickets, chosen=chosen, slug=slug,
-                           article=published_article(slug), category_key=category or "geen",
+    """The wave page; a first view ticks only the tickets `review_wave` trusts, a returned form what was ticked."""
+    article = published_article(slug)
+    entries = review_wave(tickets, article, current_app.config["TRIAGE_THRESHOLD"])
+    if chosen is None:
+        chosen = {e.ticket.id for e in entries if e.trusted}
+    return render_template("tickets/wave.html", form=form, entries=entries, chosen=chosen, slug=slug,
+                           article=article, category_key=category or "geen",
                            category_label=category_label(category), max_wave=MAX_WAVE), status
