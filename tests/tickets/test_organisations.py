@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 
 from helpdesk.extensions import db
 from helpdesk.models import AuditEvent, Organisation, OrganisationDomain, Requester, Ticket, utcnow
+from helpdesk.tickets.queries import search_clause
 from tests.ingest.test_message_id_migration import old_database  # noqa: F401 - fixture
 
 
@@ -138,7 +139,20 @@ def test_existing_requesters_get_organisations_in_the_migration(tmp_path, old_da
             for n, email in enumerate(["a@oud-college.nl", "b@oud-college.nl", "c@outlook.com"], 1):
                 conn.execute(text("INSERT INTO requesters (id, email, name, organisation, created_at) "
                                   "VALUES (:id, :email, '', '', CURRENT_TIMESTAMP)"), {"id": n, "email": email})
+            conn.execute(text("INSERT INTO tickets (id, subject, requester_id, status, kind, version, created_at,"
+                              " updated_at) VALUES (1, 'Kosten EH3', 1, 'open', 'question', 1, CURRENT_TIMESTAMP,"
+                              " CURRENT_TIMESTAMP)"))
         upgrade()
+        # the ticket search still follows the requester and new tickets after the requesters table changed
+        sqlite = db.engine.dialect.name == "sqlite"
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE requesters SET name = 'Marieke Oudhof' WHERE id = 1"))
+            conn.execute(text("INSERT INTO tickets (id, subject, requester_id, status, kind, version, created_at,"
+                              " updated_at) VALUES (2, 'Leverancier gezocht', 2, 'open', 'question', 1,"
+                              " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        found = db.session.scalars(select(Ticket.id).where(search_clause("Oudhof", sqlite))).all()
+        assert found == [1]
+        assert db.session.scalars(select(Ticket.id).where(search_clause("Leverancier", sqlite))).all() == [2]
         requesters = {r.email: r for r in db.session.scalars(select(Requester))}
         college = _organisation("oud-college.nl")
         assert college is not None and college.name == "oud-college.nl"
