@@ -86,7 +86,7 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = db.session.get(User, int(user_id)) if user_id.isascii() and user_id.isdigit() else None
         return user if user is not None and user.active and session_is_live(user.id) else None
 
 

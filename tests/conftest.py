@@ -170,7 +170,11 @@ def make_ticket(app: Flask) -> Callable[..., Ticket]:
         email = email or f"bestuur{n}@school.example"
         requester = db.session.query(Requester).filter_by(email=email).one_or_none()
         if requester is None:
-            requester = Requester(email=email, name=f"Bestuurder {n}", organisation=f"Stichting {n}")
+            from helpdesk.organisations.operations import OrganisationFinder
+
+            # as ingest makes them: the organisation of the mail domain (none for free mail)
+            requester = Requester(email=email, name=f"Bestuurder {n}", organisation=f"Stichting {n}",
+                                  institution=OrganisationFinder().for_address(email))
             db.session.add(requester)
         now = utcnow()
         ticket = Ticket(subject=subject, requester=requester, status=fields.pop("status", "new"),

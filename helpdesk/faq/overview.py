@@ -35,6 +35,6 @@ def overview(category: str | None, page_arg: str) -> Overview:
                                       counts.get(key, 0)) for key in CATEGORY_LABELS if counts.get(key)])
     count = counts.get(category, 0)
     pages = max(1, -(-count // PAGE_SIZE))
-    page = min(max(int(page_arg) if page_arg.isdigit() and len(page_arg) < 7 else 1, 1), pages)
+    page = min(max(int(page_arg) if page_arg.isascii() and page_arg.isdigit() and len(page_arg) < 7 else 1, 1), pages)
     articles = published_articles(Article.category == category, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return Overview(groups=[Group(category, articles, count)], category=category, page=page, pages=pages)

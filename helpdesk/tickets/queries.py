@@ -31,7 +31,7 @@ _NUMBER = re.compile(r"^(?:ipo-?)?(\d{1,9})$", re.IGNORECASE)
 def _id_text(value: str | None) -> str:
     """A database id as text ('12'), or '' for anything else."""
     value = (value or "").strip()
-    return value if value.isdigit() and len(value) <= 12 else ""
+    return value if value.isascii() and value.isdigit() and len(value) <= 12 else ""  # not "²"
 
 
 def parse_ticket_number(value: str) -> int | None:

@@ -139,8 +139,12 @@ def triage_ticket(ticket: Ticket, message: TicketMessage, done: tuple[str, Triag
         ticket.category_confidence = round(result.confidence, 4)
         ticket.category_reason = result.reason[:2000]
         ticket.category_source = "triage"
-    ticket.suggestions = [{"slug": s.slug, "title": s.title, "score": s.score, "snippet": s.snippet,
-                           "match": s.match}
-                          for s in result.suggestions]
+    ticket.suggestions = stored_suggestions(result)
     ticket.top_article_slug = result.suggestions[0].slug if result.suggestions else None
     return result
+
+
+def stored_suggestions(result: TriageResult) -> list[dict]:
+    """A triage result's suggestions as a ticket stores them (JSON)."""
+    return [{"slug": s.slug, "title": s.title, "score": s.score, "snippet": s.snippet, "match": s.match}
+            for s in result.suggestions]

@@ -13,7 +13,7 @@ from helpdesk.extensions import db
 from helpdesk.ingest import prepare
 from helpdesk.ingest.operations import RawMail, ingest_many
 from helpdesk.models import QuarantinedMail, Requester, Ticket, TicketMessage
-from helpdesk.triage.service import triage_text
+from helpdesk.triage.service import stored_suggestions, triage_text
 from mail_ingest.demo import demo_mail_paths
 from tests.support.mail import make_mail
 
@@ -111,8 +111,7 @@ def test_a_big_batch_is_prepared_in_workers_with_the_same_triage(kb_app):
         if ticket.kind == "question":  # the worker's triage is what this process would have computed
             expected = triage_text(message.clean_text, ticket.subject)
             assert ticket.category == expected.category
-            assert ticket.suggestions == [{"slug": s.slug, "title": s.title, "score": s.score, "snippet": s.snippet}
-                                          for s in expected.suggestions]
+            assert ticket.suggestions == stored_suggestions(expected)
             assert ticket.suggestions, "the bundled articles answer every demo question somewhat"
 
 

@@ -65,16 +65,7 @@ def show(number: int) -> tuple[str, int]:
 def reply(number: int) -> Response | tuple[str, int]:
     ticket = get_ticket(number)
     form = prepare_reply_form(ReplyForm(), ticket, current_user, fresh=False)
-    if form.insert_canned.data:
-        form.body.data = insert_canned(form.body.data or "", form.canned.data, ticket.requester, current_user)
-        return render_ticket(ticket, form)
-    if form.use_article.data:  # "Gebruik dit antwoord" without JavaScript: the typed text is kept
-        text = insert_article(form.body.data or "", form.use_article.data, requester_name(ticket.requester),
-                              current_user.display_name)
-        if text is None:
-            flash("Dit artikel bestaat niet of is niet gepubliceerd; het concept is niet aangevuld.", "warning")
-        else:
-            form.body.data, form.article_slug.data = text, form.use_article.data
+    if _filled_in(ticket, form):
         return render_ticket(ticket, form)
     if not form.validate_on_submit():
         return render_ticket(ticket, form, 400)
@@ -93,6 +84,27 @@ def reply(number: int) -> Response | tuple[str, int]:
         db.session.rollback()
         form.body.errors = [*form.body.errors, str(exc)]
         return render_ticket(get_ticket(number), form, 400)
+    return _to_next_ticket(ticket)
+
+
+def _filled_in(ticket: Ticket, form: ReplyForm) -> bool:
+    """A canned text or an article put into the reply box (no send): the typed text is kept."""
+    if form.insert_canned.data:
+        form.body.data = insert_canned(form.body.data or "", form.canned.data, ticket.requester, current_user)
+        return True
+    if not form.use_article.data:  # "Gebruik dit antwoord" without JavaScript
+        return False
+    text = insert_article(form.body.data or "", form.use_article.data, requester_name(ticket.requester),
+                          current_user.display_name)
+    if text is None:
+        flash("Dit artikel bestaat niet of is niet gepubliceerd; het concept is niet aangevuld.", "warning")
+    else:
+        form.body.data, form.article_slug.data = text, form.use_article.data
+    return True
+
+
+def _to_next_ticket(ticket: Ticket) -> Response:
+    """After a sent reply: the next ticket of the agent's queue, or the queue when it is empty."""
     message, category = queued_notice(f"Uw antwoord op {ticket.number} staat")
     following = next_ticket(session.get(QUEUE_ARGS) or {}, current_user, current_app.config["TRIAGE_THRESHOLD"],
                             after=ticket)
@@ -109,9 +121,12 @@ def reply(number: int) -> Response | tuple[str, int]:
 def article_text(number: int) -> Response:
     """An article as reply text, for inserting at the cursor without a reload (tickets.js)."""
     ticket = get_ticket(number)
-    article = published_article(request.args.get("artikel", "").strip())
+    slug = request.args.get("artikel", "").strip()
+    if not slug:  # no article asked for (a link followed by hand): the ticket itself
+        return redirect(url_for("tickets.show", number=number))
+    article = published_article(slug)
     if article is None:
-        return jsonify(error="Dit artikel bestaat niet of is niet gepubliceerd."), 404
+        return jsonify(message="Dit artikel bestaat niet of is niet gepubliceerd."), 404
     slug = article.slug
     return jsonify(slug=slug, title=article.title, block=article_block(article), category=article.category,
                    category_label=label(article.category) if article.category != ticket.category else "",
