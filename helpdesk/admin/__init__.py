@@ -1,7 +1,7 @@
-"""Administration: staff accounts, the mailbox status and the quarantine, audit log, privacy, retention and
-organisations."""
+"""Administration: staff accounts, the mailbox status and the quarantine, audit log, privacy, retention,
+organisations and the lessons triage learnt from agents."""
 
-from . import accounts, audit, mail, organisations, privacy, retention, views
+from . import accounts, audit, feedback, mail, organisations, privacy, retention, views
 from .blueprint import bp
 
-__all__ = ["accounts", "audit", "bp", "mail", "organisations", "privacy", "retention", "views"]
+__all__ = ["accounts", "audit", "bp", "feedback", "mail", "organisations", "privacy", "retention", "views"]

@@ -238,6 +238,11 @@ class TriageFeedback(db.Model):
     subject: Mapped[str] = mapped_column(String(500), default="")
     text: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[str | None] = mapped_column(String(20))
+    # the category before an agent's correction, so an admin reviewing lessons reads "Overig → Kosten"
+    previous_category: Mapped[str | None] = mapped_column(String(20))
     article_slug: Mapped[str | None] = mapped_column(String(200))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    user: Mapped[User | None] = relationship()
+    ticket: Mapped[Ticket | None] = relationship()

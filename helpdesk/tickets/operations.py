@@ -226,7 +226,8 @@ def change_category(ticket: Ticket, category: str, user: User) -> bool:
     ticket.category, ticket.category_source, ticket.category_set_by = category, "agent", user
     _touch(ticket)
     db.session.add(TriageFeedback(ticket_id=ticket.id, kind="category", subject=ticket.subject,
-                                  text=_opening_text(ticket), category=category, user_id=user.id))
+                                  text=_opening_text(ticket), category=category, previous_category=old,
+                                  user_id=user.id))
     record_event("category_changed", user=user, ticket_id=ticket.id, old=old, new=category)
     db.session.flush()
     return True
