@@ -120,6 +120,16 @@ class LiveServer:
             db.session.commit()
             return ticket.id
 
+    def teach_category(self, ticket_id: int, category: str) -> None:
+        """An agent corrects the ticket's category, with the app's own operation: a lesson for triage."""
+        from helpdesk.tickets.operations import change_category
+
+        email = self.make_user("agent", can_login=False, name="Lerende Medewerker")
+        with self.app.app_context():
+            agent = db.session.scalar(select(User).where(User.email == email))
+            change_category(db.session.get(Ticket, ticket_id), category, agent)
+            db.session.commit()
+
     def ingest(self, raw: bytes, expect: str = "created") -> int | None:
         """Run a raw mail through the real ingest pipeline; returns the ticket id (None when quarantined)."""
         from helpdesk.ingest.operations import ingest_raw

@@ -107,6 +107,13 @@ def _conflicting_save(page: Page) -> None:
     page.get_by_role("button", name="Opslaan als concept").click()
 
 
+def _teach_triage(server: LiveServer) -> None:
+    ticket_id = server.make_ticket(subject="Onze schoolfotograaf en Mijn DUO",
+                                   text="Mag de schoolfotograaf de leerlinggegevens uit Mijn DUO inzien?",
+                                   category="other", category_source="triage", category_confidence=0.4)
+    server.teach_category(ticket_id, "upgrade")
+
+
 def _quarantine_a_mail(server: LiveServer) -> None:
     server.ingest(b"dit is geen mail maar een los tekstbestand zonder headers", expect="quarantined")
 
@@ -132,6 +139,7 @@ PAGES: list[PageCase] = [
     PageCase("auditlog", "/admin/audit", role="admin"),
     PageCase("inzage", "/admin/privacy?adres=bestuur@school.example", role="admin"),
     PageCase("quarantaine", "/admin/quarantine", role="admin", prepare=_quarantine_a_mail),
+    PageCase("triagelessen", "/admin/triage", role="admin", prepare=_teach_triage),
     PageCase("wachtrij-leeg", "/tickets/", role="agent", prepare=LiveServer.close_open_tickets),
     PageCase("wachtrij", "/tickets/", role="agent", prepare=_seed_queue),
     PageCase("ticket", _a_ticket, role="agent"),

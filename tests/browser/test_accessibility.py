@@ -42,7 +42,8 @@ def test_page_is_accessible_at_every_width(case, page_pool, live_server):
 
 
 # Tables an agent, editor or admin reads on a phone: each row becomes a block with labelled cells.
-STACKED = [case for case in PAGES if case.name in {"wachtrij", "accounts", "artikelen", "artikel-versies"}]
+STACKED = [case for case in PAGES
+           if case.name in {"wachtrij", "accounts", "artikelen", "artikel-versies", "triagelessen"}]
 
 
 @pytest.mark.parametrize("case", STACKED, ids=[case.name for case in STACKED])

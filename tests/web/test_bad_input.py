@@ -36,7 +36,7 @@ from helpdesk.models import (
     TicketMessage,
     User,
 )
-from helpdesk.tickets.operations import send_reply
+from helpdesk.tickets.operations import change_category, send_reply
 from knowledge.search import MAX_QUERY_CHARS
 from tests.conftest import PASSWORD
 from tests.web.routes import Route, all_routes, allowed
@@ -219,13 +219,15 @@ def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
 @pytest.fixture
 def world(kb: Flask, make_ticket, make_user, monkeypatch: pytest.MonkeyPatch) -> Flask:
     """Realistic data: tickets with messages (two of them a wave), a reply in the outbox, an attachment,
-    a quarantined mail and a canned reply, next to the bundled articles; a live password-reset link."""
+    a quarantined mail, a canned reply and a triage lesson, next to the bundled articles; a live password-reset
+    link."""
     agent = make_user("agent")
     monkeypatch.setitem(PATH_SAMPLES, "token", reset_token(make_user("editor")))
     tickets = [make_ticket(category=WAVE[0], top_article_slug=WAVE[1], category_confidence=0.9,
                            category_source="triage") for _ in range(2)]
     tickets.append(make_ticket(subject="Welke leverancier?", status="open"))
     send_reply(tickets[2], "Beste aanvrager,\n\nZie de website.", agent)
+    change_category(tickets[2], "supplier", agent)  # a lesson for /admin/triage to list and undo
     message = tickets[0].messages[0]
     folder = Path(kb.config["ATTACHMENT_DIR"])
     (folder / "ab").mkdir(parents=True, exist_ok=True)
