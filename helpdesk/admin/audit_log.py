@@ -25,6 +25,8 @@ ACTION_LABELS = {
     "setting_changed": "Instelling gewijzigd",
     "retention_run": "Bewaartermijnen toegepast", "privacy_export": "Inzage gedownload",
     "privacy_erased": "Gegevens gewist", "audit_exported": "Auditlog geëxporteerd",
+    "canned_created": "Standaardantwoord/macro gemaakt", "canned_updated": "Standaardantwoord/macro gewijzigd",
+    "canned_deleted": "Standaardantwoord/macro verwijderd", "macro_applied": "Macro toegepast",
 }
 
 

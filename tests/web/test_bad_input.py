@@ -116,6 +116,9 @@ class FormParser(HTMLParser):
         if tag == "form":
             action = a.get("action") or self.page_url
             self.forms.append(PageForm(a.get("method", "get").upper(), action.split("#")[0]))
+        elif tag == "option" and self.forms and self._select and (
+                self._select not in self.forms[-1].fields or "selected" in a):  # an option has no name itself
+            self.forms[-1].fields[self._select] = a.get("value", "")
         elif not self.forms or "name" not in a:
             return
         elif tag == "input" and a.get("type") in ("submit", "image"):
@@ -133,8 +136,6 @@ class FormParser(HTMLParser):
             self.forms[-1].fields[a["name"]] = "Een gewone tekst"
         elif tag == "select":
             self._select = a["name"]
-        elif tag == "option" and self._select and (self._select not in self.forms[-1].fields or "selected" in a):
-            self.forms[-1].fields[self._select] = a.get("value", "")
 
     def handle_data(self, data: str) -> None:
         if self._textarea and data.strip():
