@@ -2,7 +2,7 @@
 
 The sweep is generic: routes come from the URL map, query and form names from the app's own source and forms,
 so a route added later is covered too. Each role sends hostile values to the routes it may use, on a database
-with tickets, messages, an attachment, an outbox mail, a quarantined mail, a canned reply and articles.
+with tickets, messages, an attachment, an outbox mail, a quarantined mail, a canned reply, a macro and articles.
 """
 
 from __future__ import annotations
@@ -220,7 +220,7 @@ def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
 @pytest.fixture
 def world(kb: Flask, make_ticket, make_user, monkeypatch: pytest.MonkeyPatch) -> Flask:
     """Realistic data: tickets with messages (two of them a wave), a reply in the outbox, an attachment,
-    a quarantined mail and a canned reply, next to the bundled articles; a live password-reset link."""
+    a quarantined mail, a canned reply and a macro, next to the bundled articles; a live password-reset link."""
     agent = make_user("agent")
     monkeypatch.setitem(PATH_SAMPLES, "token", reset_token(make_user("editor")))
     tickets = [make_ticket(category=WAVE[0], top_article_slug=WAVE[1], category_confidence=0.9,
@@ -235,7 +235,9 @@ def world(kb: Flask, make_ticket, make_user, monkeypatch: pytest.MonkeyPatch) ->
                               size=14, storage_path="ab/brief.pdf"))
     db.session.add(QuarantinedMail(source="upload-1", sha256="0" * 64, raw=b"\xff\xfe niet te lezen",
                                    error="onleesbaar"))
-    db.session.add(CannedReply(title="Kosten", body="De kosten staan op de website.", owner_id=None))
+    db.session.add(CannedReply(title="Kosten", body="De kosten staan op de website.", owner_id=None, shared=True))
+    db.session.add(CannedReply(title="Kosten, wacht", body="Zie de website.", owner_id=agent.id, shared=True,
+                               status="pending", category="cost", assign_self=True))  # a macro: its buttons too
     db.session.commit()
     return kb
 
