@@ -17,7 +17,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from helpdesk import create_app
 from helpdesk.extensions import db
-from helpdesk.models import Article, Requester, Ticket, TicketMessage, User, utcnow
+from helpdesk.models import Article, CannedReply, Requester, Ticket, TicketMessage, User, utcnow
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -119,6 +119,17 @@ class LiveServer:
             )
             db.session.commit()
             return ticket.id
+
+    def shared_macro(self, title: str = "Kosten, wacht op antwoord") -> int:
+        """A shared macro (text, Wacht op aanvrager, Kosten, whoever applies it), made once; returns its id."""
+        with self.app.app_context():
+            macro = db.session.scalar(select(CannedReply).where(CannedReply.title == title))
+            if macro is None:
+                macro = CannedReply(title=title, body="Beste {naam},\n\nDe kosten staan op onze website.",
+                                    shared=True, status="pending", category="cost", assign_self=True)
+                db.session.add(macro)
+                db.session.commit()
+            return macro.id
 
     def ingest(self, raw: bytes, expect: str = "created") -> int | None:
         """Run a raw mail through the real ingest pipeline; returns the ticket id (None when quarantined)."""

@@ -171,7 +171,10 @@ def test_a_shared_macro_is_used_by_all_and_changed_by_its_owner_or_an_admin(agen
     ticket = make_ticket()
     assert apply(bram, ticket, shared).status_code == 200
     assert state(ticket)[1] == "deadline"
-    assert bram.client.get(f"{CANNED}/{shared.id}").status_code == 403
+    assert bram.client.get(f"{CANNED}/{shared.id}").status_code == 302  # to the list, saying whose it is
+    assert "alleen die medewerker of een beheerder kan het wijzigen" in bram.page(CANNED)
+    refused = bram.client.post(f"{CANNED}/{shared.id}", data={**bram.form(CANNED, CANNED).fields, "title": "Van B"})
+    assert refused.status_code == 403
     assert f"{CANNED}/{shared.id}/verwijderen" not in bram.page(CANNED)
     for who in (anna, admin):
         response = who.submit(f"{CANNED}/{shared.id}", f"{CANNED}/{shared.id}", title="Team 2")

@@ -3,7 +3,7 @@ reply form."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
@@ -91,6 +91,11 @@ def canned() -> Response | tuple[str, int]:
 @bp.route("/standaardantwoorden/<int:reply_id>", methods=["GET", "POST"])
 @agent_required
 def canned_edit(reply_id: int) -> Response | tuple[str, int]:
+    reply = _visible(reply_id)
+    if request.method == "GET" and not can_edit_canned(reply, current_user):  # a colleague's shared one
+        flash(f"‘{reply.title}’ is gedeeld door {reply.owner.display_name if reply.owner else 'het team'}; "
+              "alleen die medewerker of een beheerder kan het wijzigen.", "warning")
+        return redirect(url_for("tickets.canned"))
     reply = _editable(reply_id)
     form = _form(reply)
     if not form.is_submitted():
