@@ -171,7 +171,8 @@ def _macros_migration_keeps_canned_replies(url: str, tmp_path) -> list[tuple]:
         upgrade(revision=migration.down_revision)
         with db.engine.begin() as conn:
             conn.execute(text("INSERT INTO users (id, email, name, role, active, password_hash, failed_logins, "
-                              "created_at) VALUES (1, 'a@duo.example', 'A', 'agent', true, '!', 0, '2026-01-05 10:00:00')"))
+                              "created_at) VALUES (1, 'a@duo.example', 'A', 'agent', true, '!', 0, "
+                              "'2026-01-05 10:00:00')"))
             conn.execute(text("INSERT INTO canned_replies (id, title, body, owner_id, created_at, updated_at) "
                               "VALUES (1, 'Gedeeld', 'Tekst', NULL, '2026-01-05 10:00:00', '2026-01-05 10:00:00'), "
                               "(2, 'Eigen', 'Tekst', 1, '2026-01-05 10:00:00', '2026-01-05 10:00:00')"))
