@@ -133,7 +133,7 @@ def macro(number: int) -> tuple[str, int]:
         flash(DAMAGED_MACRO if macro_id is None else UNKNOWN_MACRO, "error")
         return render_ticket(ticket, form, 400 if macro_id is None else 404)
     try:
-        form.body.data = apply_macro(ticket, reply, current_user, form.body.data or "")
+        form.body.data = apply_macro(ticket, reply, current_user._get_current_object(), form.body.data or "")
     except TicketError as exc:
         db.session.rollback()
         flash(str(exc), "error")
