@@ -26,6 +26,8 @@ ACTION_LABELS = {
     "retention_run": "Bewaartermijnen toegepast", "privacy_export": "Inzage gedownload",
     "privacy_erased": "Gegevens gewist", "audit_exported": "Auditlog geëxporteerd",
     "triage_feedback_undone": "Triagelessen ongedaan gemaakt",
+    "canned_created": "Standaardantwoord/macro gemaakt", "canned_updated": "Standaardantwoord/macro gewijzigd",
+    "canned_deleted": "Standaardantwoord/macro verwijderd", "macro_applied": "Macro toegepast",
 }
 
 

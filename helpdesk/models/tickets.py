@@ -212,9 +212,25 @@ class CannedReply(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # None: shared
+    # who made it (None: a shared text from before migration 0013, which only admins edit)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)  # visible to every agent
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # A macro (tickets/macros.py): what applying it also changes; None leaves that field of the ticket alone.
+    status: Mapped[str | None] = mapped_column(String(20))  # a ticket status, or "later" (snooze_days ahead)
+    snooze_days: Mapped[int | None] = mapped_column(Integer)
+    category: Mapped[str | None] = mapped_column(String(20))
+    assign_self: Mapped[bool] = mapped_column(Boolean, default=False)  # the applying agent
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # a fixed agent
+
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+
+    @property
+    def is_macro(self) -> bool:
+        """Whether applying it changes the ticket, not only the reply text."""
+        return bool(self.status or self.category or self.assign_self or self.assignee_id)
 
 
 class TicketView(db.Model):

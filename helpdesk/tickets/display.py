@@ -32,6 +32,7 @@ ACTIONS = {
     "snoozed": "Later oppakken",
     "returned": "Terug in de wachtrij",
     "merged": "Samengevoegd",
+    "macro_applied": "Macro toegepast",
 }
 
 
@@ -77,6 +78,8 @@ def describe_event(event: AuditEvent) -> str:
         return f"{label}{extra}; status {_status(d.get('status_to'))}"
     if event.action == "snoozed":
         return f"{label} tot {d.get('until', '?')}"
+    if event.action == "macro_applied":
+        return f"{label}: {d.get('title', '?')}"
     if event.action == "merged":
         return f"{label} met {d['into']}" if d.get("into") else f"{label}: {d.get('source')} is hierin opgegaan"
     return label

@@ -1,4 +1,5 @@
-"""Reply drafts: an article turned into a personal mail, placeholders, and canned replies (saved snippets)."""
+"""Reply drafts: an article turned into a personal mail, placeholders, and which canned replies an agent sees
+(saving them and macros: macros.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from sqlalchemy import or_, select
 from knowledge.render import markdown_to_text
 
 from ..extensions import db
-from ..models import Article, CannedReply, Requester, User, record_event
-from .operations import TicketError
+from ..models import Article, CannedReply, Requester, User
 
 PLACEHOLDER = "{naam}"
 NO_NAME = "heer/mevrouw"
@@ -80,18 +80,23 @@ def insert_article(typed: str, slug: str, name: str, agent_name: str) -> str | N
 
 
 def visible_canned_replies(user: User) -> list[CannedReply]:
-    """The agent's own snippets and the shared ones, by title."""
-    query = select(CannedReply).where(or_(CannedReply.owner_id.is_(None), CannedReply.owner_id == user.id))
-    return list(db.session.scalars(query.order_by(CannedReply.title)))
+    """The agent's own snippets and macros and the shared ones, by title."""
+    query = select(CannedReply).where(or_(CannedReply.shared.is_(True), CannedReply.owner_id == user.id))
+    return list(db.session.scalars(query.order_by(CannedReply.title, CannedReply.id)))
+
+
+def add_canned_text(typed: str, body: str, requester: Requester) -> str:
+    """The reply text with a canned text (personalised) added below what the agent typed."""
+    if not body.strip():
+        return typed
+    typed = typed.rstrip()
+    return (typed + "\n\n" if typed else "") + personalise(body, requester)
 
 
 def insert_canned(typed: str, canned_id: str | None, requester: Requester, user: User) -> str:
-    """The reply text with the chosen canned reply (personalised) added below what the agent typed."""
+    """The reply text with the chosen canned reply added below what the agent typed."""
     canned = next((c for c in visible_canned_replies(user) if str(c.id) == canned_id), None)
-    if canned is None:
-        return typed
-    typed = typed.rstrip()
-    return (typed + "\n\n" if typed else "") + personalise(canned.body, requester)
+    return typed if canned is None else add_canned_text(typed, canned.body, requester)
 
 
 def wave_draft(slug: str, agent_name: str) -> str:
@@ -100,32 +105,11 @@ def wave_draft(slug: str, agent_name: str) -> str:
         f"Beste {PLACEHOLDER},\n\n\n\nMet vriendelijke groet,\n{agent_name}\nHelpdesk IPO\n")
 
 
+def can_use_canned(reply: CannedReply, user: User) -> bool:
+    """Shared snippets are the team's; personal ones only their owner's."""
+    return reply.shared or reply.owner_id == user.id
+
+
 def can_edit_canned(reply: CannedReply, user: User) -> bool:
-    """Shared snippets belong to the team; personal ones only to their owner."""
-    return reply.owner_id is None or reply.owner_id == user.id
-
-
-def save_canned_reply(user: User, title: str, body: str, shared: bool,
-                      reply: CannedReply | None = None) -> CannedReply:
-    """Create or update a canned reply."""
-    title, body = (title or "").strip(), (body or "").replace("\r\n", "\n").strip()
-    if not title or not body:
-        raise TicketError("Een standaardantwoord heeft een titel en een tekst nodig.")
-    if reply is not None and not can_edit_canned(reply, user):
-        raise TicketError("U kunt alleen uw eigen of gedeelde standaardantwoorden wijzigen.")
-    created = reply is None
-    reply = reply or CannedReply()
-    reply.title, reply.body, reply.owner_id = title[:200], body, None if shared else user.id
-    db.session.add(reply)
-    db.session.flush()
-    record_event("canned_created" if created else "canned_updated", user=user, canned_id=reply.id, title=reply.title)
-    return reply
-
-
-def delete_canned_reply(reply: CannedReply, user: User) -> None:
-    """Remove a canned reply the user may edit."""
-    if not can_edit_canned(reply, user):
-        raise TicketError("U kunt alleen uw eigen of gedeelde standaardantwoorden verwijderen.")
-    record_event("canned_deleted", user=user, canned_id=reply.id, title=reply.title)
-    db.session.delete(reply)
-    db.session.flush()
+    """Only the owner changes a snippet; a shared one (it may change every agent's tickets) an admin too."""
+    return reply.owner_id == user.id or (reply.shared and user.has_role("admin"))

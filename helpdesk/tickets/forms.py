@@ -13,12 +13,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from knowledge.categories import CATEGORY_LABELS
 
 from ..models import STATUS_LABELS
 from ..web import parse_id
+from .pending import LATER, MAX_SNOOZE_DAYS
 
 REPLY_STATUS_CHOICES = [SelectChoice("pending", "Wacht op aanvrager"), SelectChoice("solved", "Opgelost"),
                         SelectChoice("open", "Open houden")]
@@ -58,6 +59,7 @@ class ReplyForm(FlaskForm):
     status_after = SelectField("Status na verzenden", choices=REPLY_STATUS_CHOICES, default="pending")
     canned = SelectField("Standaardantwoord", choices=[], validate_choice=False)
     insert_canned = SubmitField("Invoegen")
+    apply_macro = StringField(validators=[Length(max=20)])  # a macro's button: its id (see use_article)
     # set by a suggestion's "Gebruik dit antwoord" button; not a HiddenField, which hidden_tag() would render empty
     use_article = StringField(validators=[Length(max=200)])
     send_close = SubmitField("Verstuur en sluit")
@@ -129,8 +131,19 @@ class WaveForm(FlaskForm):
     status_after = SelectField("Status na verzenden", choices=REPLY_STATUS_CHOICES, default="pending")
 
 
+MACRO_STATUS_CHOICES = [SelectChoice("", "Niet wijzigen"), *[SelectChoice(k, v) for k, v in STATUS_LABELS.items()],
+                        SelectChoice(LATER, "Later oppakken (over een aantal dagen)")]
+
+
 class CannedReplyForm(FlaskForm):
+    """A canned reply; with a status, category or assignee it is a macro that also changes the ticket."""
+
     title = StringField("Titel", validators=[DataRequired("Geef een titel."), Length(max=200)])
-    body = TextAreaField("Tekst (gebruik {naam} voor de naam van de aanvrager)", validators=[
-        DataRequired("Schrijf de tekst."), Length(max=20_000)])
+    body = TextAreaField("Tekst (gebruik {naam} voor de naam van de aanvrager)", validators=[Length(max=20_000)])
     shared = BooleanField("Delen met alle medewerkers")
+    status = SelectField("Status", choices=MACRO_STATUS_CHOICES, default="")
+    snooze_days = IntegerField("Aantal dagen (bij Later oppakken)", validators=[
+        Optional(), NumberRange(1, MAX_SNOOZE_DAYS, f"Kies 1 tot en met {MAX_SNOOZE_DAYS} dagen.")])
+    category = SelectField("Categorie", choices=lambda: [SelectChoice("", "Niet wijzigen"), *_category_choices()],
+                           default="")
+    assignee = SelectField("Behandelaar", choices=[], validate_choice=False)

@@ -19,6 +19,7 @@ from ..outbox.operations import delivery_label, smtp_configured
 from .display import describe_event, plain_reason
 from .drafts import published_article, visible_canned_replies
 from .forms import MergeForm, NoteForm, ReplyForm, SnoozeForm, TicketForm
+from .macros import describe_macro
 from .operations import last_message_id, other_viewers, reply_cc
 from .queries import KIND_FILTERS
 
@@ -41,7 +42,8 @@ def queued_notice(what: str, one: bool = True) -> tuple[str, str]:
 def prepare_reply_form(form: ReplyForm, ticket: Ticket, user: User, *, fresh: bool) -> ReplyForm:
     """Fill the choices and (for a new form, or after a collision) the version the agent has now seen."""
     form.canned.choices = [SelectChoice("", "Kies een standaardantwoord")] + [
-        SelectChoice(str(c.id), c.title + ("" if c.owner_id else " (gedeeld)")) for c in visible_canned_replies(user)]
+        SelectChoice(str(c.id), c.title + (" (gedeeld)" if c.shared else ""))
+        for c in visible_canned_replies(user) if not c.is_macro]
     if fresh:
         form.version.data, form.version.raw_data = ticket.version, []  # raw_data would win when rendering
         form.seen_message_id.data, form.seen_message_id.raw_data = last_message_id(ticket), []
@@ -88,6 +90,7 @@ def ticket_context(ticket: Ticket, user: User, form: ReplyForm | None = None) ->
         "note_form": NoteForm(formdata=None), "snooze_form": SnoozeForm(formdata=None),
         "merge_form": MergeForm(formdata=None), "ticket_form": _ticket_form(ticket),
         "action_form": EmptyForm(formdata=None),
+        "macros": [(m, describe_macro(m)) for m in visible_canned_replies(user) if m.is_macro],
         "describe_event": describe_event, "smtp_configured": smtp_configured(), "KIND_FILTERS": KIND_FILTERS,
         "draft_title": source.title if source else None,
         "draft_category": label(source.category) if source and source.category != ticket.category else None,

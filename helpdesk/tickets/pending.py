@@ -16,13 +16,18 @@ from .operations import TicketError
 from .targets import calendar
 
 MAX_SNOOZE_DAYS = 366
+LATER = "later"  # a macro's status that parks the ticket this many days ahead (macros.py)
+
+
+def office_today(now: datetime | None = None) -> date:
+    """Today in the office's time zone (`now` in UTC, default the present)."""
+    return (now or utcnow()).replace(tzinfo=ZoneInfo("UTC")).astimezone(calendar().zone).date()
 
 
 def snooze_ticket(ticket: Ticket, day: date | None, user: User, now: datetime | None = None) -> datetime:
     """Park the ticket until office opening on `day` (local time); returns that moment in UTC."""
-    now = now or utcnow()
     office = calendar()
-    today = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(office.zone).date()
+    today = office_today(now)
     if day is None or not today < day <= today + timedelta(days=MAX_SNOOZE_DAYS):
         raise TicketError(f"Kies een datum na vandaag en binnen {MAX_SNOOZE_DAYS} dagen.")
     until = datetime.combine(day, office.opens, tzinfo=office.zone).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)

@@ -17,7 +17,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from helpdesk import create_app
 from helpdesk.extensions import db
-from helpdesk.models import Article, Requester, Ticket, TicketMessage, User, utcnow
+from helpdesk.models import Article, CannedReply, Requester, Ticket, TicketMessage, User, utcnow
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -120,6 +120,7 @@ class LiveServer:
             db.session.commit()
             return ticket.id
 
+<<<<<<< HEAD
     def teach_category(self, ticket_id: int, category: str) -> None:
         """An agent corrects the ticket's category, with the app's own operation: a lesson for triage."""
         from helpdesk.tickets.operations import change_category
@@ -129,6 +130,18 @@ class LiveServer:
             agent = db.session.scalar(select(User).where(User.email == email))
             change_category(db.session.get(Ticket, ticket_id), category, agent)
             db.session.commit()
+=======
+    def shared_macro(self, title: str = "Kosten, wacht op antwoord") -> int:
+        """A shared macro (text, Wacht op aanvrager, Kosten, whoever applies it), made once; returns its id."""
+        with self.app.app_context():
+            macro = db.session.scalar(select(CannedReply).where(CannedReply.title == title))
+            if macro is None:
+                macro = CannedReply(title=title, body="Beste {naam},\n\nDe kosten staan op onze website.",
+                                    shared=True, status="pending", category="cost", assign_self=True)
+                db.session.add(macro)
+                db.session.commit()
+            return macro.id
+>>>>>>> macros
 
     def ingest(self, raw: bytes, expect: str = "created") -> int | None:
         """Run a raw mail through the real ingest pipeline; returns the ticket id (None when quarantined)."""

@@ -82,6 +82,26 @@ def _a_ticket(server: LiveServer) -> str:
     return f"/tickets/{ticket_id}"
 
 
+def _ticket_with_macro(server: LiveServer) -> str:
+    server.shared_macro()
+    return _a_ticket(server)
+
+
+def _apply_macro(page: Page) -> None:
+    page.fill("#body", "Dank voor uw vraag.")
+    page.get_by_role("button", name="Kosten, wacht op antwoord").click()
+
+
+def _macro_page(server: LiveServer) -> str:
+    return f"/tickets/standaardantwoorden/{server.shared_macro()}"
+
+
+def _later_without_days(page: Page) -> None:
+    page.fill("#title", "Later, zonder dagen")
+    page.select_option("#status", "later")
+    page.get_by_role("button", name="Opslaan").click()
+
+
 def _editor_page(suffix: str) -> Callable[[LiveServer], str | None]:
     def path(server: LiveServer) -> str | None:
         article_id = server.first_article_id()
@@ -145,6 +165,10 @@ PAGES: list[PageCase] = [
     PageCase("ticket", _a_ticket, role="agent"),
     PageCase("golven", "/tickets/golven", role="agent"),
     PageCase("standaardantwoorden", "/tickets/standaardantwoorden", role="agent"),
+    PageCase("standaardantwoorden-fout", "/tickets/standaardantwoorden", role="agent", status=400,
+             submit=_later_without_days),
+    PageCase("macro-wijzigen", _macro_page, role="admin"),  # a shared one: its owner or an admin edits it
+    PageCase("ticket-macro-toegepast", _ticket_with_macro, role="agent", submit=_apply_macro),
     PageCase("dashboard", "/dashboard/", role="agent"),
     PageCase("artikelen", "/kb/", role="editor"),
     PageCase("artikel-nieuw", "/kb/nieuw", role="editor"),

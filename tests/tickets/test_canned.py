@@ -18,7 +18,7 @@ def test_canned_replies_own_and_shared(app, client, login, make_user):
     assert client.post("/tickets/standaardantwoorden", data={"title": "", "body": "x"}).status_code == 400
     shared, private = (db.session.scalar(select(CannedReply).where(CannedReply.title == t))
                        for t in ("Bedankt", "Privé"))
-    assert shared.owner_id is None and private.owner_id is not None
+    assert shared.shared and not private.shared and shared.owner_id == private.owner_id is not None
 
     other = make_user("agent")
     other_client = app.test_client()

@@ -2,7 +2,7 @@
 
 The sweep is generic: routes come from the URL map, query and form names from the app's own source and forms,
 so a route added later is covered too. Each role sends hostile values to the routes it may use, on a database
-with tickets, messages, an attachment, an outbox mail, a quarantined mail, a canned reply and articles.
+with tickets, messages, an attachment, an outbox mail, a quarantined mail, a canned reply, a macro and articles.
 """
 
 from __future__ import annotations
@@ -116,6 +116,9 @@ class FormParser(HTMLParser):
         if tag == "form":
             action = a.get("action") or self.page_url
             self.forms.append(PageForm(a.get("method", "get").upper(), action.split("#")[0]))
+        elif tag == "option" and self.forms and self._select and (
+                self._select not in self.forms[-1].fields or "selected" in a):  # an option has no name itself
+            self.forms[-1].fields[self._select] = a.get("value", "")
         elif not self.forms or "name" not in a:
             return
         elif tag == "input" and a.get("type") in ("submit", "image"):
@@ -133,8 +136,6 @@ class FormParser(HTMLParser):
             self.forms[-1].fields[a["name"]] = "Een gewone tekst"
         elif tag == "select":
             self._select = a["name"]
-        elif tag == "option" and self._select and (self._select not in self.forms[-1].fields or "selected" in a):
-            self.forms[-1].fields[self._select] = a.get("value", "")
 
     def handle_data(self, data: str) -> None:
         if self._textarea and data.strip():
@@ -219,8 +220,8 @@ def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
 @pytest.fixture
 def world(kb: Flask, make_ticket, make_user, monkeypatch: pytest.MonkeyPatch) -> Flask:
     """Realistic data: tickets with messages (two of them a wave), a reply in the outbox, an attachment,
-    a quarantined mail, a canned reply and a triage lesson, next to the bundled articles; a live password-reset
-    link."""
+    a quarantined mail, a canned reply, a macro and a triage lesson, next to the bundled articles; a live
+    password-reset link."""
     agent = make_user("agent")
     monkeypatch.setitem(PATH_SAMPLES, "token", reset_token(make_user("editor")))
     tickets = [make_ticket(category=WAVE[0], top_article_slug=WAVE[1], category_confidence=0.9,
@@ -236,7 +237,9 @@ def world(kb: Flask, make_ticket, make_user, monkeypatch: pytest.MonkeyPatch) ->
                               size=14, storage_path="ab/brief.pdf"))
     db.session.add(QuarantinedMail(source="upload-1", sha256="0" * 64, raw=b"\xff\xfe niet te lezen",
                                    error="onleesbaar"))
-    db.session.add(CannedReply(title="Kosten", body="De kosten staan op de website.", owner_id=None))
+    db.session.add(CannedReply(title="Kosten", body="De kosten staan op de website.", owner_id=None, shared=True))
+    db.session.add(CannedReply(title="Kosten, wacht", body="Zie de website.", owner_id=agent.id, shared=True,
+                               status="pending", category="cost", assign_self=True))  # a macro: its buttons too
     db.session.commit()
     return kb
 

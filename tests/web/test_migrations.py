@@ -149,3 +149,51 @@ def test_the_migration_builds_search_documents_for_existing_tickets(tmp_path):
 
 def test_the_migration_builds_search_documents_for_existing_tickets_postgresql(empty_postgres_database, tmp_path):
     assert _search_after_upgrade(empty_postgres_database, tmp_path) == [[7], [7], [7]]
+
+
+def _macros_migration_keeps_canned_replies(url: str, tmp_path) -> list[tuple]:
+    """Canned replies stored before migration 0013 survive it (shared ones stay shared) and its downgrade."""
+    import importlib.util
+    from pathlib import Path
+
+    from flask_migrate import downgrade, upgrade
+
+    from helpdesk import create_app
+    from tests.conftest import base_config
+
+    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0013_macros.py"
+    spec = importlib.util.spec_from_file_location("macros_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    app = create_app(base_config(tmp_path / "data", url))
+    rows = "SELECT id, owner_id, shared, status, category, assign_self, assignee_id FROM canned_replies ORDER BY id"
+    with app.app_context():
+        upgrade(revision=migration.down_revision)
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO users (id, email, name, role, active, password_hash, failed_logins, "
+                              "created_at) VALUES (1, 'a@duo.example', 'A', 'agent', true, '!', 0, "
+                              "'2026-01-05 10:00:00')"))
+            conn.execute(text("INSERT INTO canned_replies (id, title, body, owner_id, created_at, updated_at) "
+                              "VALUES (1, 'Gedeeld', 'Tekst', NULL, '2026-01-05 10:00:00', '2026-01-05 10:00:00'), "
+                              "(2, 'Eigen', 'Tekst', 1, '2026-01-05 10:00:00', '2026-01-05 10:00:00')"))
+        upgrade(revision="0013_macros")
+        with db.engine.begin() as conn:
+            after = [tuple(r) for r in conn.execute(text(rows))]
+            conn.execute(text("UPDATE canned_replies SET shared = true, status = 'pending', assignee_id = 1 "
+                              "WHERE id = 2"))
+        downgrade(revision=migration.down_revision)
+        with db.engine.begin() as conn:
+            before = [tuple(r) for r in conn.execute(text("SELECT id, owner_id FROM canned_replies ORDER BY id"))]
+        db.session.remove()
+        db.engine.dispose()
+    return [*after, *before]
+
+
+def test_the_macros_migration_keeps_canned_replies(tmp_path):
+    assert _macros_migration_keeps_canned_replies(f"sqlite:///{tmp_path / 'old.sqlite3'}", tmp_path) == [
+        (1, None, 1, None, None, 0, None), (2, 1, 0, None, None, 0, None), (1, None), (2, None)]
+
+
+def test_the_macros_migration_keeps_canned_replies_postgresql(empty_postgres_database, tmp_path):
+    assert _macros_migration_keeps_canned_replies(empty_postgres_database, tmp_path) == [
+        (1, None, True, None, None, False, None), (2, 1, False, None, None, False, None), (1, None), (2, None)]
