@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "setting_changed": "Instelling gewijzigd",
     "retention_run": "Bewaartermijnen toegepast", "privacy_export": "Inzage gedownload",
     "privacy_erased": "Gegevens gewist", "audit_exported": "Auditlog geëxporteerd",
+    "notifications_changed": "Meldingen per e-mail gewijzigd",
 }
 
 

@@ -134,6 +134,31 @@ def compose_reply(*, from_addr: str, to_name: str, to_email: str, subject: str, 
     return msg.as_bytes()
 
 
+def compose_staff_mail(*, from_addr: str, to_email: str, subject: str, body: str, message_id: str,
+                       ticket_number: str = "", date: datetime | None = None) -> bytes:
+    """A plain-text mail the helpdesk writes to its own staff (a reset link, a notification): RFC 3834
+    `Auto-Submitted: auto-generated` and our own header, so no mail program answers it and ingest, should it come
+    back into the mailbox, files it as our own mail."""
+    msg = EmailMessage(policy=SMTPUTF8 if needs_smtputf8([from_addr, to_email]) else SMTP)
+    msg["From"] = _address(from_addr)
+    msg["To"] = _address(to_email)
+    msg["Subject"] = subject.replace("\r", " ").replace("\n", " ")
+    msg["Date"] = format_datetime((date or datetime.now(UTC)).replace(tzinfo=UTC))
+    try:
+        msg["Message-ID"] = header_form(message_id)
+    except ValueError as exc:
+        raise ComposeError(str(exc)) from exc
+    msg["Content-Language"] = "nl"
+    msg["X-IPO-Helpdesk"] = "1"
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-Auto-Response-Suppress"] = "All"
+    if ticket_number:
+        msg["X-IPO-Ticket"] = ticket_number
+    msg.set_content(body.replace("\r\n", "\n").rstrip() + "\n", subtype="plain", charset="utf-8",
+                    cte="quoted-printable")
+    return msg.as_bytes()
+
+
 def envelope_recipients(to_email: str, cc: Iterable[str] = ()) -> list[str]:
     """Bare addresses for the SMTP envelope, each once; internationalised domains in their ASCII form."""
     out: list[str] = []
