@@ -152,6 +152,23 @@ def test_a_bulk_change_in_the_queue_sends_one_mail_listing_the_tickets(desk, mak
     assert all(f"IPO-{t.id}: {PUBLIC}/tickets/{t.id}" in text for t in tickets), text
 
 
+def test_merging_gives_the_kept_ticket_to_the_merged_tickets_agent_and_tells_them(desk, make_user, deliver,
+                                                                                 smtp_server):
+    jan, piet = make_user("agent", email="jan@duo.example"), make_user("agent", email="piet@duo.example")
+    jans = signed_in(desk, jan)
+    merged, kept = question(), question()
+    assign(jans, merged, "mij")
+    choose(jans, "assigned")
+    pieten = signed_in(desk, piet)
+    response = pieten.post(f"/tickets/{merged.id}/samenvoegen", data={
+        "target": f"IPO-{kept.id}", "confirm": "ja", "csrf_token": token(pieten, f"/tickets/{merged.id}")})
+    assert response.status_code == 302
+    mails = delivered(deliver, smtp_server)
+    assert len(mails) == 1 and mails[0].rcpt_tos == ["jan@duo.example"]
+    assert parse(mails[0].raw)["Subject"] == f"Ticket IPO-{kept.id} is aan u toegewezen"
+    assert db.session.get(Ticket, kept.id).assignee_id == jan.id
+
+
 def test_the_requesters_answer_notifies_the_assignee_but_an_auto_reply_does_not(desk, make_user, deliver,
                                                                                smtp_server, runner):
     jan, piet = make_user("agent", email="jan@duo.example"), make_user("agent", email="piet@duo.example")
