@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "triage_feedback_undone": "Triagelessen ongedaan gemaakt",
     "canned_created": "Standaardantwoord/macro gemaakt", "canned_updated": "Standaardantwoord/macro gewijzigd",
     "canned_deleted": "Standaardantwoord/macro verwijderd", "macro_applied": "Macro toegepast",
+    "notifications_changed": "Meldingen per e-mail gewijzigd",
 }
 
 

@@ -1,4 +1,5 @@
-"""One's own account: change the password, sign out everywhere; and the page a password-reset link opens."""
+"""One's own account: change the password, choose notification mails, sign out everywhere; and the page a
+password-reset link opens."""
 
 from __future__ import annotations
 
@@ -7,18 +8,29 @@ from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..models import record_event
-from .account_forms import ChangePasswordForm, ConfirmForm, ResetPasswordForm
+from ..models import NOTIFICATION_KINDS, record_event
+from ..notifications import notify_settings, save_notify_settings
+from .account_forms import ChangePasswordForm, ConfirmForm, NotificationsForm, ResetPasswordForm
 from .accounts import AccountError, change_own_password, reset_password, user_for_reset_token
 from .blueprint import bp
-from .roles import public, staff_required
+from .roles import agent_required, public, staff_required
 from .sessions import end_session, revoke_sessions
 
 HELP = "Minstens 12 tekens; geen veelgebruikt wachtwoord en niet uw naam of e-mailadres. Tip: vier losse woorden."
 
 
+def _notifications_form() -> NotificationsForm | None:
+    """The notification choices as stored, for accounts that work tickets (the mails are about tickets)."""
+    if not current_user.has_role("agent"):
+        return None
+    settings = notify_settings(current_user)
+    return NotificationsForm(formdata=None, prefix="meldingen",
+                             data={kind: bool(getattr(settings, kind)) for kind in NOTIFICATION_KINDS})
+
+
 def _page(form: ChangePasswordForm, status: int = 200) -> tuple[str, int]:
-    return render_template("auth/account.html", form=form, everywhere=ConfirmForm(prefix="all"), hint=HELP), status
+    return render_template("auth/account.html", form=form, everywhere=ConfirmForm(prefix="all"), hint=HELP,
+                           notifications=_notifications_form()), status
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -36,6 +48,20 @@ def account() -> Response | tuple[str, int]:
     db.session.commit()
     flash("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd.", "success")
     return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/meldingen", methods=["POST"])
+@agent_required
+def notifications() -> Response:
+    """Store which notification mails this agent wants (each kind off until they tick it)."""
+    form = NotificationsForm(prefix="meldingen")
+    if not form.validate_on_submit():
+        flash("Het formulier is verlopen. Probeer het opnieuw.", "error")
+        return redirect(url_for("auth.account", _anchor="meldingen"))
+    changed = save_notify_settings(current_user, {kind: form[kind].data for kind in NOTIFICATION_KINDS})
+    db.session.commit()
+    flash("Uw keuze voor meldingen per e-mail is opgeslagen." if changed else "Er was niets gewijzigd.", "success")
+    return redirect(url_for("auth.account", _anchor="meldingen"))
 
 
 @bp.route("/account/overal-uitloggen", methods=["POST"])

@@ -4,14 +4,13 @@ password change and one-time password-reset links. Shared by the pages and the C
 from __future__ import annotations
 
 import hashlib
-from email.message import EmailMessage
-from email.utils import formatdate
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..extensions import db
-from ..models import ROLES, OutboxMail, User, record_event, utcnow
+from ..models import ROLES, User, record_event, utcnow
+from ..outbox.operations import queue_staff_mail
 from .passwords import password_problem
 from .second_factor import remove_second_factor
 from .sessions import revoke_sessions
@@ -106,22 +105,11 @@ def issue_reset_link(user: User, *, actor: User | None = None) -> str | None:
     record_event("password_reset_issued", user=actor, target=user.email)
     if not current_app.config.get("SMTP_HOST"):
         return link
-    from ..outbox.compose import new_message_id
-
-    message = EmailMessage()
-    message["From"] = current_app.config["SMTP_FROM"]
-    message["To"] = user.email
-    message["Subject"] = "Nieuw wachtwoord instellen voor de Helpdesk IPO"
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = new_message_id(current_app.config["MESSAGE_ID_DOMAIN"])
-    message["Auto-Submitted"] = "auto-generated"
     hours = int(current_app.config["PASSWORD_RESET_MAX_AGE"]) // 3600
-    message.set_content(
-        f"Beste {user.display_name},\n\nEen beheerder heeft voor uw account bij de Helpdesk IPO een nieuw "
-        f"wachtwoord aangevraagd. Kies het via deze link (eenmalig, {hours} uur geldig):\n\n{link}\n\n"
-        "Hebt u dit niet verwacht? Neem dan contact op met een beheerder.\n")
-    db.session.add(OutboxMail(ticket_message=None, message_id=message["Message-ID"], to_addrs=user.email,
-                              raw=message.as_bytes(), status="pending", attempts=0, next_attempt_at=utcnow()))
+    queue_staff_mail(user.email, "Nieuw wachtwoord instellen voor de Helpdesk IPO",
+                     f"Beste {user.display_name},\n\nEen beheerder heeft voor uw account bij de Helpdesk IPO een nieuw "
+                     f"wachtwoord aangevraagd. Kies het via deze link (eenmalig, {hours} uur geldig):\n\n{link}\n\n"
+                     "Hebt u dit niet verwacht? Neem dan contact op met een beheerder.\n")
     return None
 
 

@@ -16,6 +16,7 @@ from mail_ingest import ParsedMail, candidate_parent_ids, ticket_number_from_sub
 from ..blobs import attachment_key, blob_store
 from ..extensions import db
 from ..models import Attachment, Requester, Ticket, TicketMessage, record_event, utcnow
+from ..notifications import notify_reply
 from ..organisations.operations import OrganisationFinder
 from ..outbox.acknowledge import acknowledge
 from .bounces import bounce_reason, find_bounced, mark_bounced
@@ -65,6 +66,7 @@ class Batch:
         self.people: dict[Ticket, set[str]] = {}  # who is on each ticket's thread (may join it)
         self.acknowledge = bool(current_app.config.get("ACKNOWLEDGE"))
         self.to_acknowledge: list[tuple[Ticket, TicketMessage, ParsedMail]] = []
+        self.answered: list[tuple[Ticket, str]] = []  # (ticket, sender) of answers threaded onto a ticket
         self.since = utcnow() - timedelta(hours=1)
         self.organisations = OrganisationFinder()
 
@@ -161,6 +163,8 @@ class Batch:
             triage_ticket(ticket, message, done)
         if created and kind == "question" and self.acknowledge:
             self.to_acknowledge.append((ticket, message, parsed))
+        elif not created and kind == "question":  # not auto-replies or bounces: those tell the agent nothing
+            self.answered.append((ticket, parsed.from_email))
         outcome = IngestOutcome("created" if created else "threaded", None, parsed.message_id, kind, verdict.reason)
         return self._later(outcome, ticket, {"message_id": parsed.message_id, "kind": kind, "rule": verdict.rule,
                                              "threaded": not created})
@@ -182,6 +186,9 @@ class Batch:
             except Exception:  # noqa: BLE001 - logged; the question is stored and an agent answers it
                 log.exception("ontvangstbevestiging voor %s mislukt", ticket.number)
         self.to_acknowledge = []
+        for ticket, sender in self.answered:  # the assignee's mail, if they asked for one (never fails the mail)
+            notify_reply(ticket, sender)
+        self.answered = []
 
     def _later(self, outcome: IngestOutcome, ticket: Ticket | None, event: dict | None = None) -> IngestOutcome:
         self.pending.append((outcome, ticket, event))

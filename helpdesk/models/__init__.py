@@ -22,15 +22,15 @@ from .tickets import (
     TicketView,
     TriageFeedback,
 )
-from .users import ROLE_LABELS, ROLES, Requester, User
+from .users import NOTIFICATION_KINDS, ROLE_LABELS, ROLES, NotificationSettings, Requester, User
 
 __all__ = [
-    "CATEGORY_LABELS", "KINDS", "ROLES", "ROLE_LABELS", "STATUSES", "STATUS_LABELS",
+    "CATEGORY_LABELS", "KINDS", "NOTIFICATION_KINDS", "ROLES", "ROLE_LABELS", "STATUSES", "STATUS_LABELS",
     "AppSetting", "Article", "ArticleFeedback", "ArticleRevision", "Attachment", "AuditEvent", "CannedReply",
     "Blob", "BlobChunk", "ChangeCounter", "IndexChange",
     "JobRun",
-    "MailboxState", "Organisation", "OrganisationDomain", "OutboxMail", "QuarantinedMail", "RateLimitCounter",
-    "RecoveryCode",
+    "MailboxState", "NotificationSettings", "Organisation", "OrganisationDomain", "OutboxMail", "QuarantinedMail",
+    "RateLimitCounter", "RecoveryCode",
     "Requester", "SearchLog", "Ticket", "TicketMessage", "TicketSearchDocument",
     "TicketView", "TriageFeedback", "User", "UserSession", "record_event", "utcnow",
 ]

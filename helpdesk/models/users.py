@@ -15,6 +15,12 @@ from .organisations import Organisation
 
 ROLES = ("agent", "editor", "admin")
 ROLE_LABELS = {"agent": "Medewerker helpdesk", "editor": "Redacteur", "admin": "Beheerder"}
+# The mails an agent may ask for (each off until they turn it on): stored column → what it is, in Dutch
+NOTIFICATION_KINDS = {
+    "assigned": "Een collega wijst mij een ticket toe",
+    "reply": "De aanvrager reageert op een ticket van mij",
+    "mention": "Een collega noemt mij in een interne notitie (@naam)",
+}
 
 
 class User(UserMixin, db.Model):
@@ -78,3 +84,18 @@ class Requester(db.Model):
     def organisation_name(self) -> str:
         """The institution from the mail domain (as an admin named it), else what was typed by hand."""
         return self.institution.name if self.institution else self.organisation
+
+
+class NotificationSettings(db.Model):
+    """Which notification mails one agent wants; without a row every kind is off (opt-in)."""
+
+    __tablename__ = "notification_settings"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    assigned: Mapped[bool] = mapped_column(Boolean, default=False)
+    reply: Mapped[bool] = mapped_column(Boolean, default=False)
+    mention: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    def wants(self, kind: str) -> bool:
+        return kind in NOTIFICATION_KINDS and bool(getattr(self, kind))

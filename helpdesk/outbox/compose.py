@@ -83,6 +83,15 @@ def _address(value: str) -> Address:
         raise ComposeError(f"Geen bruikbaar e-mailadres: {value!r}") from exc
 
 
+def bare_address(value: str) -> str:
+    """One addr-spec and nothing else (a staff account's address): a line break or a second address in it must
+    never add a recipient to the header or the envelope. Raises ComposeError otherwise."""
+    value = (value or "").strip()
+    if not value or any(ch.isspace() or ch in ',;<>"()' for ch in value) or parseaddr(value)[1] != value:
+        raise ComposeError(f"Geen bruikbaar e-mailadres: {value!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class OutgoingFile:
     """A file the agent attaches to a reply."""
@@ -131,6 +140,32 @@ def compose_reply(*, from_addr: str, to_name: str, to_email: str, subject: str, 
     for item in attachments:  # multipart/mixed: the text and HTML first, then each file as an attachment
         maintype, _, subtype = item.content_type.partition("/")
         msg.add_attachment(item.data, maintype=maintype, subtype=subtype or "octet-stream", filename=item.filename)
+    return msg.as_bytes()
+
+
+def compose_staff_mail(*, from_addr: str, to_email: str, subject: str, body: str, message_id: str,
+                       ticket_number: str = "", date: datetime | None = None) -> bytes:
+    """A plain-text mail the helpdesk writes to its own staff (a reset link, a notification): RFC 3834
+    `Auto-Submitted: auto-generated` and our own header, so no mail program answers it and ingest, should it come
+    back into the mailbox, files it as our own mail."""
+    to_email = bare_address(to_email)
+    msg = EmailMessage(policy=SMTPUTF8 if needs_smtputf8([from_addr, to_email]) else SMTP)
+    msg["From"] = _address(from_addr)
+    msg["To"] = _address(to_email)
+    msg["Subject"] = subject.replace("\r", " ").replace("\n", " ")
+    msg["Date"] = format_datetime((date or datetime.now(UTC)).replace(tzinfo=UTC))
+    try:
+        msg["Message-ID"] = header_form(message_id)
+    except ValueError as exc:
+        raise ComposeError(str(exc)) from exc
+    msg["Content-Language"] = "nl"
+    msg["X-IPO-Helpdesk"] = "1"
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-Auto-Response-Suppress"] = "All"
+    if ticket_number:
+        msg["X-IPO-Ticket"] = ticket_number
+    msg.set_content(body.replace("\r\n", "\n").rstrip() + "\n", subtype="plain", charset="utf-8",
+                    cte="quoted-printable")
     return msg.as_bytes()
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import update
 
 from ..extensions import db
 from ..models import OutboxMail, TicketMessage, User, record_event, utcnow
+from .compose import bare_address, compose_staff_mail, envelope_recipients, new_message_id
 
 
 def smtp_configured() -> bool:
@@ -19,6 +20,21 @@ def queue_mail(message: TicketMessage, raw: bytes, recipients: list[str]) -> Out
     if not message.message_id:
         raise ValueError("een uitgaand bericht heeft een Message-ID nodig")
     mail = OutboxMail(ticket_message=message, message_id=message.message_id, to_addrs=", ".join(recipients),
+                      raw=raw, status="pending", attempts=0, next_attempt_at=utcnow())
+    db.session.add(mail)
+    db.session.flush()
+    return mail
+
+
+def queue_staff_mail(to_email: str, subject: str, body: str, ticket_number: str = "") -> OutboxMail:
+    """Compose a mail to a staff member and queue it on its own (no ticket message: it is not part of any
+    conversation with a requester). Raises ComposeError for an unusable address; the caller commits."""
+    config = current_app.config
+    to_email = bare_address(to_email)
+    message_id = new_message_id(config["MESSAGE_ID_DOMAIN"])
+    raw = compose_staff_mail(from_addr=config["SMTP_FROM"], to_email=to_email, subject=subject, body=body,
+                             message_id=message_id, ticket_number=ticket_number)
+    mail = OutboxMail(ticket_message=None, message_id=message_id, to_addrs=", ".join(envelope_recipients(to_email)),
                       raw=raw, status="pending", attempts=0, next_attempt_at=utcnow())
     db.session.add(mail)
     db.session.flush()

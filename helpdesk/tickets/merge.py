@@ -6,6 +6,7 @@ from sqlalchemy import update
 
 from ..extensions import db
 from ..models import Ticket, TicketMessage, TicketView, User, record_event, utcnow
+from ..notifications import notify_assigned
 from .operations import TicketError
 
 
@@ -29,7 +30,8 @@ def merge_tickets(merged: Ticket, kept: Ticket, user: User) -> int:
     kept.last_message_at = max(filter(None, (kept.last_message_at, merged.last_message_at)), default=None)
     if kept.status not in ("new", "open") and merged.waiting_since is not None:
         kept.status = "open"  # the merged ticket still waited for an answer: so does the kept one now
-    if kept.assignee_id is None:
+    inherited = kept.assignee_id is None and merged.assignee_id is not None
+    if inherited:
         kept.assignee_id = merged.assignee_id
     merged.merged_into, merged.status, merged.waiting_since = kept, "closed", None
     merged.solved_at = merged.solved_at or utcnow()
@@ -40,4 +42,7 @@ def merge_tickets(merged: Ticket, kept: Ticket, user: User) -> int:
     db.session.flush()
     db.session.expire(kept, ["messages"])
     db.session.expire(merged, ["messages"])
+    if inherited:  # the merged ticket's agent now has the kept one: news to them unless they merged it
+        db.session.expire(kept, ["assignee"])
+        notify_assigned([kept], kept.assignee, user)
     return int(moved or 0)

@@ -26,6 +26,7 @@ from ..models import (
     record_event,
     utcnow,
 )
+from ..notifications import notify_assigned, notify_mentions
 from ..outbox.compose import (
     ComposeError,
     OutgoingFile,
@@ -213,6 +214,7 @@ def add_note(ticket: Ticket, body: str, user: User) -> TicketMessage:
     _touch(ticket)
     db.session.flush()
     record_event("note_added", user=user, ticket_id=ticket.id, note_id=note.id)
+    notify_mentions(ticket, body, user)
     return note
 
 
@@ -263,8 +265,9 @@ def find_assignee(value: str, user: User) -> User | None:
     return assignee
 
 
-def assign_ticket(ticket: Ticket, assignee: User | None, user: User) -> bool:
-    """Give the ticket to an agent, or to nobody."""
+def assign_ticket(ticket: Ticket, assignee: User | None, user: User, *, notify: bool = True) -> bool:
+    """Give the ticket to an agent, or to nobody; the agent gets a mail if they asked for one and `user` is someone
+    else (`notify=False`: the caller sends one mail for many tickets)."""
     if assignee is not None and not (assignee.active and assignee.has_role("agent")):
         raise TicketError("Deze persoon kan geen tickets behandelen.")
     if (assignee.id if assignee else None) == ticket.assignee_id:
@@ -275,6 +278,8 @@ def assign_ticket(ticket: Ticket, assignee: User | None, user: User) -> bool:
     record_event("assigned", user=user, ticket_id=ticket.id, old=old,
                  new=assignee.display_name if assignee else None)
     db.session.flush()
+    if notify:
+        notify_assigned([ticket], assignee, user)
     return True
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Ticket, User
+from ..notifications import notify_assigned
 from .operations import TicketError, assign_ticket, change_category, change_status, find_assignee
 from .queries import QueueFilter, queue_page
 
@@ -16,7 +17,7 @@ KEEP = ""  # a bulk choice that leaves the field as it is
 
 
 def update_ticket(ticket: Ticket, user: User, *, status: str | None, assignee: str | None,
-                  category: str | None) -> bool:
+                  category: str | None, notify: bool = True) -> bool:
     """Apply what differs from the ticket now (None: leave that field alone); returns whether anything changed.
 
     An unchanged category is left as triage set it: saving the status does not count as confirming it."""
@@ -26,7 +27,7 @@ def update_ticket(ticket: Ticket, user: User, *, status: str | None, assignee: s
     if status is not None:
         changed |= change_status(ticket, status, user)
     if assignee is not None:
-        changed |= assign_ticket(ticket, find_assignee(assignee, user), user)
+        changed |= assign_ticket(ticket, find_assignee(assignee, user), user, notify=notify)
     return changed
 
 
@@ -39,10 +40,15 @@ def bulk_update(ticket_ids: list[int], user: User, *, status: str, assignee: str
     if status == KEEP and assignee == KEEP and category == KEEP:
         raise TicketError("Kies wat u wilt wijzigen: status, behandelaar of categorie.")
     tickets = db.session.scalars(select(Ticket).where(Ticket.id.in_(ticket_ids)).order_by(Ticket.id)).all()
-    changed = 0
+    changed, given = 0, []
     for ticket in tickets:
-        changed += update_ticket(ticket, user, status=status or None, category=category or None,
+        before = ticket.assignee_id
+        changed += update_ticket(ticket, user, status=status or None, category=category or None, notify=False,
                                  assignee=None if assignee == KEEP else ("" if assignee == "niemand" else assignee))
+        if ticket.assignee_id is not None and ticket.assignee_id != before:
+            given.append(ticket)
+    if given:  # one mail for the whole change, listing the tickets
+        notify_assigned(given, given[0].assignee, user)
     return changed
 
 

@@ -185,6 +185,7 @@ PAGES: list[PageCase] = [
     PageCase("vragen-zonder-artikel", "/kb/hiaten/vragen", role="editor", prepare=_mail_questions_without_article),
     PageCase("uitloggen", "/logout", role="agent"),
     PageCase("tweestapsverificatie", "/account/tweestaps", role="agent"),
+    PageCase("mijn-account", "/account", role="agent"),  # with the notification choices an agent has
 ]
 
 
