@@ -120,7 +120,6 @@ class LiveServer:
             db.session.commit()
             return ticket.id
 
-<<<<<<< HEAD
     def teach_category(self, ticket_id: int, category: str) -> None:
         """An agent corrects the ticket's category, with the app's own operation: a lesson for triage."""
         from helpdesk.tickets.operations import change_category
@@ -130,7 +129,7 @@ class LiveServer:
             agent = db.session.scalar(select(User).where(User.email == email))
             change_category(db.session.get(Ticket, ticket_id), category, agent)
             db.session.commit()
-=======
+
     def shared_macro(self, title: str = "Kosten, wacht op antwoord") -> int:
         """A shared macro (text, Wacht op aanvrager, Kosten, whoever applies it), made once; returns its id."""
         with self.app.app_context():
@@ -141,7 +140,6 @@ class LiveServer:
                 db.session.add(macro)
                 db.session.commit()
             return macro.id
->>>>>>> macros
 
     def ingest(self, raw: bytes, expect: str = "created") -> int | None:
         """Run a raw mail through the real ingest pipeline; returns the ticket id (None when quarantined)."""
