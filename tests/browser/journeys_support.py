@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 
 from helpdesk.extensions import db
 from helpdesk.models import Article, ArticleFeedback, SearchLog, Ticket, TicketMessage
+from mail_ingest.demo import demo_mail_paths
 
-from .helpers import SCREENSHOT_DIR, screenshot
+from .helpers import SCREENSHOT_DIR, events_of, screenshot
 from .live import LiveServer
 
 README_SHOT_DIR = SCREENSHOT_DIR / "readme"
@@ -32,6 +33,18 @@ FOCUS_JS = """() => {
             cls: typeof el.className === 'string' ? el.className : '',
             text: (el.textContent || el.value || '').replace(/\\s+/g, ' ').trim().slice(0, 80)};
 }"""
+
+
+def demo_mail(name_part: str) -> bytes:
+    """A bundled demo mail (mail_ingest/demo) whose file name contains `name_part`, as raw bytes."""
+    return next(p for p in demo_mail_paths() if name_part in p.name).read_bytes()
+
+
+def no_script_trouble(page: Page, where: str) -> None:
+    """No JavaScript errors and no CSP violations on the page so far."""
+    events = events_of(page)
+    assert not events.page_errors, f"{where}: JavaScript-fouten {events.page_errors}"
+    assert not events.csp_violations(), f"{where}: CSP-overtredingen {events.csp_violations()}"
 
 
 def focus_info(page: Page) -> dict[str, str] | None:
@@ -142,3 +155,29 @@ def run_outbox_once(server: LiveServer) -> Any:
 
     with server.app.app_context():
         return deliver_due(server.app.config)
+
+
+def incoming_message_ids(server: LiveServer, ticket_id: int) -> list[str]:
+    """The stored Message-IDs of the requester's mails on a ticket, oldest first (to build a real reply)."""
+    with server.app.app_context():
+        return list(db.session.scalars(
+            select(TicketMessage.message_id).where(TicketMessage.ticket_id == ticket_id,
+                                                   TicketMessage.direction == "in").order_by(TicketMessage.id)))
+
+
+def pending_until(server: LiveServer, ticket_id: int) -> Any:
+    """When a parked ticket comes back (naive UTC), as the snooze form stored it."""
+    with server.app.app_context():
+        ticket = db.session.get(Ticket, ticket_id)
+        assert ticket is not None
+        return ticket.pending_until
+
+
+def return_due(server: LiveServer, now: Any) -> list[int]:
+    """The pending-tickets job at moment `now` (what `flask jobs run` does, which commits after each job)."""
+    from helpdesk.tickets.pending import return_due_tickets
+
+    with server.app.app_context():
+        returned = return_due_tickets(now=now)
+        db.session.commit()
+        return returned

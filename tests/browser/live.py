@@ -85,7 +85,9 @@ class LiveServer:
         html: str | None = None,
         **fields: Any,
     ) -> int:
-        """A ticket with one incoming message (like tests/conftest.py's make_ticket); returns its id."""
+        """A ticket with one incoming message (like tests/conftest.py's make_ticket); returns its id.
+
+        `waiting_since` (naive UTC) dates the mail back; the app's flush hook derives the deadlines from it."""
         n = next(_counter)
         email = fields.pop("email", None) or f"bestuur{n}@school.example"
         with self.app.app_context():
@@ -94,7 +96,7 @@ class LiveServer:
                 name=fields.pop("requester_name", f"Bestuurder {n}"),
                 organisation=f"Stichting {n}",
             )
-            now = utcnow()
+            now = fields.pop("waiting_since", None) or utcnow()
             ticket = Ticket(
                 subject=subject,
                 requester=requester,

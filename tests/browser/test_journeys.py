@@ -12,15 +12,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from mail_ingest.demo import demo_mail_paths
 from tests.servers import SMTPTestServer, free_port
 
-from .helpers import check_axe, events_of
+from .helpers import check_axe
 from .journeys_support import (
     README_VIEWPORT,
     article_facts,
+    demo_mail,
     enter_and_wait,
     helpful_votes,
+    no_script_trouble,
     parse_mail,
     plain_text,
     run_outbox_once,
@@ -56,21 +57,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, smtp: SMTPTestServer) 
     server.stop()
 
 
-def demo_mail(name_part: str) -> bytes:
-    return next(p for p in demo_mail_paths() if name_part in p.name).read_bytes()
-
-
 def screen_page(new_page: Callable[..., Page]) -> Page:
     """A desktop page at the README screenshot size."""
     page = new_page()
     page.set_viewport_size(README_VIEWPORT)
     return page
-
-
-def no_script_trouble(page: Page, where: str) -> None:
-    events = events_of(page)
-    assert not events.page_errors, f"{where}: JavaScript-fouten {events.page_errors}"
-    assert not events.csp_violations(), f"{where}: CSP-overtredingen {events.csp_violations()}"
 
 
 # --- Institution ---------------------------------------------------------------------------------------------
