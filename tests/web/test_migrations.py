@@ -149,3 +149,54 @@ def test_the_migration_builds_search_documents_for_existing_tickets(tmp_path):
 
 def test_the_migration_builds_search_documents_for_existing_tickets_postgresql(empty_postgres_database, tmp_path):
     assert _search_after_upgrade(empty_postgres_database, tmp_path) == [[7], [7], [7]]
+
+
+def _dashboard_after_upgrade(url: str, tmp_path) -> tuple[list[str], tuple, tuple]:
+    """Tickets stored before migration 0014 are in the dashboard's rollups once `flask setup` has run after it."""
+    from datetime import timedelta
+
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import insert
+
+    from helpdesk import create_app
+    from helpdesk.dashboard import rollup
+    from helpdesk.dashboard.stats import recent_weeks
+    from helpdesk.models import Requester, Ticket, utcnow
+    from helpdesk.setup_ops import dashboard_step
+    from tests.conftest import base_config
+    from tests.support import dashboard as reference
+
+    app = create_app(base_config(tmp_path / "data", url))
+    with app.app_context():
+        upgrade()
+        downgrade(revision="0011_features")
+        now = utcnow()
+        with db.engine.begin() as conn:
+            conn.execute(insert(Requester.__table__).values(id=1, email="oud@school.example", name="Oud",
+                                                            organisation="", created_at=now))
+            conn.execute(insert(Ticket.__table__), [
+                {"id": i, "subject": "Vraag", "requester_id": 1, "status": "open", "kind": "question", "version": 1,
+                 "category": ("cost", None)[i % 2], "created_at": now - timedelta(days=i),
+                 "updated_at": now, "first_response_at": now - timedelta(days=i, hours=-i) if i % 3 else None,
+                 "first_due_at": now - timedelta(days=i - 2), "used_article_slug": "wat-kost" if i % 4 else None}
+                for i in range(1, 30)])
+        upgrade()
+        lines = dashboard_step()
+        weeks = recent_weeks()
+        names = ("tickets_per_category_per_week", "median_first_response_hours", "suggested_article_share",
+                 "within_target_share")
+        built = tuple(getattr(rollup, n)(weeks) for n in names) + (rollup.most_used_articles(),)
+        expected = tuple(getattr(reference, n)(weeks) for n in names) + (reference.most_used_articles(),)
+        db.session.remove()
+        db.engine.dispose()
+    return lines, built, expected
+
+
+def test_the_migration_puts_existing_tickets_on_the_dashboard(tmp_path):
+    lines, built, expected = _dashboard_after_upgrade(f"sqlite:///{tmp_path / 'old.sqlite3'}", tmp_path)
+    assert built == expected and sum(built[0]["cost"]) == 14 and lines[0].startswith("Dashboard: 29 dagen")
+
+
+def test_the_migration_puts_existing_tickets_on_the_dashboard_postgresql(empty_postgres_database, tmp_path):
+    lines, built, expected = _dashboard_after_upgrade(empty_postgres_database, tmp_path)
+    assert built == expected and sum(built[0]["cost"]) == 14 and lines[0].startswith("Dashboard: 29 dagen")
