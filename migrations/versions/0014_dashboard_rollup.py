@@ -56,16 +56,16 @@ def _pg_row(columns, prefix: str) -> str:
 
 POSTGRES_FUNCTION = f"""CREATE OR REPLACE FUNCTION dashboard_note_days() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    answers boolean;
+    median_changed boolean;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         {_pg_log("(NEW.created_at::date, NEW.first_response_at IS NOT NULL), (NEW.first_response_at::date, false)")};
     ELSIF TG_OP = 'DELETE' THEN
         {_pg_log("(OLD.created_at::date, OLD.first_response_at IS NOT NULL), (OLD.first_response_at::date, false)")};
     ELSIF {_pg_row(WATCHED, "OLD")} IS DISTINCT FROM {_pg_row(WATCHED, "NEW")} THEN
-        answers := (OLD.first_response_at IS NOT NULL OR NEW.first_response_at IS NOT NULL)
+        median_changed := (OLD.first_response_at IS NOT NULL OR NEW.first_response_at IS NOT NULL)
             AND {_pg_row(MEDIAN_INPUTS, "OLD")} IS DISTINCT FROM {_pg_row(MEDIAN_INPUTS, "NEW")};
-        {_pg_log("(OLD.created_at::date, answers), (NEW.created_at::date, answers), "
+        {_pg_log("(OLD.created_at::date, median_changed), (NEW.created_at::date, median_changed), "
                  "(OLD.first_response_at::date, false), (NEW.first_response_at::date, false)")};
     END IF;
     RETURN NULL;
