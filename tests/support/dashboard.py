@@ -4,6 +4,7 @@ kept as the reference the rollups must equal, figure for figure."""
 from __future__ import annotations
 
 import sys
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy import and_, case, func, select
@@ -20,8 +21,10 @@ from helpdesk.dashboard.stats import (
 from helpdesk.extensions import db
 from helpdesk.models import Ticket
 
-__all__ = ["median_first_response_hours", "most_used_articles", "reference_figures", "suggested_article_share",
-           "tickets_per_category_per_week", "within_target_share"]
+__all__ = ["median_first_response_hours", "most_used_articles", "period_figures", "reference_figures",
+           "suggested_article_share", "tickets_per_category_per_week", "within_target_share"]
+PERIOD_FIGURES = ("tickets_per_category_per_week", "median_first_response_hours", "suggested_article_share",
+                  "within_target_share")
 
 
 def tickets_per_category_per_week(weeks: list[Week]) -> dict[str, list[int]]:
@@ -59,6 +62,13 @@ def within_target_share(weeks: list[Week]) -> list[tuple[int, ...]]:
         Ticket.kind == "question", Ticket.first_response_at.is_not(None), Ticket.first_due_at.is_not(None),
         Ticket.created_at >= weeks[0].start).group_by(day)).all()
     return sum_per_week(rows, weeks, 2)
+
+
+def period_figures(weeks: list[Week], source: ModuleType | None = None) -> tuple:
+    """The figures about a period, and the articles used, from `source` (this reference by default;
+    helpdesk.dashboard.rollup for the rollups)."""
+    source = source or sys.modules[__name__]
+    return (*(getattr(source, name)(weeks) for name in PERIOD_FIGURES), source.most_used_articles())
 
 
 def reference_figures(count: int) -> dict[str, Any]:

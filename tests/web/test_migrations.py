@@ -183,10 +183,7 @@ def _dashboard_after_upgrade(url: str, tmp_path) -> tuple[list[str], tuple, tupl
         upgrade()
         lines = dashboard_step()
         weeks = recent_weeks()
-        names = ("tickets_per_category_per_week", "median_first_response_hours", "suggested_article_share",
-                 "within_target_share")
-        built = tuple(getattr(rollup, n)(weeks) for n in names) + (rollup.most_used_articles(),)
-        expected = tuple(getattr(reference, n)(weeks) for n in names) + (reference.most_used_articles(),)
+        built, expected = reference.period_figures(weeks, rollup), reference.period_figures(weeks)
         db.session.remove()
         db.engine.dispose()
     return lines, built, expected
