@@ -149,4 +149,3 @@ def test_the_migration_builds_search_documents_for_existing_tickets(tmp_path):
 
 def test_the_migration_builds_search_documents_for_existing_tickets_postgresql(empty_postgres_database, tmp_path):
     assert _search_after_upgrade(empty_postgres_database, tmp_path) == [[7], [7], [7]]
-
