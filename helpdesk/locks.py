@@ -113,3 +113,13 @@ class NodeLock:
 
     def __exit__(self, *_exc: object) -> None:
         self.release()
+
+
+def lock_transaction(name: str) -> None:
+    """Wait until no other transaction holds `name`, then hold it until the session's transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite needs none: it has one writer at a time, and a
+    transaction that starts with a write holds the database's write lock from then on."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"),
+                           {"ns": LOCK_NAMESPACE, "key": lock_key(name)})

@@ -17,10 +17,20 @@ def run_setup(upgrade_schema: Callable[[], None]) -> list[str]:
         Path(current_app.config[key]).mkdir(parents=True, exist_ok=True)
     upgrade_schema()
     report.append("Database: schema is bijgewerkt.")
+    report.extend(dashboard_step())
     report.extend(load_articles_step())
     report.extend(ensure_index_step())  # after the articles: the index is built from them
     report.extend(classifier_step())
     return report
+
+
+def dashboard_step() -> list[str]:
+    """Build the dashboard's rollups for what changed (after an upgrade: every day), so no page waits for it."""
+    from .dashboard.rollup import refresh_rollups
+
+    done = refresh_rollups()
+    db.session.commit()
+    return [f"Dashboard: {done['days']} dagen en {done['weeks']} weken bijgewerkt."]
 
 
 def load_articles_step() -> list[str]:

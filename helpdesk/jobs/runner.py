@@ -7,6 +7,7 @@ import json
 import socket
 from collections.abc import Callable
 
+from ..dashboard.rollup import refresh_rollups
 from ..extensions import db
 from ..locks import NodeLock
 from ..models import JobRun, utcnow
@@ -18,9 +19,15 @@ def _returned() -> dict[str, object]:
     return {"returned": return_due_tickets(utcnow())}
 
 
+def _dashboard() -> dict[str, object]:
+    return dict(refresh_rollups())
+
+
 # name -> job; each job returns JSON-able figures and commits nothing itself, except retention, which commits
-# ticket by ticket (an interrupted run keeps what it did) and runs at most once a day on the whole cluster
-JOBS: dict[str, Callable[[], dict[str, object]]] = {"pending_tickets": _returned, "retention": run_daily_retention}
+# ticket by ticket (an interrupted run keeps what it did) and runs at most once a day on the whole cluster; the
+# dashboard's rollups come last, after what the others changed
+JOBS: dict[str, Callable[[], dict[str, object]]] = {"pending_tickets": _returned, "retention": run_daily_retention,
+                                                    "dashboard": _dashboard}
 
 
 def run_job(name: str) -> dict[str, object]:

@@ -5,6 +5,7 @@ from knowledge.categories import CATEGORY_LABELS  # re-exported: the one categor
 from ._base import utcnow
 from .audit import AuditEvent, record_event
 from .cluster import Blob, BlobChunk, ChangeCounter, IndexChange, JobRun
+from .dashboard import DashboardArticleDay, DashboardDay, DashboardDirtyDay, DashboardWeekMedian
 from .kb import Article, ArticleFeedback, ArticleRevision, SearchLog
 from .mail import MailboxState, OutboxMail, QuarantinedMail
 from .organisations import Organisation, OrganisationDomain
@@ -27,7 +28,8 @@ from .users import NOTIFICATION_KINDS, ROLE_LABELS, ROLES, NotificationSettings,
 __all__ = [
     "CATEGORY_LABELS", "KINDS", "NOTIFICATION_KINDS", "ROLES", "ROLE_LABELS", "STATUSES", "STATUS_LABELS",
     "AppSetting", "Article", "ArticleFeedback", "ArticleRevision", "Attachment", "AuditEvent", "CannedReply",
-    "Blob", "BlobChunk", "ChangeCounter", "IndexChange",
+    "Blob", "BlobChunk", "ChangeCounter", "DashboardArticleDay", "DashboardDay", "DashboardDirtyDay",
+    "DashboardWeekMedian", "IndexChange",
     "JobRun",
     "MailboxState", "NotificationSettings", "Organisation", "OrganisationDomain", "OutboxMail", "QuarantinedMail",
     "RateLimitCounter", "RecoveryCode",

@@ -14,12 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from helpdesk.dashboard.stats import (
-    median_first_response_hours,
-    recent_weeks,
-    suggested_article_share,
-    tickets_per_category_per_week,
-)
+from helpdesk.dashboard.stats import recent_weeks
 from helpdesk.extensions import db
 from helpdesk.locks import NodeLock
 from helpdesk.models import AuditEvent, JobRun, SearchLog, Ticket, TicketMessage, utcnow
@@ -27,6 +22,7 @@ from helpdesk.privacy.daily import JOB_NAME, run_daily_retention
 from helpdesk.tickets.operations import send_reply
 from tests.privacy.scan import files_mentioning, tables_mentioning
 from tests.privacy.test_export import SAMPLE
+from tests.support.dashboard import median_first_response_hours, suggested_article_share, tickets_per_category_per_week
 from tests.support.mail import ROOT, cli_env, flask_cmd
 
 PERSONAL = ("admin@school.example", "zie bijlage", "dank voor het formulier", "formulier bijgevoegd",

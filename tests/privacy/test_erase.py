@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import String, cast, func, select
 
-from helpdesk.dashboard.stats import median_first_response_hours, recent_weeks, tickets_per_category_per_week
+from helpdesk.dashboard.stats import recent_weeks
 from helpdesk.extensions import db
 from helpdesk.ingest.operations import ingest_raw
 from helpdesk.models import (
@@ -20,6 +20,7 @@ from helpdesk.models import (
 )
 from helpdesk.tickets.operations import send_reply
 from tests.privacy.test_export import PERSON, SAMPLE, mail
+from tests.support.dashboard import median_first_response_hours, tickets_per_category_per_week
 
 TEXT_COLUMNS = [(TicketMessage, ("from_email", "from_name", "to_addrs", "cc_addrs", "subject", "text",
                                  "clean_text", "html", "message_id", "in_reply_to", "references_header")),

@@ -9,13 +9,14 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from helpdesk.dashboard.stats import median_first_response_hours, recent_weeks, tickets_per_category_per_week
+from helpdesk.dashboard.stats import recent_weeks
 from helpdesk.extensions import db
 from helpdesk.ingest.operations import ingest_raw
 from helpdesk.models import Attachment, SearchLog, Ticket, TicketMessage, utcnow
 from helpdesk.tickets.operations import send_reply
 from tests.privacy.test_erase import files_mentioning, mentions
 from tests.privacy.test_export import SAMPLE, mail
+from tests.support.dashboard import median_first_response_hours, tickets_per_category_per_week
 
 
 def closed_ticket(make_user) -> Ticket:
