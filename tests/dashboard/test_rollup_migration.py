@@ -1,4 +1,4 @@
-"""Migration 0014_dashboard_rollup: tickets stored before it are in the dashboard's rollups once `flask setup`
+"""Migration 0015_dashboard_rollup: tickets stored before it are in the dashboard's rollups once `flask setup`
 has run after it, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tests.conftest import base_config
 from tests.support import dashboard as reference
 from tests.web.test_migrations import empty_postgres_database  # noqa: F401 - a fixture
 
-MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0014_dashboard_rollup.py"
+MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0015_dashboard_rollup.py"
 TICKETS = sa.table("tickets", *(sa.column(name) for name in (
     "id", "subject", "requester_id", "status", "kind", "version", "category", "used_article_slug")),
     *(sa.column(name, sa.DateTime) for name in ("created_at", "updated_at", "first_response_at", "first_due_at")))

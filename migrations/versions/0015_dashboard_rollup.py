@@ -2,15 +2,15 @@
 changed, written by triggers on tickets (so every write counts: the ORM, bulk UPDATEs, retention, merges, later
 migrations); the existing days are logged here and built by the first refresh (`flask setup` runs it).
 
-Revision ID: 0014_dashboard_rollup
-Revises: 0011_features
+Revision ID: 0015_dashboard_rollup
+Revises: 0014_notifications
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_dashboard_rollup"
-down_revision = "0011_features"
+revision = "0015_dashboard_rollup"
+down_revision = "0014_notifications"
 branch_labels = None
 depends_on = None
 
