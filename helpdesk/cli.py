@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from .lazy_commands import LazyCommand
 from .schema_check import needs_schema
 
 
@@ -20,27 +21,35 @@ def setup_command() -> None:
         click.echo(line)
 
 
+# name, where the command lives, its short help for `flask --help` (tests/core/test_startup.py checks that each
+# equals the real command's, so the two cannot drift apart)
+LAZY_COMMANDS = (
+    ("users", "helpdesk.admin.cli:users_cli", "Staff accounts."),
+    ("reindex", "helpdesk.kb.cli:reindex_command",
+     "Rebuild the search index from the published articles in the database."),
+    ("ingest", "helpdesk.ingest.cli:ingest_command",
+     "Fetch new mail from the configured IMAP mailbox into tickets (waits with IDLE unless --once)."),
+    ("import-mail", "helpdesk.ingest.cli:import_mail_command",
+     "Import .eml files, an mbox file or a Maildir through the same pipeline as ingest."),
+    ("mail", "helpdesk.ingest.cli:mail_cli", "Mailbox status and quarantine."),
+    ("triage", "helpdesk.triage.cli:triage_command",
+     "Read RFC 822 messages and print one JSON object a line: category, confidence, autoreply, suggestions."),
+    ("tickets", "helpdesk.tickets.cli:tickets_cli", "Tickets."),
+    ("outbox", "helpdesk.outbox.cli:outbox_cli", "Uitgaande antwoorden (SMTP)."),
+    ("jobs", "helpdesk.jobs.cli:jobs_cli", "Periodieke taken."),
+    ("blobs", "helpdesk.blobs.cli:blobs_cli", "Opgeslagen bestanden (originele mails, bijlagen)."),
+    ("privacy", "helpdesk.privacy.cli:privacy_cli", "Access and erasure requests (AVG art. 15 and 17)."),
+    ("retention", "helpdesk.privacy.cli:retention_cli", "Retention periods (AVG art. 5(1)(e))."),
+)
+
+
 def register_cli(app: Flask) -> None:
-    """Attach all commands to the app; feature packages expose `register(app)` in their own cli.py."""
+    """Attach all commands to the app. The feature packages' commands (in their own cli.py) are stand-ins until
+    they run: `flask --help` and every other command then start without importing mail, search or privacy code."""
     app.cli.add_command(setup_command)
     app.cli.add_command(demo_command)
-    from .admin import cli as admin_cli
-    from .ingest import cli as ingest_cli
-    from .jobs import cli as jobs_cli
-    from .kb import cli as kb_cli
-    from .outbox import cli as outbox_cli
-    from .tickets import cli as tickets_cli
-    from .triage import cli as triage_cli
-
-    for module in (admin_cli, kb_cli, ingest_cli, triage_cli, tickets_cli, outbox_cli, jobs_cli):
-        module.register(app)
-    from .auth import cli as auth_cli
-    from .blobs import cli as blobs_cli
-    from .privacy import cli as privacy_cli
-
-    auth_cli.register(app)
-    blobs_cli.register(app)
-    privacy_cli.register(app)
+    for name, target, help_text in LAZY_COMMANDS:
+        app.cli.add_command(LazyCommand(name, target, help_text))
 
 
 @click.command("demo")

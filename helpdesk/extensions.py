@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 from flask import Flask
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -15,6 +14,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from .lazy_commands import LazyCommand
 
 # Stable constraint names, so migrations work the same on SQLite and PostgreSQL.
 NAMING = {
@@ -39,7 +40,7 @@ class LazyMigrate:
 
     def init_app(self, app: Flask, db: SQLAlchemy, directory: str, **kwargs: Any) -> None:
         app.extensions["migrate"] = _MigrateConfig(db, directory, kwargs)
-        app.cli.add_command(_LazyDbGroup("db", help="Perform database migrations."))
+        app.cli.add_command(LazyCommand("db", "flask_migrate.cli:db", "Perform database migrations."))
 
 
 class _MigrateConfig:
@@ -58,16 +59,6 @@ class _MigrateConfig:
             migrate = flask_migrate.Migrate(db=self.db, directory=self.directory, **self._kwargs)
             self._real = flask_migrate._MigrateConfig(migrate, self.db, **migrate.alembic_ctx_kwargs)
         return getattr(self._real, name)
-
-
-class _LazyDbGroup(click.Group):
-    """`flask db`: Flask-Migrate's command group, imported only when it runs (its listing in --help costs nothing)."""
-
-    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
-                     **extra: Any) -> click.Context:
-        from flask_migrate.cli import db as real
-
-        return real.make_context(info_name, args, parent=parent, **extra)
 
 
 db = SQLAlchemy(model_class=Base)

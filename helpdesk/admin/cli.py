@@ -1,14 +1,14 @@
-"""Commands for staff accounts: `flask --app app users create|list`."""
+"""Commands for staff accounts: `flask --app app users create|list|set-role|reset-2fa|deactivate`."""
 
 from __future__ import annotations
 
 import sys
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from ..auth.cli import deactivate_command, reset_2fa_command, set_role_command
 from ..extensions import db
 from ..models import User
 from ..schema_check import needs_schema
@@ -45,6 +45,6 @@ def users_list() -> None:
         click.echo(f"{user.email}\t{user.role}\t{'actief' if user.active else 'gedeactiveerd'}")
 
 
-def register(app: Flask) -> None:
-    """Attach this package's commands to the app."""
-    app.cli.add_command(users_cli)
+# the account changes of the auth package belong to the same `flask users` group
+for _command in (set_role_command, reset_2fa_command, deactivate_command):
+    users_cli.add_command(_command)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -54,9 +53,3 @@ def deactivate_command(email: str) -> None:
     deactivate(user)
     db.session.commit()
     click.echo(f"Account {user.email} is gedeactiveerd.")
-
-
-def register(app: Flask) -> None:
-    group = app.cli.commands["users"]
-    for command in (set_role_command, reset_2fa_command, deactivate_command):
-        group.add_command(command)  # type: ignore[attr-defined]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 
 from ..extensions import db
@@ -36,7 +35,3 @@ def migrate_command(target_name: str, keep: bool) -> None:
                 db.session.commit()
     click.echo(f"{copied} bestanden gekopieerd naar {target_name}, {len(keys) - copied} stonden er al"
                + ("" if keep else f"; {len(keys)} verwijderd uit de oude opslag") + ".")
-
-
-def register(app: Flask) -> None:
-    app.cli.add_command(blobs_cli)

@@ -9,7 +9,6 @@ import sys
 import threading
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -174,9 +173,3 @@ def mail_reprocess(item_id: int | None, all_items: bool) -> None:
         outcome = reprocess_quarantined(item)
         click.echo(json.dumps({"id": item.id, "status": outcome.status, "ticket": outcome.ticket_id,
                                "detail": outcome.detail}))
-
-
-def register(app: Flask) -> None:
-    """Attach this package's commands to the app."""
-    for command in (ingest_command, import_mail_command, mail_cli):
-        app.cli.add_command(command)

@@ -6,7 +6,6 @@ import json
 import time
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 
 from ..schema_check import needs_schema
@@ -26,7 +25,3 @@ def run_command(once: bool, interval: int) -> None:
         if once:
             return
         time.sleep(max(interval, 1))
-
-
-def register(app: Flask) -> None:
-    app.cli.add_command(jobs_cli)

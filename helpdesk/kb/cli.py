@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
 
 from knowledge.search import LockError
 
@@ -29,8 +28,3 @@ def reindex_command() -> None:
         except LockError as exc:
             raise click.ClickException(f"{exc} Probeer het over een minuut opnieuw.") from exc
     click.echo(f"Zoekindex opnieuw opgebouwd: {count} artikelen.")
-
-
-def register(app: Flask) -> None:
-    """Attach this package's commands to the app."""
-    app.cli.add_command(reindex_command)

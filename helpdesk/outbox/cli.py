@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup
 
 from ..schema_check import needs_schema
@@ -30,8 +30,3 @@ def run_command(once: bool, interval: float | None) -> None:
         if once:
             return
         time.sleep(interval)
-
-
-def register(app: Flask) -> None:
-    """Attach this package's commands to the app."""
-    app.cli.add_command(outbox_cli)

@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 
 from ..extensions import db
@@ -71,8 +70,3 @@ def retention_run_command(dry_run: bool, as_of: datetime | None) -> None:
     moment = as_of or utcnow()
     counts = run_retention(moment, dry_run=dry_run, progress=progress)
     click.echo(json.dumps({"as_of": moment.date().isoformat(), "dry_run": dry_run, **counts}))
-
-
-def register(app: Flask) -> None:
-    app.cli.add_command(privacy_cli)
-    app.cli.add_command(retention_cli)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -38,8 +37,3 @@ def export_command() -> None:
             "messages": [{"direction": m.direction, "message_id": m.message_id, "in_reply_to": m.in_reply_to,
                           "from": m.from_email} for m in ticket.messages],
         }, ensure_ascii=False))
-
-
-def register(app: Flask) -> None:
-    """Attach this package's commands to the app."""
-    app.cli.add_command(tickets_cli)

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import select
 
 from knowledge.articles import load_bundled_articles
@@ -94,8 +94,3 @@ def triage_command(files: tuple[Path, ...]) -> None:
         verb = "is" if len(unreadable) == 1 else "zijn"
         click.echo(f"Let op: {len(unreadable)} van de {len(files)} bestanden {verb} geen leesbare e-mail: "
                    f"{', '.join(unreadable[:5])}{' …' if len(unreadable) > 5 else ''}", err=True)
-
-
-def register(app: Flask) -> None:
-    """Attach this package's commands to the app."""
-    app.cli.add_command(triage_command)
