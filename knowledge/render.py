@@ -7,7 +7,6 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-import markdown
 import nh3
 
 _EXTENSIONS = ["tables", "toc", "sane_lists", "fenced_code"]
@@ -66,6 +65,8 @@ def _is_external(href: str, own_hosts: frozenset[str]) -> bool:
 
 def render_markdown(md: str, own_hosts: frozenset[str] | set[str] = frozenset()) -> str:
     """Renders Markdown to sanitised HTML: headings get ids, external links get rel and class="extern"."""
+    import markdown  # Python-Markdown and its extensions load with the first article rendered, not at start-up
+
     raw = markdown.markdown((md or "")[:_MAX_MD], extensions=_EXTENSIONS, output_format="html")
     clean = nh3.clean(
         raw,

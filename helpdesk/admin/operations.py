@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from ..auth.passwords import password_problem
@@ -26,6 +25,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 def _valid_email(email: str) -> bool:
     """The check the admin form's WTForms Email() validator makes (email_validator, no DNS look-up)."""
+    from email_validator import EmailNotValidError, validate_email  # as WTForms does: loaded when first used
+
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:

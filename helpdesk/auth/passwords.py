@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from zxcvbn import zxcvbn
-
 MIN_LENGTH = 12
 MIN_SCORE = 3  # zxcvbn 0-4: 3 is "safely unguessable: moderate protection from offline attacks"
 _ZXCVBN_MAX = 72  # zxcvbn refuses longer input; the start of a long password tells enough
@@ -24,6 +22,8 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
     lowered = password.lower()
     if email and email.lower() in lowered or any(word in lowered for word in _own_words(email, name)):
         return "Het wachtwoord mag uw naam of e-mailadres niet bevatten."
+    from zxcvbn import zxcvbn  # its word lists cost ~40 ms to load: only a password being set needs them
+
     result = zxcvbn(password[:_ZXCVBN_MAX], user_inputs=[email, name, *_own_words(email, name)])
     if len(set(password)) < 5 or result["score"] < MIN_SCORE:
         return ("Dit wachtwoord is te makkelijk te raden (het lijkt op een veelgebruikt wachtwoord of een "

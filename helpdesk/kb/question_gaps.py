@@ -9,7 +9,6 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
-from knowledge.clusters import cluster_texts
 from knowledge.question import main_question
 
 from ..extensions import db
@@ -92,6 +91,8 @@ def question_gaps(since: datetime, until: datetime) -> QuestionGaps:
         asked = main_question(text, first_subject or subject) or " ".join(f"{subject} {text}".split())
         items.append(GapQuestion(f"IPO-{ticket_id}", " ".join(asked.split())[:EXAMPLE_CHARS], created_at,
                                  round(matched, 2), title))
+    from knowledge.clusters import cluster_texts  # Whoosh's analysis: loaded by the editors' gap page, not start-up
+
     groups = []
     for cluster in cluster_texts([item.question for item in items], config["CONTENT_GAP_SIMILARITY"]):
         members = [items[pos] for pos in cluster.members]

@@ -16,18 +16,10 @@ from sqlalchemy import event, inspect, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from knowledge import search as search_backend  # its Whoosh half loads on first use (knowledge/search/__init__.py)
 from knowledge.classify import Classifier
 from knowledge.dutch import parse_synonym_line
-from knowledge.search import (
-    MAX_QUERY_CHARS,
-    Hit,
-    SearchBackend,
-    SearchDoc,
-    SearchResult,
-    content_fingerprint,
-    open_index,
-    question_prior,
-)
+from knowledge.search import MAX_QUERY_CHARS, Hit, SearchBackend, SearchDoc, SearchResult, open_index
 
 from ..change_log import record_kb_change
 from ..extensions import db
@@ -91,7 +83,7 @@ def get_index() -> SearchBackend:
 
 def db_fingerprint(docs: list[SearchDoc] | None = None) -> str:
     """Fingerprint of the published content in the database."""
-    return content_fingerprint(docs_from_db() if docs is None else docs)
+    return search_backend.content_fingerprint(docs_from_db() if docs is None else docs)
 
 
 def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
@@ -127,7 +119,7 @@ def sync_index(changed: set[str] | None) -> bool:
     """Bring this node's index to what the database publishes: the `changed` slugs one by one (many of them, or
     None: one rebuild); True when it wrote. Nothing to do when the fingerprints already agree."""
     docs = docs_from_db()
-    pending = _Pending(docs, content_fingerprint(docs), changed if changed is not None else set())
+    pending = _Pending(docs, search_backend.content_fingerprint(docs), changed if changed is not None else set())
     index = get_index()
     if index.exists() and index.fingerprint() == pending.fingerprint:
         index.refresh()  # another worker of this node may have written it
@@ -176,8 +168,8 @@ def search(query: str, limit: int = 10, category: str | None = None, snippets: i
                               category=category, snippets=snippets)
         if whole_question:
             # A whole question: what it asks about (the triage classifier's category) weighs in the order.
-            result.hits = question_prior(result.hits, query, Classifier.default().classify(query).scores,
-                                         min_words=QUESTION_WORDS)[:limit]
+            scores = Classifier.default().classify(query).scores
+            result.hits = search_backend.question_prior(result.hits, query, scores, min_words=QUESTION_WORDS)[:limit]
     except Exception:  # a broken index must cost the visitor a result list, never the page
         current_app.logger.exception("Zoeken mislukt voor een zoekvraag van %d tekens", len(query or ""))
         return SearchResult(query=(query or "")[:MAX_QUERY_CHARS], hits=[], total=0)
@@ -230,7 +222,7 @@ def _collect(session: Session) -> None:
         slugs.update(session.scalars(select(Article.slug).where(Article.id.in_(ids))))
     record_kb_change(session, slugs)  # other nodes apply the same slugs (helpdesk/index_sync.py)
     docs = docs_from_db()
-    session.info[_PENDING] = _Pending(docs, content_fingerprint(docs), slugs)
+    session.info[_PENDING] = _Pending(docs, search_backend.content_fingerprint(docs), slugs)
 
 
 def _apply(session: Session) -> None:

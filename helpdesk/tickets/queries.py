@@ -9,7 +9,6 @@ from typing import Any
 
 from flask_babel import format_timedelta
 from sqlalchemy import Integer, and_, any_, column, exists, literal, or_, select, table
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import joinedload, selectinload
 
 from knowledge.categories import CATEGORY_LABELS
@@ -119,7 +118,11 @@ def _matches(words: list[str], sqlite: bool) -> Any:
 
 def _among(ids: list[int], sqlite: bool) -> Any:
     """Ticket.id is one of a few ids: an IN list on SQLite, one array parameter on PostgreSQL."""
-    return Ticket.id.in_(ids) if sqlite else Ticket.id == any_(literal(ids, ARRAY(Integer)))
+    if sqlite:
+        return Ticket.id.in_(ids)
+    from sqlalchemy.dialects.postgresql import ARRAY  # the dialect module is loaded by a PostgreSQL engine anyway
+
+    return Ticket.id == any_(literal(ids, ARRAY(Integer)))
 
 
 def _holds_here(words: list[str], sqlite: bool) -> Any:

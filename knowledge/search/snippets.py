@@ -8,8 +8,6 @@ from collections.abc import Callable, Collection, Sequence
 
 from whoosh.analysis import Analyzer
 
-from knowledge.classify.lexicon import EN_STOP, NL_STOP
-from knowledge.dutch import fold
 from knowledge.search.whoosh_analysis import term_spans
 
 SNIPPET_SCAN = 20_000  # only the start of a very long text is scanned for the snippet
@@ -91,25 +89,6 @@ _NO_CACHE = SpanCache(0)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 _LINK_TARGET = re.compile(r" \((?:https?://|mailto:)?[^\s()]+[./@][^\s()]+\)")
 _END = (".", "?", "!", ":", ";", "…")
-
-
-_WORDS = re.compile(r"[a-z]+")
-# Search queries are short: beyond the classifier's function words, question and topic words tell the language.
-_EN_WORDS = EN_STOP | frozenset(
-    "how much what which when who where why need needs cost costs price pay supplier suppliers level choose "
-    "still already get buy about information english".split())
-_NL_WORDS = NL_STOP | frozenset(
-    "wat hoe wanneer welke wie waar waarom kost kosten prijs betalen moet moeten kan kunnen niveau leverancier "
-    "nog al krijgen kopen".split())
-
-
-def text_language(text: str) -> str:
-    """"en" when English words clearly outnumber Dutch ones (by two in long texts, as the classifier asks, by
-    one in a short query), else "nl"."""
-    words = _WORDS.findall(fold((text or "")[:20_000]))
-    en = sum(w in _EN_WORDS for w in words)
-    nl = sum(w in _NL_WORDS for w in words)
-    return "en" if en > nl + (1 if len(words) > 12 else 0) else "nl"
 
 
 def search_text(plain: str) -> str:

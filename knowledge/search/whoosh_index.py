@@ -18,7 +18,8 @@ from whoosh.query import Term
 from whoosh.writing import CLEAR, IndexWriter
 
 from knowledge.dutch import fold
-from knowledge.search.snippets import SpanCache, highlight, text_language
+from knowledge.search.language import text_language
+from knowledge.search.snippets import SpanCache, highlight
 from knowledge.search.types import MAX_QUERY_CHARS, Hit, LockError, SearchDoc, SearchResult
 from knowledge.search.whoosh_config import AnalysisConfig
 from knowledge.search.whoosh_memory import MAX_DOCS, MemorySnapshot

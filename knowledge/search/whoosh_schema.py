@@ -13,7 +13,8 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 
 from knowledge.lexicon import ANALYZER_VERSION
 from knowledge.render import markdown_to_text
-from knowledge.search.snippets import SNIPPET_SCAN, search_text, snippet_text, text_language
+from knowledge.search.language import text_language
+from knowledge.search.snippets import SNIPPET_SCAN, search_text, snippet_text
 from knowledge.search.types import LockError, SearchDoc
 from knowledge.search.whoosh_analysis import exact_terms, term_spans
 

@@ -1,0 +1,27 @@
+"""Which language a text is in, for search and `lang` attributes: no Whoosh, so a page's template filter costs
+no search import."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.classify.lexicon import EN_STOP, NL_STOP
+from knowledge.dutch import fold
+
+_WORDS = re.compile(r"[a-z]+")
+# Search queries are short: beyond the classifier's function words, question and topic words tell the language.
+_EN_WORDS = EN_STOP | frozenset(
+    "how much what which when who where why need needs cost costs price pay supplier suppliers level choose "
+    "still already get buy about information english".split())
+_NL_WORDS = NL_STOP | frozenset(
+    "wat hoe wanneer welke wie waar waarom kost kosten prijs betalen moet moeten kan kunnen niveau leverancier "
+    "nog al krijgen kopen".split())
+
+
+def text_language(text: str) -> str:
+    """"en" when English words clearly outnumber Dutch ones (by two in long texts, as the classifier asks, by
+    one in a short query), else "nl"."""
+    words = _WORDS.findall(fold((text or "")[:20_000]))
+    en = sum(w in _EN_WORDS for w in words)
+    nl = sum(w in _NL_WORDS for w in words)
+    return "en" if en > nl + (1 if len(words) > 12 else 0) else "nl"
