@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from mail_ingest.ids import normalize_message_id
-from mail_ingest.parse import ParsedMail
+
+if TYPE_CHECKING:  # the parser only for its type: threading keys are used without parsing mail
+    from mail_ingest.parse import ParsedMail
 
 __all__ = [
     "candidate_parent_ids", "is_reply_subject", "strip_subject_prefixes",

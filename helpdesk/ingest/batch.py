@@ -6,12 +6,13 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from mail_ingest import ParsedMail, candidate_parent_ids, ticket_number_from_subject
+from mail_ingest import candidate_parent_ids, ticket_number_from_subject
 
 from ..blobs import attachment_key, blob_store
 from ..extensions import db
@@ -22,6 +23,9 @@ from ..outbox.acknowledge import acknowledge
 from .bounces import bounce_reason, find_bounced, mark_bounced
 from .joining import JoinRules, join_refusal, split_addresses, thread_people
 from .prepare import NO_SUBJECT, Prepared
+
+if TYPE_CHECKING:  # the parser's type only: no mail parsing code for the web app's start
+    from mail_ingest import ParsedMail
 
 REOPEN_STATUSES = ("pending", "solved", "closed")
 log = logging.getLogger(__name__)

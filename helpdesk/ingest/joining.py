@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mail_ingest import ParsedMail
 from mail_ingest.addresses import dmarc_result, domain_of, organisation_domain
 
 from ..models import Ticket
+
+if TYPE_CHECKING:  # the parser's type only: no mail parsing code for the web app's start
+    from mail_ingest import ParsedMail
 
 
 @dataclass(frozen=True)

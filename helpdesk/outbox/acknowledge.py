@@ -11,16 +11,18 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from email.utils import parseaddr
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import select
-
-from mail_ingest import ParsedMail
 
 from ..extensions import db
 from ..models import Ticket, TicketMessage, record_event, utcnow
 from .compose import ComposeError, compose_reply, envelope_recipients, new_message_id, references_chain, reply_subject
 from .operations import queue_mail
+
+if TYPE_CHECKING:  # the parser's type only: no mail parsing code for the web app's start
+    from mail_ingest import ParsedMail
 
 _NO_REPLY = re.compile(r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer-daemon|postmaster|bounces?|notifications?|"
                        r"nieuwsbrief|newsletter|geen[-_.]?antwoord)([+.-]|$)", re.I)
