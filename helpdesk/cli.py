@@ -31,7 +31,7 @@ LAZY_COMMANDS = (
      "Fetch new mail from the configured IMAP mailbox into tickets (waits with IDLE unless --once)."),
     ("import-mail", "helpdesk.ingest.cli:import_mail_command",
      "Import .eml files, an mbox file or a Maildir through the same pipeline as ingest."),
-    ("mail", "helpdesk.ingest.cli:mail_cli", "Mailbox status and quarantine."),
+    ("mail", "helpdesk.ingest.mail_cli:mail_cli", "Mailbox status and quarantine."),
     ("triage", "helpdesk.triage.cli:triage_command",
      "Read RFC 822 messages and print one JSON object a line: category, confidence, autoreply, suggestions."),
     ("tickets", "helpdesk.tickets.cli:tickets_cli", "Tickets."),

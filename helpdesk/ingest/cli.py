@@ -1,4 +1,4 @@
-"""Commands: ingest, import-mail, mail status, mail reprocess."""
+"""The pipeline commands: ingest and import-mail (`flask mail …` is in mail_cli.py, without the IMAP client)."""
 
 from __future__ import annotations
 
@@ -9,26 +9,19 @@ import sys
 import threading
 
 import click
-from flask.cli import AppGroup
-from sqlalchemy import select
 
 from mail_ingest.fetch import MailboxClient, MailboxConfig
 from mail_ingest.loop import describe_mailbox_error, drain, run_forever
 from mail_ingest.sources import iter_messages
 
 from ..extensions import db
-from ..models import MailboxState, QuarantinedMail
 from ..privacy.daily import start_daily_retention
 from ..schema_check import needs_schema
-from ..web import MAX_ID
-from .figures import mailbox_figures
-from .leader import STANDBY_RETRY_SECONDS, IngestLeader, leader_info
+from .leader import STANDBY_RETRY_SECONDS, IngestLeader
 from .mailbox import MailboxNotConfigured, MailboxStore, mailbox_config
-from .operations import RawMail, ingest_many, reprocess_quarantined
+from .operations import RawMail, ingest_many
 
 IMPORT_BATCH = 200  # mails stored per transaction by import-mail
-
-mail_cli = AppGroup("mail", help="Mailbox status and quarantine.")
 
 
 @click.command("ingest")
@@ -130,46 +123,3 @@ def import_mail_command(paths: tuple[str, ...]) -> None:
                 counts[outcome.status] = counts.get(outcome.status, 0) + 1
             bar.update(len(chunk))
     click.echo(json.dumps({"read": len(messages), **counts}))
-
-
-@mail_cli.command("status")
-@needs_schema
-def mail_status() -> None:
-    """Print JSON: mailbox, uidvalidity, last uid and counts."""
-    states = db.session.scalars(select(MailboxState).order_by(MailboxState.id)).all()
-    state = states[0] if states else None
-    figures = mailbox_figures()
-    click.echo(json.dumps({
-        "mailbox": state.mailbox if state else None,
-        "uidvalidity": state.uidvalidity if state else None,
-        "last_uid": state.last_uid if state else None,
-        "last_error": state.last_error if state else None,
-        "leader": leader_info(state),
-        "tickets": figures.tickets,
-        "messages": figures.messages,
-        "autoreplies": figures.autoreplies,
-        "held": figures.held,
-        "quarantined": figures.quarantined,
-    }))
-
-
-@mail_cli.command("reprocess")
-@click.argument("item_id", required=False, type=int)
-@click.option("--all", "all_items", is_flag=True, help="Reprocess every quarantined mail.")
-@needs_schema
-def mail_reprocess(item_id: int | None, all_items: bool) -> None:
-    """Run quarantined mails (ID or --all) through the pipeline again."""
-    if (item_id is None) == (not all_items):
-        raise click.UsageError("Geef een ID of --all.")
-    if item_id is not None and not 1 <= item_id <= MAX_ID:
-        raise click.ClickException(f"Geen mail in quarantaine met ID {item_id}.")
-    query = select(QuarantinedMail).where(QuarantinedMail.status == "held")
-    if item_id is not None:
-        query = query.where(QuarantinedMail.id == item_id)
-    items = db.session.scalars(query.order_by(QuarantinedMail.id)).all()
-    if item_id is not None and not items:
-        raise click.ClickException(f"Geen mail in quarantaine met ID {item_id}.")
-    for item in items:
-        outcome = reprocess_quarantined(item)
-        click.echo(json.dumps({"id": item.id, "status": outcome.status, "ticket": outcome.ticket_id,
-                               "detail": outcome.detail}))
