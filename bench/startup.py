@@ -3,7 +3,8 @@
 Times, as a person or a cron job runs them (a fresh process each time; CPU seconds of the process, median and
 min-max over --runs):
 `flask --help`, `flask triage` on one mail and `flask mail status`. Also prints the slowest top-level imports of
-`app` (`python -X importtime`), so a new eager import shows up here first.
+`app` (`python -X importtime`), so a new eager import shows up here first, and the floor: the CPU time of importing
+Flask's command line and the SQLAlchemy ORM alone, which every command pays before any of our code runs.
 Run: .venv/bin/python bench/startup.py [--runs 7]   (data in $BENCH_TMPDIR, default /var/tmp)
 """
 
@@ -26,15 +27,22 @@ BASELINE = {"flask --help": "1.2 s", "flask triage (1 mail)": "1.2-2.6 s", "flas
 AIM = 0.5
 
 
+# What no command can do without: Python, Flask's command line (with its plugins) and the SQLAlchemy ORM.
+FLOOR = "import flask.cli, flask_sqlalchemy, flask_limiter.commands"
+
+
 def run(env: dict[str, str], *args: str, ok: tuple[int, ...] = (0,), cwd: Path = ROOT) -> float:
     """CPU seconds (user + system) of one `flask` process: on a machine shared with other work the wall clock
     mostly measures the others; CPU time is what the command itself costs (on an idle core, its wall time)."""
+    return _cpu([sys.executable, "-m", "flask", "--app", "app", *args], env, cwd, ok, f"flask {' '.join(args)}")
+
+
+def _cpu(argv: list[str], env: dict[str, str], cwd: Path, ok: tuple[int, ...], label: str) -> float:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in ok:
-        raise SystemExit(f"flask {' '.join(args)} mislukte ({proc.returncode}):\n{proc.stderr[-2000:]}")
+        raise SystemExit(f"{label} mislukte ({proc.returncode}):\n{proc.stderr[-2000:]}")
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
@@ -79,6 +87,9 @@ def main() -> None:
                       f"[{min(other):.2f}-{max(other):.2f}]" if other else "")
             print(f"{label:24s} CPU median {median:.2f} s [{times[0]:.2f}-{times[-1]:.2f}]  "
                   f"baseline {BASELINE[label]}, aim <= {AIM} s: {'met' if median <= AIM else 'NOT met'}{beside}")
+        floor = sorted(_cpu([sys.executable, "-c", FLOOR], env, ROOT, (0,), FLOOR) for _ in range(args.runs))
+        print(f"{'floor (' + FLOOR.removeprefix('import ') + ')':24s} CPU median {statistics.median(floor):.2f} s "
+              f"[{floor[0]:.2f}-{floor[-1]:.2f}]: in every command above, no app code")
         print("slowest imports of `import app; app.create_app()` (cumulative):")
         for seconds, name in slowest_imports(env):
             print(f"  {seconds * 1000:6.0f} ms  {name}")
