@@ -88,8 +88,8 @@ def main() -> None:
             print(f"{label:24s} CPU median {median:.2f} s [{times[0]:.2f}-{times[-1]:.2f}]  "
                   f"baseline {BASELINE[label]}, aim <= {AIM} s: {'met' if median <= AIM else 'NOT met'}{beside}")
         floor = sorted(_cpu([sys.executable, "-c", FLOOR], env, ROOT, (0,), FLOOR) for _ in range(args.runs))
-        print(f"{'floor (' + FLOOR.removeprefix('import ') + ')':24s} CPU median {statistics.median(floor):.2f} s "
-              f"[{floor[0]:.2f}-{floor[-1]:.2f}]: in every command above, no app code")
+        print(f"{'floor (no app code)':24s} CPU median {statistics.median(floor):.2f} s "
+              f"[{floor[0]:.2f}-{floor[-1]:.2f}]  `{FLOOR}`: part of every command above")
         print("slowest imports of `import app; app.create_app()` (cumulative):")
         for seconds, name in slowest_imports(env):
             print(f"  {seconds * 1000:6.0f} ms  {name}")
