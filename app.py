@@ -23,6 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     `helpdesk.create_app()` finds none), so nothing is kept that would have been freed; tests build their
     apps with `helpdesk.create_app` and are not affected.
     """
+    collecting = gc.isenabled()
     gc.disable()  # nothing built here becomes garbage: collecting during start-up would only walk it again
     try:
         app = _create_app(test_config)
@@ -30,5 +31,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         raise SystemExit(f"Error: {exc}") from None
     finally:
         gc.freeze()
-        gc.enable()
+        if collecting:
+            gc.enable()
     return app
