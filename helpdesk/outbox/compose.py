@@ -101,6 +101,16 @@ class OutgoingFile:
     data: bytes
 
 
+def _dated_headers(msg: EmailMessage, subject: str, message_id: str, date: datetime | None) -> None:
+    """Subject (one line), Date and Message-ID, as every mail the helpdesk writes carries them."""
+    msg["Subject"] = subject.replace("\r", " ").replace("\n", " ")
+    msg["Date"] = format_datetime((date or datetime.now(UTC)).replace(tzinfo=UTC))
+    try:
+        msg["Message-ID"] = header_form(message_id)
+    except ValueError as exc:
+        raise ComposeError(str(exc)) from exc
+
+
 def compose_reply(*, from_addr: str, to_name: str, to_email: str, subject: str, body: str, message_id: str,
                   in_reply_to: str | None, references: list[str], cc: Iterable[str] = (),
                   ticket_number: str = "", date: datetime | None = None,
@@ -114,12 +124,7 @@ def compose_reply(*, from_addr: str, to_name: str, to_email: str, subject: str, 
     cc_list = [_address(a) for a in cc if a.strip()]
     if cc_list:
         msg["Cc"] = cc_list
-    msg["Subject"] = subject.replace("\r", " ").replace("\n", " ")
-    msg["Date"] = format_datetime((date or datetime.now(UTC)).replace(tzinfo=UTC))
-    try:
-        msg["Message-ID"] = header_form(message_id)
-    except ValueError as exc:
-        raise ComposeError(str(exc)) from exc
+    _dated_headers(msg, subject, message_id, date)
     parent = normalize_message_id(in_reply_to)
     chain = _chain(references, [parent] if parent else [])
     if parent and parent in chain:  # an id we could not send as a msg-id is left out rather than mangled
@@ -152,12 +157,7 @@ def compose_staff_mail(*, from_addr: str, to_email: str, subject: str, body: str
     msg = EmailMessage(policy=SMTPUTF8 if needs_smtputf8([from_addr, to_email]) else SMTP)
     msg["From"] = _address(from_addr)
     msg["To"] = _address(to_email)
-    msg["Subject"] = subject.replace("\r", " ").replace("\n", " ")
-    msg["Date"] = format_datetime((date or datetime.now(UTC)).replace(tzinfo=UTC))
-    try:
-        msg["Message-ID"] = header_form(message_id)
-    except ValueError as exc:
-        raise ComposeError(str(exc)) from exc
+    _dated_headers(msg, subject, message_id, date)
     msg["Content-Language"] = "nl"
     msg["X-IPO-Helpdesk"] = "1"
     msg["Auto-Submitted"] = "auto-generated"
