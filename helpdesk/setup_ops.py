@@ -20,6 +20,7 @@ def run_setup(upgrade_schema: Callable[[], None]) -> list[str]:
     report.extend(dashboard_step())
     report.extend(load_articles_step())
     report.extend(ensure_index_step())  # after the articles: the index is built from them
+    report.extend(related_step())  # after the index: the lists are searched in it
     report.extend(classifier_step())
     return report
 
@@ -51,6 +52,14 @@ def ensure_index_step() -> list[str]:
     rebuilt = ensure_index()
     count = get_index().doc_count()
     return [f"Zoekindex: {'opnieuw opgebouwd' if rebuilt else 'is actueel'} ({count} artikelen)."]
+
+
+def related_step() -> list[str]:
+    """The "related questions" of every published revision that has none yet, so no first view searches."""
+    from .kb.related import store_related_lists
+
+    done = store_related_lists()
+    return [f"Kennisbank: verwante vragen berekend voor {done} artikelen."] if done else []
 
 
 def classifier_step() -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, g, has_app_context
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import bindparam, event, inspect, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -156,28 +156,39 @@ def analyze_articles() -> None:
         current_app.logger.warning("ANALYZE overgeslagen: de database is bezet")
 
 
+def ranked(query: str, limit: int = 10, category: str | None = None, snippets: int | None = None) -> SearchResult:
+    """The index's answer to a query, in the order shown (a whole question weighs in its category), without the
+    database's last word on what is still published: for callers that check that themselves. May raise."""
+    index = get_index()
+    if not index.exists():
+        ensure_index()
+    whole_question = category is None and len((query or "").split()) >= QUESTION_WORDS
+    result = index.search(query, limit=max(limit, QUESTION_CANDIDATES) if whole_question else limit,
+                          category=category, snippets=snippets)
+    if whole_question:
+        # A whole question: what it asks about (the triage classifier's category) weighs in the order.
+        scores = Classifier.default().classify(query).scores
+        result.hits = search_backend.question_prior(result.hits, query, scores, min_words=QUESTION_WORDS)[:limit]
+    return result
+
+
+# The "still published" check of every search: built once (only its values change), so a search pays for
+# executing it, not for building and compiling it again.
+_LIVE_SLUGS = select(Article.slug).where(Article.slug.in_(bindparam("slugs", expanding=True)),
+                                         Article.status == "published")
+
+
 def search(query: str, limit: int = 10, category: str | None = None, snippets: int | None = None) -> SearchResult:
     """Search the published articles; never raises on user input. `snippets`: highlight only the first that
     many hits (None: all)."""
-    index = get_index()
     try:
-        if not index.exists():
-            ensure_index()
-        whole_question = category is None and len((query or "").split()) >= QUESTION_WORDS
-        result = index.search(query, limit=max(limit, QUESTION_CANDIDATES) if whole_question else limit,
-                              category=category, snippets=snippets)
-        if whole_question:
-            # A whole question: what it asks about (the triage classifier's category) weighs in the order.
-            scores = Classifier.default().classify(query).scores
-            result.hits = search_backend.question_prior(result.hits, query, scores, min_words=QUESTION_WORDS)[:limit]
+        result = ranked(query, limit, category, snippets)
     except Exception:  # a broken index must cost the visitor a result list, never the page
         current_app.logger.exception("Zoeken mislukt voor een zoekvraag van %d tekens", len(query or ""))
         return SearchResult(query=(query or "")[:MAX_QUERY_CHARS], hits=[], total=0)
     if result.hits:
         # The index may lag behind another process's archive; the database has the last word.
-        slugs = [h.slug for h in result.hits]
-        live = set(db.session.scalars(
-            select(Article.slug).where(Article.slug.in_(slugs), Article.status == "published")))
+        live = set(db.session.connection().execute(_LIVE_SLUGS, {"slugs": [h.slug for h in result.hits]}).scalars())
         kept = [h for h in result.hits if h.slug in live]
         result.total -= len(result.hits) - len(kept)
         result.hits = kept
@@ -236,6 +247,11 @@ def _apply(session: Session) -> None:
     except Exception:  # the database change stands; the fingerprint shows the index is behind
         current_app.logger.exception("Zoekindex bijwerken mislukt voor %s", ", ".join(sorted(pending.changed)))
         g.kb_index_lagging = True
+        return
+    if len(pending.changed) <= REBUILD_OVER:  # a bulk change (setup, an import): setup computes them
+        from .related import refresh_related  # related.py builds on this module
+
+        refresh_related(pending.changed)
 
 
 def _write(index: SearchBackend, pending: _Pending) -> None:

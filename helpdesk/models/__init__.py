@@ -6,7 +6,7 @@ from ._base import utcnow
 from .audit import AuditEvent, record_event
 from .cluster import Blob, BlobChunk, ChangeCounter, IndexChange, JobRun
 from .dashboard import DashboardArticleDay, DashboardDay, DashboardDirtyDay, DashboardWeekMedian
-from .kb import Article, ArticleFeedback, ArticleRevision, SearchLog
+from .kb import Article, ArticleFeedback, ArticleRelated, ArticleRevision, SearchLog
 from .mail import MailboxState, OutboxMail, QuarantinedMail
 from .organisations import Organisation, OrganisationDomain
 from .security import RateLimitCounter, RecoveryCode, UserSession
@@ -27,7 +27,8 @@ from .users import NOTIFICATION_KINDS, ROLE_LABELS, ROLES, NotificationSettings,
 
 __all__ = [
     "CATEGORY_LABELS", "KINDS", "NOTIFICATION_KINDS", "ROLES", "ROLE_LABELS", "STATUSES", "STATUS_LABELS",
-    "AppSetting", "Article", "ArticleFeedback", "ArticleRevision", "Attachment", "AuditEvent", "CannedReply",
+    "AppSetting", "Article", "ArticleFeedback", "ArticleRelated", "ArticleRevision", "Attachment", "AuditEvent",
+    "CannedReply",
     "Blob", "BlobChunk", "ChangeCounter", "DashboardArticleDay", "DashboardDay", "DashboardDirtyDay",
     "DashboardWeekMedian", "IndexChange",
     "JobRun",

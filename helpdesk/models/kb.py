@@ -90,3 +90,15 @@ class ArticleFeedback(db.Model):
     helpful: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ArticleRelated(db.Model):
+    """The "related questions" of one published revision, computed once (on publication, by `flask setup`) and
+    read by every worker and node with one primary-key lookup; archived ones drop out when they are read."""
+
+    __tablename__ = "article_related"
+
+    revision_id: Mapped[int] = mapped_column(ForeignKey("article_revisions.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    article_ids: Mapped[str] = mapped_column(Text, default="")  # candidates, best first, comma separated
+    computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
