@@ -1,0 +1,106 @@
+"""The "related questions" under an article: stored per published revision in the shared database, so a fresh
+node shows them at once, and never a link to an article that is no longer published."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import delete, func, select
+
+from helpdesk import create_app
+from helpdesk.extensions import db
+from helpdesk.kb.operations import get_article
+from helpdesk.kb.related import RELATED
+from helpdesk.kb.search_service import get_index
+from helpdesk.models import Article, ArticleRelated
+from tests.conftest import base_config
+
+NEW = "kosten-eherkenning-kleine-school"
+
+
+@pytest.fixture
+def node_b(kb: Flask, tmp_path: Path) -> Iterator[Flask]:
+    """A second node: the same database, its own data dir and index."""
+    other = create_app(base_config(tmp_path / "node-b", kb.config["SQLALCHEMY_DATABASE_URI"]))
+    yield other
+    with other.app_context():
+        get_index().close()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def related_on(app: Flask, slug: str) -> list[str]:
+    """The slugs the "Zie ook" list of an article page links to, as a visitor of `app` gets them."""
+    response = app.test_client().get(f"/faq/{slug}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    if "Zie ook" not in page:
+        return []
+    block = page.split("Zie ook", 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'href="/faq/([a-z0-9-]+)"', block)
+
+
+def publish_new(client, article_form) -> None:
+    """An editor writes and publishes a new article on the costs through the editor's pages."""
+    assert client.post("/kb/nieuw", data=article_form(
+        slug=NEW, title="Wat kost eHerkenning niveau 3 voor een kleine school?", category="cost",
+        keywords="kosten, prijs, eherkenning", body="De kosten van eHerkenning niveau 3 hangen af van de "
+        "leverancier. Een kleine school betaalt per medewerker per jaar.\n")).status_code == 302
+    article_id = get_article(NEW).id
+    assert client.post(f"/kb/{article_id}/publiceren", data={"versie": 1}).status_code == 302
+    assert get_article(NEW).status == "published"
+
+
+def test_publish_archive_and_republish_in_the_editor_reach_the_lists_on_another_node(
+        editor, client, article_form, node_b):
+    publish_new(client, article_form)
+    own = related_on(node_b, NEW)  # node B's first view of the new article
+    assert 0 < len(own) <= RELATED and NEW not in own and "wat-kost-eherkenning" in own
+    assert NEW in related_on(node_b, "wat-kost-eherkenning")  # a neighbour now names it
+
+    article_id = get_article(NEW).id
+    assert client.post(f"/kb/{article_id}/archiveren").status_code == 302
+    for slug in own:
+        after = related_on(node_b, slug)
+        assert NEW not in after
+        assert len(after) == min(RELATED, len(set(db.session.scalars(  # spare candidates fill the gap
+            select(Article.slug).where(Article.status == "published", Article.slug != slug)))))
+
+    assert client.post(f"/kb/{article_id}/publiceren", data={"versie": 1}).status_code == 302
+    assert NEW in related_on(node_b, "wat-kost-eherkenning")
+
+
+def test_an_edit_gets_its_own_list_in_the_publishing_request(editor, client, article_form):
+    article = get_article("leverancier-kiezen")
+    url = f"/kb/{article.id}/bewerken"
+    base = re.search(r'name="base_version" type="hidden" value="(\d*)"', client.get(url).get_data(as_text=True))
+    assert client.post(url, data={**article_form(title="Wat kost een leverancier van eHerkenning?",
+                                                 category="supplier", publish="Publiceren", save=""),
+                                  "base_version": base.group(1)}).status_code == 302
+    db.session.expire_all()
+    revision_id = get_article("leverancier-kiezen").published_revision_id
+    stored = db.session.get(ArticleRelated, revision_id)
+    assert stored is not None  # before any visitor came
+    ids = [int(i) for i in stored.article_ids.split(",")]
+    slugs = dict(db.session.execute(select(Article.id, Article.slug).where(Article.id.in_(ids))).all())
+    assert related_on(client.application, "leverancier-kiezen") == [slugs[i] for i in ids][:RELATED]
+
+
+def test_setup_stores_a_list_for_every_published_revision_and_a_missing_one_is_made_on_first_view(kb, client):
+    assert kb.test_cli_runner().invoke(args=["setup"]).exit_code == 0
+    published = db.session.scalar(select(func.count()).where(Article.status == "published"))
+    stored = db.session.scalar(select(func.count()).select_from(ArticleRelated).join(
+        Article, Article.published_revision_id == ArticleRelated.revision_id))
+    assert stored == published > 0
+
+    revision_id = get_article("wanneer-verplicht").published_revision_id
+    db.session.execute(delete(ArticleRelated).where(ArticleRelated.revision_id == revision_id))
+    db.session.commit()
+    shown = related_on(kb, "wanneer-verplicht")
+    assert shown and "wanneer-verplicht" not in shown
+    db.session.expire_all()
+    assert db.session.get(ArticleRelated, revision_id) is not None
