@@ -115,6 +115,7 @@ def fill(data_dir: str, articles: int) -> tuple[int, float]:
     from helpdesk import create_app
     from helpdesk.extensions import db
     from helpdesk.kb.operations import load_bundled_articles, publish_article, save_draft
+    from helpdesk.kb.related import store_related_lists
     from helpdesk.kb.search_service import get_index, rebuild_index
     from helpdesk.models import Article
 
@@ -130,6 +131,7 @@ def fill(data_dir: str, articles: int) -> tuple[int, float]:
             publish_article(db.session.scalar(db.select(Article).filter_by(slug=fields["slug"])), None)
         db.session.commit()  # one commit: the index hook rebuilds once, not once per batch
         count = rebuild_index()  # also ANALYZE, as setup does
+        store_related_lists()  # the related questions of every article, as setup does
         get_index().close()
         db.session.remove()
         db.engine.dispose()
@@ -180,7 +182,8 @@ def run_size(articles: int, rounds: int, views: int) -> None:
 
     with tempfile.TemporaryDirectory(prefix="faq-bench-") as data_dir:
         count, seconds = fill(data_dir, articles)
-        print(f"\n== {count} artikelen ({articles} gegenereerd), gevuld en geïndexeerd in {seconds:.0f} s ==")
+        print(f"\n== {count} artikelen ({articles} gegenereerd), gevuld, geïndexeerd en verwante vragen berekend in "
+              f"{seconds:.0f} s; load {Path('/proc/loadavg').read_text().split()[0]} ==")
         index_dir = Path(data_dir) / "index"
         index = SearchIndex(index_dir)
         raw = windex.open_dir(str(index_dir))

@@ -114,11 +114,12 @@ MIX = {"search": 0.55, "all": 1.0}  # share of the roll below: "search" is FAQ s
 BASELINE = "112 req/s [106–140] (issue 18, measured; aim ≥ 300 req/s, 0 errors)"
 
 
-def next_request(rng: random.Random, slugs: list[str], mix: str = "all") -> tuple[str, str]:
+def next_request(rng: random.Random, slugs: list[str], mix: str = "all", distinct: bool = False) -> tuple[str, str]:
     """(kind, path): half searches (page and API), the rest article pages and the overview; mix "search":
-    searches only."""
+    searches only. `distinct`: a number on every query, so no two are alike and none is answered from the
+    index's per-generation answers."""
     roll = rng.random() * MIX[mix]
-    query = quote(rng.choice(QUERIES))
+    query = quote(rng.choice(QUERIES) + (f" {rng.randrange(10**9)}" if distinct else ""))
     if roll < 0.3:
         return "api-zoeken", f"/api/faq/search?q={query}"
     if roll < 0.55:
@@ -129,10 +130,10 @@ def next_request(rng: random.Random, slugs: list[str], mix: str = "all") -> tupl
 
 
 async def client(n: int, port: int, deadline: float, slugs: list[str], stats: Stats, timeout: float,
-                 mix: str = "all") -> None:
+                 mix: str = "all", distinct: bool = False) -> None:
     rng = random.Random(n)
     while time.monotonic() < deadline:
-        kind, path = next_request(rng, slugs, mix)
+        kind, path = next_request(rng, slugs, mix, distinct)
         started = time.perf_counter()
         try:
             status = await get(path, port, timeout)
@@ -147,10 +148,11 @@ async def client(n: int, port: int, deadline: float, slugs: list[str], stats: St
 
 
 async def run_clients(port: int, clients: int, seconds: float, slugs: list[str], timeout: float,
-                      mix: str = "all") -> Stats:
+                      mix: str = "all", distinct: bool = False) -> Stats:
     stats = Stats()
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*(client(n, port, deadline, slugs, stats, timeout, mix) for n in range(clients)))
+    await asyncio.gather(*(client(n, port, deadline, slugs, stats, timeout, mix, distinct)
+                           for n in range(clients)))
     return stats
 
 
@@ -189,7 +191,8 @@ def report(stats: Stats, seconds: float, clients: int, workers: int, cpu: float 
     latencies = stats.all_latencies()
     errors = sum(stats.errors.values())
     total = len(latencies) + errors
-    print(f"\nBelasting: {clients} gelijktijdige clients, {seconds:.0f} s, gunicorn met {workers} workers")
+    print(f"\nBelasting: {clients} gelijktijdige clients, {seconds:.0f} s, gunicorn met {workers} workers; "
+          f"load {Path('/proc/loadavg').read_text().split()[0]}")
     print(f"verzoeken: {total}  ({total / seconds:.1f} per seconde), fouten: {errors}")
     print(f"  basis (FAQ-zoeken): {BASELINE}")
     if cpu is not None and total:
@@ -222,6 +225,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=15.0, help="per request, in seconds")
     parser.add_argument("--mix", choices=sorted(MIX), default="search",
                         help="search: FAQ search only (the issue's figure); all: also article pages and /faq")
+    parser.add_argument("--distinct", action="store_true",
+                        help="no two queries alike (a number on each): the search itself on every request")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="ipo-load-") as data_dir:
@@ -259,7 +264,8 @@ def main() -> int:
             slugs = article_slugs(port)
             print(f"gunicorn op http://{HOST}:{port} (pid {server.pid}); {len(slugs)} artikelen")
             before = workers_cpu(server.pid)
-            stats = asyncio.run(run_clients(port, args.clients, args.seconds, slugs, args.timeout, args.mix))
+            stats = asyncio.run(run_clients(port, args.clients, args.seconds, slugs, args.timeout, args.mix,
+                                            args.distinct))
             cpu = workers_cpu(server.pid) - before
         finally:
             server.send_signal(signal.SIGTERM)

@@ -291,12 +291,18 @@ class SearchIndex:
         gen = self._current()
         if gen is None:
             return SearchResult(query=text, hits=[], total=0, suggestion=None)
-        try:
-            with gen.lock:
-                return self._search_in(gen, text, limit, category, snippets)
-        except (OSError, WhooshIndexError):
-            self._drop()  # files of the open generation went away under it: the next try opens the newest
-            raise
+        key = (text, limit, category, snippets)
+        found = gen.results.get(key)
+        if found is None:
+            try:
+                with gen.lock:
+                    found = self._search_in(gen, text, limit, category, snippets)
+            except (OSError, WhooshIndexError):
+                self._drop()  # files of the open generation went away under it: the next try opens the newest
+                raise
+            gen.results.put(key, found)
+        # The same question within one generation has the same answer; callers get their own copy to trim.
+        return replace(found, hits=list(found.hits))
 
     def _search_in(self, gen: Generation, text: str, limit: int, category: str | None,
                    snippets: int | None) -> SearchResult:

@@ -22,6 +22,7 @@ from knowledge.search.whoosh_schema import index_schema, load_spans
 
 STORED_CACHE = 2_000  # stored documents (with parsed snippet spans) kept per generation
 TERMS_CACHE = 50_000  # per-document term sets kept per generation (small)
+RESULTS_CACHE = 1_000  # answers kept per generation: what visitors ask repeats (a few KiB each)
 
 
 class BoundedCache(dict):
@@ -50,6 +51,7 @@ class Generation:
         self.lock = threading.RLock()
         self._stored = BoundedCache(STORED_CACHE)
         self._terms = BoundedCache(TERMS_CACHE)
+        self.results = BoundedCache(RESULTS_CACHE)  # (query, limit, category, snippets) -> SearchResult
         self.corrections: dict[str, list[str]] = {}  # bounded by plan_query
 
     def stored(self, docnum: int) -> dict:
