@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import random
@@ -14,7 +15,7 @@ from typing import Any, TypeVar
 
 from flask import current_app, request
 from limits import RateLimitItem, parse
-from sqlalchemy import case, delete
+from sqlalchemy import bindparam, case, delete
 from werkzeug.wrappers import Response
 
 from .extensions import db
@@ -64,27 +65,29 @@ def _storage() -> Any | None:
     return store
 
 
-def _insert_for_dialect(name: str) -> Any:
-    if name == "postgresql":
+@functools.cache
+def _count_statement(dialect: str) -> Any:
+    """The one-statement upsert of a hit, built once per dialect (only its values change from hit to hit)."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert
+    table = RateLimitCounter.__table__
+    stmt = insert(table).values(key=bindparam("key"), window_start=bindparam("window"), hits=1)
+    return stmt.on_conflict_do_update(index_elements=[table.c.key], set_={
+        "hits": case((table.c.window_start == stmt.excluded.window_start, table.c.hits + 1), else_=1),
+        "window_start": stmt.excluded.window_start,
+    }).returning(table.c.hits)
 
 
 def _db_hit(key: str, expiry: int, now: float) -> tuple[int, float]:
     window = int(now // expiry * expiry)
-    table = RateLimitCounter.__table__
-    insert = _insert_for_dialect(db.engine.dialect.name)
-    stmt = insert(table).values(key=key, window_start=window, hits=1)
-    stmt = stmt.on_conflict_do_update(index_elements=[table.c.key], set_={
-        "hits": case((table.c.window_start == stmt.excluded.window_start, table.c.hits + 1), else_=1),
-        "window_start": stmt.excluded.window_start,
-    }).returning(table.c.hits)
+    stmt = _count_statement(db.engine.dialect.name)
     # a transaction of its own, committed before the caller goes on: parallel requests see each other's hits
     with db.engine.begin() as connection:
-        count = connection.execute(stmt).scalar_one()
+        count = connection.execute(stmt, {"key": key, "window": window}).scalar_one()
         if random.random() < _CLEANUP_CHANCE:
+            table = RateLimitCounter.__table__
             connection.execute(delete(table).where(table.c.window_start < int(now) - 86400))
     return int(count), float(window + expiry)
 
