@@ -60,3 +60,18 @@ def test_a_click_is_recorded_only_for_the_search_that_made_the_link(kb, client):
     assert client.get(link).status_code == 303
     db.session.refresh(mine)
     assert mine.clicked_slug == "wat-kost-eherkenning"
+
+
+def test_a_public_limit_holds_across_two_workers_that_report_in_batches(make_app):
+    # Two app instances on one database stand for two workers. "100 per hour": each counts up to 5 itself before
+    # telling the shared store, so one address gets at least 100 and at most 100 + 2 × 4 answers, then only 429.
+    workers = [make_app(API_SEARCH_LIMIT="100 per hour") for _ in range(2)]
+    with workers[0].app_context():
+        assert workers[0].test_cli_runner().invoke(args=["setup"]).exit_code == 0
+    clients = [app.test_client() for app in workers]
+    statuses = [clients[n % 2].get("/api/faq/search?q=eh3&typed=1", environ_base=ONE).status_code
+                for n in range(130)]
+    served = statuses.count(200)
+    assert 100 <= served <= 108 and set(statuses) == {200, 429}
+    assert statuses[-10:] == [429] * 10
+    assert clients[1].get("/api/faq/search?q=eh3&typed=1", environ_base=OTHER).status_code == 200
