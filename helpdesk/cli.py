@@ -26,7 +26,7 @@ def setup_command() -> None:
 LAZY_COMMANDS = (
     ("users", "helpdesk.admin.cli:users_cli", "Staff accounts."),
     ("reindex", "helpdesk.kb.cli:reindex_command",
-     "Rebuild the search index from the published articles in the database."),
+     "Rebuild the search index from the published articles in the database, then every related list."),
     ("ingest", "helpdesk.ingest.cli:ingest_command",
      "Fetch new mail from the configured IMAP mailbox into tickets (waits with IDLE unless --once)."),
     ("import-mail", "helpdesk.ingest.cli:import_mail_command",

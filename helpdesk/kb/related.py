@@ -89,7 +89,11 @@ def related_articles(article: Article, limit: int = RELATED) -> list[Article]:
 def _compute_now(article: Article, revision_id: int) -> list[int]:
     """A revision without a list (published in a bulk change, or before lists were kept): compute it and store
     it in a transaction of its own, so the next view anywhere reads it; losing a race to another worker is fine."""
-    ids = compute_related(db.session, article)
+    try:
+        ids = compute_related(db.session, article)
+    except Exception:  # a broken index must cost the visitor the list, never the page
+        current_app.logger.exception("Verwante artikelen niet berekend voor versie %s", revision_id)
+        return []
     try:
         with Session(db.engine) as session:
             _store(session, revision_id, ids)
@@ -117,8 +121,8 @@ def refresh_related(slugs: Iterable[str]) -> None:
                                                                  Article.status == "published")):
                 _store(session, article.published_revision_id, compute_related(session, article))
             session.commit()
-    except SQLAlchemyError:
-        current_app.logger.warning("Verwante artikelen niet bijgewerkt", exc_info=True)
+    except Exception:  # the commit stands; the lists are made on their first view
+        current_app.logger.exception("Verwante artikelen niet bijgewerkt")
 
 
 def store_related_lists(every: bool = False, progress: Callable[[int], None] | None = None) -> int:
