@@ -31,7 +31,7 @@ from knowledge.search.whoosh_query import (
     rerank_factor,
     suggest_correction,
 )
-from knowledge.search.whoosh_reader import Generation
+from knowledge.search.whoosh_reader import CACHED_HITS, CACHED_QUERY_CHARS, Generation
 from knowledge.search.whoosh_schema import (
     WRITE_TIMEOUT,
     WriteLock,
@@ -300,7 +300,8 @@ class SearchIndex:
             except (OSError, WhooshIndexError):
                 self._drop()  # files of the open generation went away under it: the next try opens the newest
                 raise
-            gen.results.put(key, found)
+            if len(text) <= CACHED_QUERY_CHARS and limit <= CACHED_HITS:
+                gen.results.put(key, found)
         # The same question within one generation has the same answer; callers get their own copy to trim.
         return replace(found, hits=list(found.hits))
 

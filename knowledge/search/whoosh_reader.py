@@ -22,7 +22,9 @@ from knowledge.search.whoosh_schema import index_schema, load_spans
 
 STORED_CACHE = 2_000  # stored documents (with parsed snippet spans) kept per generation
 TERMS_CACHE = 50_000  # per-document term sets kept per generation (small)
-RESULTS_CACHE = 1_000  # answers kept per generation: what visitors ask repeats (a few KiB each)
+RESULTS_CACHE = 500  # answers kept per generation: what visitors ask repeats (a few KiB each)
+CACHED_QUERY_CHARS = 200  # longer queries (whole mails) seldom come twice: not kept
+CACHED_HITS = 20  # answers with more hits (API `limit`) are not kept: bounded memory (~5 MB at most)
 
 
 class BoundedCache(dict):
