@@ -222,6 +222,13 @@ def run_size(articles: int, rounds: int, views: int) -> None:
             per_search = (server_cpu(server.pid) - before) * 1000 / n
             print(f"worker-CPU per HTTP-zoekvraag: {per_search:.1f} ms (gemiddeld over {n}; wandtijd hierboven telt "
                   f"de drukte op de machine mee)  [basis: 12.2 ms bij 13 artikelen]")
+            before, n = server_cpu(server.pid), 0
+            for _ in range(rounds):
+                for q in QUERIES:
+                    http(f"{q} {n}")  # a number on each: no two alike, no answer kept from before
+                    n += 1
+            print(f"worker-CPU per HTTP-zoekvraag, elke vraag anders: "
+                  f"{(server_cpu(server.pid) - before) * 1000 / n:.1f} ms (gemiddeld over {n})")
             slugs = article_slugs(data_dir)
             rng = random.Random(7)
             picks = [rng.choice(slugs) for _ in range(views)]
