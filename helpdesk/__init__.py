@@ -6,8 +6,8 @@ It is built in three steps (issue 18: a `flask` command starts with only what it
    triage in step with every commit: what a command needs;
 3. the web: login, CSRF, Babel, the limiter, compression, the blueprints with their routes, headers and error pages.
 `create_app` takes all three at once. With `lazy=True` (what `app.py` asks for under the `flask` command) it takes
-only the first; the app takes the second with its first app context, and the third before anything needs a URL
-rule, a request or a template (see `HelpdeskApp`), so every page and command works as on an app built at once.
+only the first; the app takes the second before the first query, and the third before anything needs a URL rule,
+a request or a template (see `HelpdeskApp`), so every page and command works as on an app built at once.
 """
 
 from __future__ import annotations
@@ -33,11 +33,12 @@ DATABASE, WEB = 1, 2  # how far `HelpdeskApp.finish_setup` goes
 class HelpdeskApp(Flask):
     """Flask, with the steps that `create_app` left for later taken the first time something needs them.
 
-    Flask itself reaches the database step through `app_context` (every command, request and test context
-    pushes one), and the web step through the URL map (a request context binds it, `url_for` builds from it,
-    `flask routes` lists it) and the template loader (rendering a template loads it), so none of those can see
-    the app half-built. Several threads may meet a missing step at once (a threaded server's first requests): one
-    takes it, the others wait for it.
+    The database step comes with the first session or engine (`extensions.py`: every query and `db.engine` ask
+    for one), the first look-up of an extension it registers (`app.extensions["migrate"]`) and `flask shell`; the
+    web step with the URL map (a request context binds it, `url_for` builds from it, `flask routes` lists it) and
+    the template loader (rendering a template loads it). Neither waits for an app context: Flask's `--help`
+    pushes one for every command it lists. So nothing can see the app half-built. Several threads may meet a
+    missing step at once (a threaded server's first requests): one takes it, the others wait for it.
     """
 
     def __init__(self, import_name: str, *, freeze: bool = False) -> None:
@@ -46,6 +47,7 @@ class HelpdeskApp(Flask):
         self._setup_lock = threading.RLock()
         self.freeze_built = freeze
         super().__init__(import_name)
+        self.extensions = _Extensions(self)
 
     @contextmanager
     def building(self) -> Iterator[None]:
@@ -86,9 +88,9 @@ class HelpdeskApp(Flask):
                 step(self)
                 self._finished += 1
 
-    def app_context(self) -> Any:
-        self.finish_setup(DATABASE)
-        return super().app_context()
+    def make_shell_context(self) -> dict[str, Any]:
+        self.finish_setup(DATABASE)  # `flask shell` offers `db` and the models (Flask-SQLAlchemy's processor)
+        return super().make_shell_context()
 
     @property
     def url_map(self) -> Map:  # type: ignore[override]
@@ -101,6 +103,22 @@ class HelpdeskApp(Flask):
 
     def create_global_jinja_loader(self) -> DispatchingJinjaLoader:
         return _LoaderAfterSetup(self)
+
+
+class _Extensions(dict):
+    """`app.extensions`: looking up one that a deferred step registers (Flask-Migrate's config for `flask db` and
+    the schema check, Flask-Babel's for a date format) takes that step first; `get` and `in` take none."""
+
+    def __init__(self, app: HelpdeskApp) -> None:
+        super().__init__()
+        self.app = app
+
+    def __missing__(self, key: str) -> Any:
+        for step in (DATABASE, WEB):
+            self.app.finish_setup(step)
+            if dict.__contains__(self, key):
+                return dict.__getitem__(self, key)
+        raise KeyError(key)
 
 
 class _LoaderAfterSetup(DispatchingJinjaLoader):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -55,7 +56,34 @@ class _MigrateConfig:
         return getattr(self._real, name)
 
 
-db = SQLAlchemy(model_class=Base)
+def _take_database_step() -> None:
+    """An app that `create_app` built lazily binds the database now, before its first session or engine."""
+    from . import DATABASE
+
+    finish_setup = getattr(current_app, "finish_setup", None)
+    if finish_setup is not None:
+        finish_setup(DATABASE)
+
+
+class _Session(Session):
+    """Flask-SQLAlchemy's session (its documented `class_` option): made only once the app is bound, so the
+    listeners that keep the search index and triage in step are there before the first change is flushed."""
+
+    def __init__(self, db: SQLAlchemy, **kwargs: Any) -> None:
+        _take_database_step()
+        super().__init__(db, **kwargs)
+
+
+class _SQLAlchemy(SQLAlchemy):
+    """Flask-SQLAlchemy; `db.engine` and every session's bind look the app's engines up here first."""
+
+    @property
+    def engines(self) -> Any:
+        _take_database_step()
+        return super().engines
+
+
+db = _SQLAlchemy(model_class=Base, session_options={"class_": _Session})
 migrate = LazyMigrate()
 
 

@@ -11,8 +11,6 @@ from typing import Any, TypeVar
 import click
 from flask import current_app
 
-from .extensions import db
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 SETUP_HINT = "voer eerst `flask --app app setup` uit"
@@ -23,6 +21,8 @@ def schema_problem() -> str | None:
     """A Dutch sentence when the database is missing its schema or lags behind the migrations; else None."""
     from sqlalchemy import inspect, text
     from sqlalchemy.exc import SQLAlchemyError
+
+    from .extensions import db  # here, not above: `flask --help` imports this module for the decorator only
 
     try:  # what Alembic's MigrationContext.get_current_heads() reads, without importing Alembic (~80 ms)
         with db.engine.connect() as connection:
