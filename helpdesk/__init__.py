@@ -81,12 +81,15 @@ class HelpdeskApp(Flask):
         target = min(upto, len(self._steps))
         if self._finished >= target:
             return
-        with self._setup_lock, self.building():  # reentrant: a step adds URL rules, touches the Jinja environment
-            while self._started < target:
-                step = self._steps[self._started]
-                self._started += 1
-                step(self)
-                self._finished += 1
+        with self._setup_lock:  # reentrant: a step itself adds URL rules (which asks for the URL map)
+            if self._started >= target:
+                return  # taken by another thread meanwhile, or being taken by this one
+            with self.building():
+                while self._started < target:
+                    step = self._steps[self._started]
+                    self._started += 1
+                    step(self)
+                    self._finished += 1
 
     def make_shell_context(self) -> dict[str, Any]:
         self.finish_setup(DATABASE)  # `flask shell` offers `db` and the models (Flask-SQLAlchemy's processor)
