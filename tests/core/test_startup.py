@@ -71,6 +71,21 @@ def test_the_schema_check_knows_the_same_revisions_and_heads_as_alembic(app):
                                     frozenset(scripts.get_heads()))
 
 
+def test_the_schema_check_reads_identifiers_wherever_a_migration_puts_them(tmp_path):
+    """It parses the part above the first `def` first; identifiers below it, or a head that does not parse on its
+    own (a docstring with a line starting "def "), send it to the whole file."""
+    from helpdesk.schema_check import revisions
+
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    (versions / "a.py").write_text('revision = "a"\ndown_revision = None\n\ndef upgrade():\n    pass\n')
+    (versions / "b.py").write_text('"""Notes:\ndef is not code here\n"""\nrevision: str = "b"\n'
+                                   'down_revision = "a"\n\ndef upgrade():\n    pass\n')
+    (versions / "c.py").write_text('# a helper first\ndef helper():\n    return 1\n\n'
+                                   'revision = "c"\ndown_revision = ("b",)\n')
+    assert revisions(str(tmp_path)) == (frozenset({"a", "b", "c"}), frozenset({"c"}))
+
+
 def test_flask_migrate_still_works_through_the_lazy_stand_in(app, runner):
     result = runner.invoke(args=["db", "current"])
     assert result.exit_code == 0, result.output
