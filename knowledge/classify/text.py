@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from knowledge import dutch
 from knowledge.classify.lexicon import CUE_PATTERNS, EN_STOP, NL_STOP, PHRASES
+from knowledge.question import MAX_QUESTION_SENTENCES, asking_sentences
 
 # Feature weights per kind; char n-grams are many and correlated, so each counts little.
 W_WORD = 1.0
@@ -19,6 +20,17 @@ W_GRAM = 0.08
 W_OFF_TOPIC = 4.0  # "no eHerkenning word at all" is strong evidence for a general question
 OFF_TOPIC_WORDS = 12.0  # content words at which that evidence counts in full
 SUBJECT_WEIGHT = 1.5
+# Extra weight of the main question (the asking sentences, see `knowledge.question`) when the body has more than
+# that: the label is the main question's, so context paragraphs and quoted text should not outvote it (chosen by
+# cross-validation on the training files).
+MAIN_QUESTION_WEIGHT = 3.0
+# Where quoted history or a forward starts in text that survived cleaning; the question is asked above it.
+_QUOTE_START_RE = re.compile(
+    r"^[ \t]*(?:op .{0,120} schreef.{0,80}:|on .{0,120} wrote:|am .{0,120} schrieb.{0,80}:|>>>.*"
+    r"|(?:van|from|von)\s*:.*|-{2,}\s*(?:oorspronkelijk bericht|original message|doorgestuurd bericht"
+    r"|forwarded message|urspr.ngliche nachricht).*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
 
@@ -141,11 +153,13 @@ class Extracted(NamedTuple):
     words: dict[tuple[str, bool], float]  # (word, english) -> field-weighted occurrence count
 
 
-def _field_features(text: str, scale: float, out: Extracted) -> bool:
-    """Add the features of one field (subject or body) with a field weight; True if it names the topic."""
+def _field_features(text: str, scale: float, out: Extracted, english: bool | None = None) -> tuple[bool, bool]:
+    """Add the features of one field (subject, body or main question) with a field weight; (names the topic,
+    is English). `english` given: use that language instead of guessing it from this field alone."""
     norm = normalise(_HEADER_RE.sub(" ", text))
     words = _TOKEN_RE.findall(norm)
-    english = is_english(words)
+    if english is None:
+        english = is_english(words)
     feats, shown = out.feats, out.shown
     content: list[tuple[str, str]] = []  # (stem, surface) of non-stopwords, for bigrams
     counts: dict[str, int] = {}
@@ -169,20 +183,40 @@ def _field_features(text: str, scale: float, out: Extracted) -> bool:
         for m in rx.finditer(norm):
             _add(feats, "c:" + name, W_CUE * scale)
             shown.setdefault("c:" + name, m.group(0).strip())
-    return _TOPIC_RE.search(norm) is not None
+    return _TOPIC_RE.search(norm) is not None, english
+
+
+def main_question_text(text: str) -> str:
+    """The asking sentences of a body when the body says more than them, else "".
+
+    Sentences above quoted history or a forward come first: that is where a reply asks its question; only when
+    nothing asks there are the sentences below used (a forward with a bare "zie onder").
+    """
+    text = text[:MAX_CHARS]
+    start = _QUOTE_START_RE.search(text)
+    asked = asking_sentences(text[: start.start()]) if start else []
+    if not asked:
+        asked = asking_sentences(text)
+    question = "\n".join(asked[-MAX_QUESTION_SENTENCES:])
+    return question if len(question) < 0.8 * len(" ".join(text.split())) else ""
 
 
 def extract(text: str, subject: str = "") -> Extracted:
-    """Features of a mail (subject weighted higher than body) with the words that produced them."""
+    """Features of a mail (subject weighted higher than body, the main question above the rest of the body) with
+    the words that produced them."""
     out = Extracted({}, {}, {})
     on_topic = False
     if subject:
-        on_topic |= _field_features(subject, SUBJECT_WEIGHT, out)
+        on_topic |= _field_features(subject, SUBJECT_WEIGHT, out)[0]
     if text:
-        on_topic |= _field_features(text, 1.0, out)
-    if out.feats and not on_topic:
+        named, english = _field_features(text, 1.0, out)
+        on_topic |= named
+    content = sum(out.words.values())
+    if text and MAIN_QUESTION_WEIGHT:
+        question = main_question_text(text)
+        if question:
+            _field_features(question, MAIN_QUESTION_WEIGHT, out, english)
+    if out.feats and not on_topic and content >= OFF_TOPIC_WORDS / 2:
         # Scaled by length: a long mail without the topic is telling, a two-word one is not.
-        content = sum(out.words.values())
-        if content >= OFF_TOPIC_WORDS / 2:
-            _add(out.feats, "c:geen_eherkenning", W_OFF_TOPIC * min(1.0, content / OFF_TOPIC_WORDS))
+        _add(out.feats, "c:geen_eherkenning", W_OFF_TOPIC * min(1.0, content / OFF_TOPIC_WORDS))
     return out

@@ -164,7 +164,7 @@ def test_learn_incrementally_matches_with_corrections(model: Classifier) -> None
     rebuilt = model.with_corrections(corrections)
     incremental = model.copy()
     for ex in corrections:
-        incremental.learn(Example(ex.text, ex.subject, ex.category, model.correction_weight()))
+        incremental.add_correction(ex)
     probe = "Mag de conrector ook zelf een middel kopen?"
     assert incremental.classify(probe).scores == pytest.approx(rebuilt.classify(probe).scores)
 
