@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -23,7 +24,8 @@ SUBJECT_WEIGHT = 1.5
 # Extra weight of the main question (the asking sentences, see `knowledge.question`) when the body has more than
 # that: the label is the main question's, so context paragraphs and quoted text should not outvote it (chosen by
 # cross-validation on the training files).
-MAIN_QUESTION_WEIGHT = 3.0
+MAIN_QUESTION_WEIGHT = 1.0
+CONTEXT_RATIO = 0.25  # the rest of the body weighs at most this share of the main question (L2 mass)
 # Where quoted history or a forward starts in text that survived cleaning; the question is asked above it.
 _QUOTE_START_RE = re.compile(
     r"^[ \t]*(?:op .{0,120} schreef.{0,80}:|on .{0,120} wrote:|am .{0,120} schrieb.{0,80}:|>>>.*"
@@ -209,14 +211,36 @@ def extract(text: str, subject: str = "") -> Extracted:
     if subject:
         on_topic |= _field_features(subject, SUBJECT_WEIGHT, out)[0]
     if text:
-        named, english = _field_features(text, 1.0, out)
+        body = Extracted({}, {}, {})
+        named, english = _field_features(text, 1.0, body)
         on_topic |= named
-    content = sum(out.words.values())
-    if text and MAIN_QUESTION_WEIGHT:
-        question = main_question_text(text)
+        content = sum(out.words.values()) + sum(body.words.values())
+        question = main_question_text(text) if MAIN_QUESTION_WEIGHT else ""
+        scale = 1.0
         if question:
-            _field_features(question, MAIN_QUESTION_WEIGHT, out, english)
+            asked = Extracted({}, {}, {})
+            _field_features(question, 1.0, asked, english)
+            # Context may outweigh the question at most CONTEXT_RATIO times, however long it goes on.
+            scale = min(1.0, CONTEXT_RATIO * _mass(asked.feats) / (_mass(body.feats) or 1.0))
+            _merge(out, asked, MAIN_QUESTION_WEIGHT)
+        _merge(out, body, scale)
+    else:
+        content = sum(out.words.values())
     if out.feats and not on_topic and content >= OFF_TOPIC_WORDS / 2:
         # Scaled by length: a long mail without the topic is telling, a two-word one is not.
         _add(out.feats, "c:geen_eherkenning", W_OFF_TOPIC * min(1.0, content / OFF_TOPIC_WORDS))
     return out
+
+
+def _mass(feats: dict[str, float]) -> float:
+    return math.sqrt(sum(v * v for v in feats.values()))
+
+
+def _merge(out: Extracted, part: Extracted, scale: float) -> None:
+    """Add a part's features and word counts, scaled, to `out`."""
+    for key, value in part.feats.items():
+        out.feats[key] = out.feats.get(key, 0.0) + value * scale
+    for word, count in part.words.items():
+        out.words[word] = out.words.get(word, 0.0) + count * scale
+    for key, shown in part.shown.items():
+        out.shown.setdefault(key, shown)
