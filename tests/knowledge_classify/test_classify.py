@@ -135,8 +135,7 @@ def test_same_input_same_output(model: Classifier) -> None:
     text, subject = "Wanneer moet eHerkenning geregeld zijn?", "Termijn"
     first = model.classify(text, subject)
     assert model.classify(text, subject) == first
-    retrained = Classifier(model.temperature, model.smoothing)
-    retrained.train(load_examples())
+    retrained = Classifier.fit(load_examples(), model.temperature, model.smoothing)
     assert retrained.classify(text, subject) == first
 
 
