@@ -227,12 +227,13 @@ class Classifier:
         self._word_gain.clear()
 
     def with_corrections(self, corrections: Iterable[Example]) -> Classifier:
-        """A new model: this model plus agents' corrections as a similarity memory; self is unchanged.
+        """A new model: this model plus agents' corrections; self is unchanged.
 
-        Each correction adds to its category's score of a mail `correction_weight() * ex.weight * kernel(sim)`,
-        where sim is the cosine similarity of the two mails (idf-weighted features) and the kernel is 0 below
-        CORRECTION_FLOOR and 1 for a duplicate. `ex.weight` (at most 1) is the caller's decay of old corrections.
-        This acts on the whole ensemble, and mail unlike every correction is classified exactly as before.
+        Each correction counts as CORRECTION_EXAMPLES training examples and adds to its category's score of a mail
+        `correction_weight() * ex.weight * kernel(sim)`, where sim is the cosine similarity of the two mails
+        (idf-weighted features) and the kernel rises from 0 at CORRECTION_FLOOR to 1 at CORRECTION_FULL.
+        `ex.weight` (at most 1) is the caller's decay of old corrections. The memory acts on the whole model
+        (ensemble included), and mail unlike every correction only sees the one example's worth of counts.
         Corrections naming a category that no longer exists are skipped, so one stale row cannot block the rest.
         """
         model = self.copy()
@@ -246,11 +247,12 @@ class Classifier:
         if example.category not in self.categories:
             raise ValueError(f"onbekende categorie {example.category!r}; kies uit {', '.join(self.categories)}")
         weight = min(max(example.weight, 0.0), 1.0)
-        vec = self._similarity_vector(vectorise(example.text, example.subject).feats)
+        feats = vectorise(example.text, example.subject).feats
+        vec = self._similarity_vector(feats)
         if weight <= 0 or not vec:
             return
         cat = self.categories.index(example.category)
-        self.learn_vector(vectorise(example.text, example.subject).feats, cat, weight * CORRECTION_EXAMPLES)
+        self.learn_vector(feats, cat, weight * CORRECTION_EXAMPLES)
         index = len(self._corrections)
         self._corrections.append((cat, weight))
         for key, value in vec.items():

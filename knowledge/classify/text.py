@@ -6,6 +6,7 @@ import math
 import re
 import unicodedata
 from functools import lru_cache
+from operator import mul
 from typing import NamedTuple
 
 from knowledge import dutch
@@ -210,24 +211,24 @@ def extract(text: str, subject: str = "") -> Extracted:
     the words that produced them."""
     out = Extracted({}, {}, {})
     on_topic = False
-    if subject:
-        on_topic |= _field_features(subject, SUBJECT_WEIGHT, out)[0]
+    content = 0.0  # content words of subject and body as written, for the off-topic evidence
     if text:
-        body = Extracted({}, {}, {})
-        named, english = _field_features(text, 1.0, body)
-        on_topic |= named
-        content = sum(out.words.values()) + sum(body.words.values())
+        on_topic, english = _field_features(text, 1.0, out)
+        content = sum(out.words.values())
         question = main_question_text(text) if MAIN_QUESTION_WEIGHT else ""
-        scale = 1.0
         if question:
             asked = Extracted({}, {}, {})
             _field_features(question, 1.0, asked, english)
-            # Context may outweigh the question at most CONTEXT_RATIO times, however long it goes on.
-            scale = min(1.0, CONTEXT_RATIO * _mass(asked.feats) / (_mass(body.feats) or 1.0))
+            # The body may weigh at most CONTEXT_RATIO times the question, however long the context goes on.
+            scale = CONTEXT_RATIO * _mass(asked.feats) / (_mass(out.feats) or 1.0)
+            if scale < 1.0:
+                _scale(out.feats, scale)
+                _scale(out.words, scale)
             _merge(out, asked, MAIN_QUESTION_WEIGHT)
-        _merge(out, body, scale)
-    else:
-        content = sum(out.words.values())
+    if subject:
+        before = sum(out.words.values())
+        on_topic |= _field_features(subject, SUBJECT_WEIGHT, out)[0]
+        content += sum(out.words.values()) - before
     if out.feats and not on_topic and content >= OFF_TOPIC_WORDS / 2:
         # Scaled by length: a long mail without the topic is telling, a two-word one is not.
         _add(out.feats, "c:geen_eherkenning", W_OFF_TOPIC * min(1.0, content / OFF_TOPIC_WORDS))
@@ -235,7 +236,14 @@ def extract(text: str, subject: str = "") -> Extracted:
 
 
 def _mass(feats: dict[str, float]) -> float:
-    return math.sqrt(sum(v * v for v in feats.values()))
+    values = feats.values()
+    return math.sqrt(sum(map(mul, values, values)))
+
+
+def _scale(values: dict, factor: float) -> None:
+    """Multiply every value in place (cheaper than building a scaled copy on the hot path)."""
+    for key, value in values.items():
+        values[key] = value * factor
 
 
 def _merge(out: Extracted, part: Extracted, scale: float) -> None:
