@@ -88,6 +88,7 @@ class Batch:
             for chunk in _chunks({_sender(m) for m in mails} - known):
                 self.requesters.update((r.email, r) for r in db.session.scalars(
                     select(Requester).where(Requester.email.in_(chunk))))
+            self.organisations.preload({_sender(m) for m in mails} - self.requesters.keys())  # for new requesters
             ticket_ids = set(self.stored_ids.values()) | {ticket_number_from_subject(m.subject) for m in mails}
             ticket_ids -= self.tickets.keys() | {None}
             for chunk in _chunks(ticket_ids):
