@@ -9,6 +9,7 @@ decides, with the threading it knows, whether a mail is really a new question an
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -98,7 +99,12 @@ WORKER_ATTEMPTS = 2  # a mail whose worker process dies this often (not the mach
 
 
 def _worker_main(conn: Connection, raws: Sequence[bytes], start: int, end: int, ctx: PrepareContext) -> None:
-    """A forked worker: prepare raws[start:end] and send each mail back as soon as it is done, then end."""
+    """A forked worker: prepare raws[start:end] and send each mail back as soon as it is done, then end.
+
+    What it inherited (the triager, the search snapshot: some 140,000 objects) is moved out of the garbage
+    collector's sight: the mails' short-lived objects are collected as before, but no collection walks that heap
+    again, which cost ~10% of preparing a realistic mail and copied the pages it touched."""
+    gc.freeze()  # the worker ends after its slice: nothing frozen outlives it
     _die_with_parent()
     try:
         for raw in raws[start:end]:
