@@ -14,7 +14,7 @@ from whoosh.reading import IndexReader
 
 from knowledge.dutch import STOP_WORDS, SYNONYM_GROUPS, WORD_RE, fold
 from knowledge.lexicon import COMPOUND_PARTS
-from knowledge.search.whoosh_analysis import exact_terms, search_stem
+from knowledge.search.whoosh_analysis import exact_terms, query_terms, search_stem
 
 FIELD_BOOSTS = (("title", 3.0), ("keywords", 2.0), ("body", 1.0))
 STEMMED_FIELDS = tuple(name for name, _ in FIELD_BOOSTS)
@@ -129,7 +129,7 @@ def edit_distance(a: str, b: str, limit: int | None = None) -> int:
 
 def analysed_terms(text: str, analyzer: Analyzer) -> tuple[tuple[str, int, int, float], ...]:
     """(term, start, end, boost) of every term the analyzer makes of a query, in its order."""
-    return tuple((t.text, t.startchar, t.endchar, t.boost) for t in analyzer(text, chars=True, mode="query"))
+    return tuple(query_terms(text, analyzer))
 
 
 def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: dict | None = None,
