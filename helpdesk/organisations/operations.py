@@ -31,7 +31,7 @@ class OrganisationFinder:
         self.known: dict[str, Organisation | None] = {}  # None: looked up, not stored yet (created on first use)
 
     def preload(self, addresses: Iterable[str]) -> None:
-        domains = {d for d in map(_domain, addresses) if d is not None} - self.known.keys()
+        domains = {d for d in map(_mail_domain, addresses) if d is not None} - self.known.keys()
         for chunk in _chunks(sorted(domains)):
             with db.session.no_autoflush:
                 rows = db.session.scalars(select(OrganisationDomain).where(OrganisationDomain.domain.in_(chunk))
@@ -40,7 +40,7 @@ class OrganisationFinder:
             self.known.update((row.domain, row.organisation) for row in rows)
 
     def for_address(self, address: str) -> Organisation | None:
-        domain = _domain(address)
+        domain = _mail_domain(address)
         if domain is None:
             return None
         if domain not in self.known:
@@ -51,7 +51,7 @@ class OrganisationFinder:
         return self.known[domain]
 
 
-def _domain(address: str) -> str | None:
+def _mail_domain(address: str) -> str | None:
     """The organisation domain of an address, or None for none (no address, free mail, an erased one)."""
     domain = organisation_domain(address or "")
     if domain is None or domain.rpartition(".")[2] == "invalid":
