@@ -86,6 +86,7 @@ class CompoundFilter(Filter):
 
     def __init__(self, splitter: CompoundSplitter) -> None:
         self.splitter = splitter
+        self.forms: dict[str, tuple[str, tuple[str, ...]]] = {}  # raw word -> (folded, its parts), for query_terms
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
         prev_text, prev_start = "", 0  # the previous word (text and start), for joining compounds
@@ -263,8 +264,7 @@ def query_terms(text: str, analyzer: Analyzer) -> list[tuple[str, int, int, floa
 def _compound_slots(text: str, compounds: CompoundFilter) -> list[list[list]]:
     """Per word (DutchTokenizer, FoldFilter, CompoundFilter in query mode): [term, start, end, boost] of the word,
     its hyphen and compound parts and a compound it forms with the word before."""
-    forms: dict[str, tuple[str, tuple[str, ...]]] = compounds.__dict__.setdefault("_forms", {})
-    splitter = compounds.splitter
+    forms, splitter = compounds.forms, compounds.splitter
     slots: list[list[list]] = []
     prev_text, prev_start = "", 0
     for m in WORD_RE.finditer(text):
