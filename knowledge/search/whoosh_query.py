@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -13,7 +14,7 @@ from whoosh.reading import IndexReader
 
 from knowledge.dutch import STOP_WORDS, SYNONYM_GROUPS, WORD_RE, fold
 from knowledge.lexicon import COMPOUND_PARTS
-from knowledge.search.whoosh_analysis import exact_terms, search_stem
+from knowledge.search.whoosh_analysis import exact_terms, query_terms, search_stem
 
 FIELD_BOOSTS = (("title", 3.0), ("keywords", 2.0), ("body", 1.0))
 STEMMED_FIELDS = tuple(name for name, _ in FIELD_BOOSTS)
@@ -126,15 +127,22 @@ def edit_distance(a: str, b: str, limit: int | None = None) -> int:
     return prev[-1]
 
 
-def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: dict | None = None) -> QueryPlan:
+def analysed_terms(text: str, analyzer: Analyzer) -> tuple[tuple[str, int, int, float], ...]:
+    """(term, start, end, boost) of every term the analyzer makes of a query, in its order."""
+    return tuple(query_terms(text, analyzer))
+
+
+def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: dict | None = None,
+               terms_of_text: Sequence[tuple[str, int, int, float]] | None = None) -> QueryPlan:
     """Builds an OR query over title, keywords, body and exact words, with fuzzy terms for unknown words.
 
     For a long query (a mail) only `doc_frequency` and `doc_count` of the reader are used. `corrections`
-    remembers typo look-ups (word -> corrections) for the reader's generation."""
+    remembers typo look-ups (word -> corrections) for the reader's generation. `terms_of_text` is the text's
+    `analysed_terms` when the caller has them already."""
     spans, weights = [], {}
-    for t in analyzer(text, chars=True, mode="query"):
-        spans.append((t.text, t.startchar, t.endchar))
-        weights[t.text] = max(weights.get(t.text, 0.0), t.boost)
+    for term, start, end, boost in analysed_terms(text, analyzer) if terms_of_text is None else terms_of_text:
+        spans.append((term, start, end))
+        weights[term] = max(weights.get(term, 0.0), boost)
     terms = [t for t in weights if _in_index(reader, t)][:MAX_TERMS]
     kept_for_coverage = {t: weights[t] for t in terms}
     known_spans = [(s, e) for term, s, e in spans if term in kept_for_coverage]
