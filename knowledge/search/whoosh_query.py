@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from itertools import islice
@@ -11,7 +12,7 @@ from whoosh.analysis import Analyzer
 from whoosh.query import Or, Query, Term
 from whoosh.reading import IndexReader
 
-from knowledge.dutch import STOP_WORDS, SYNONYM_GROUPS, WORD_RE, fold
+from knowledge.dutch import STOP_WORDS, SYNONYM_GROUPS, WORD_RE, common_word, common_words_among, fold
 from knowledge.lexicon import COMPOUND_PARTS
 from knowledge.search.whoosh_analysis import exact_terms, search_stem
 
@@ -19,7 +20,8 @@ FIELD_BOOSTS = (("title", 3.0), ("keywords", 2.0), ("body", 1.0))
 STEMMED_FIELDS = tuple(name for name, _ in FIELD_BOOSTS)
 EXACT_FIELD = "exact"
 EXACT_BOOST = 0.7  # an unstemmed match on top of the stemmed one ranks exact word forms higher
-FUZZY_BOOST = 0.5
+FUZZY_BOOST = 0.8  # the closest correction of an unknown word, relative to the word typed right
+FUZZY_ALT_BOOST = 0.4  # a farther one
 MAX_TERMS = 80
 COMMON_TERMS_FROM = 6  # queries with more terms than this drop the very common ones from scoring
 COMMON_SHARE = 0.5
@@ -50,6 +52,7 @@ class QueryPlan:
     long: bool = False  # a mail rather than a search box: rarest terms only, no exact or fuzzy clauses
     # every analysed query term, known or not -> weight x idf, for `match`
     asked: dict[str, float] = field(default_factory=dict)
+    corrected: str | None = None  # the text with each misspelt word replaced by its closest fix
 
 
 def _in_index(reader: IndexReader, term: str) -> bool:
@@ -61,7 +64,8 @@ def _term_clauses(term: str, boost: float) -> list[Query]:
 
 
 def _corrections(reader: IndexReader, word: str, cache: dict | None = None) -> list[str]:
-    # Closest words of the exact vocabulary, nearest first, then the most common; remembered per generation.
+    # Closest words of the exact vocabulary and the lexicon, nearest first, then the most common; remembered
+    # per generation.
     if cache is not None:
         found_before = cache.get(word)
         if found_before is None:
@@ -71,17 +75,77 @@ def _corrections(reader: IndexReader, word: str, cache: dict | None = None) -> l
             cache[word] = found_before
         return list(found_before)
     maxdist = 1 if len(word) <= 5 else 2
-    found = []
-    for cand in reader.terms_within(EXACT_FIELD, word, maxdist, prefix=1):
-        cand = cand.decode("utf-8") if isinstance(cand, bytes) else cand
-        found.append((edit_distance(word, cand), -reader.doc_frequency("exact", cand), cand))
-    fixes = [c for _d, _f, c in sorted(found)[:MAX_FUZZY_CANDIDATES]]
-    if len(fixes) < MAX_FUZZY_CANDIDATES:
-        # Words the analysis knows without any article using them ("rekenen" means kosten): after the index's own.
-        near = sorted((d, c) for c in _LEXICON.get((word[:1], len(word)), ())
-                      if c not in fixes and (d := edit_distance(word, c, maxdist)) <= maxdist)
-        fixes += [c for _d, c in near[:MAX_FUZZY_CANDIDATES - len(fixes)]]
-    return fixes
+    found = {_text(c) for c in reader.terms_within(EXACT_FIELD, word, maxdist, prefix=1)}
+    # Whoosh's automaton counts two swapped letters as two edits: in a short word that slip is never found.
+    found |= {v for v in _swaps(word) if reader.doc_frequency(EXACT_FIELD, v)}
+    # Words the analysis knows without any article using them ("rekenen" means kosten) compete on distance too;
+    # among equally close words the one most articles use wins (an index word before a lexicon-only one).
+    found |= {c for c in _LEXICON.get((word[:1], len(word)), ()) if edit_distance(word, c, maxdist) <= maxdist}
+    found |= _LEXICON_SET.intersection(_swaps(word))
+    # A common Dutch word one slip away ("momnet" -> moment) is what was meant even when no article has it:
+    # the classifier and "Bedoelde u …?" read it, and its stem may still be in the index. Last among equals.
+    dutch = common_words_among(_one_edit(word)) - found
+    ranked = sorted((typo_distance(word, c), c in dutch, -reader.doc_frequency(EXACT_FIELD, c), c)
+                    for c in found | dutch)
+    return [c for d, _dutch, _f, c in ranked if d <= maxdist][:MAX_FUZZY_CANDIDATES]
+
+
+def _text(term: str | bytes) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+def _swaps(word: str) -> list[str]:
+    """The word with each pair of neighbouring letters swapped (the first letter stays, as for the automaton)."""
+    return [word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1) if word[i] != word[i + 1]]
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every string one edit (drop, add, change or swap a letter) from the word, its first letter kept:
+    about 54 x its length, cheap to look up in a set."""
+    head, out = word[:1], set(_swaps(word))
+    for i in range(1, len(word) + 1):
+        left, right = word[:i], word[i:]
+        out.update(left + c + right for c in _LETTERS)  # a dropped letter
+        if right:
+            out.add(left + right[1:])  # a doubled or extra letter
+            out.update(left + c + right[1:] for c in _LETTERS)  # a wrong letter
+    out.discard(word)
+    return {w for w in out if w.startswith(head)}
+
+
+_DUTCH_SOUND = ((re.compile(r"ij|ei|y"), "y"), (re.compile(r"(?:dt|d)\b"), "t"), (re.compile(r"(\w)\1+"), r"\1"))
+
+
+def _sound_key(word: str) -> str:
+    """The word as it sounds: ij/ei/y alike, a final d or dt as t, doubled letters single. Spellings that
+    only differ there are the errors Dutch writers make most ("tyd", "word", "begrooting")."""
+    for pattern, repl in _DUTCH_SOUND:
+        word = pattern.sub(repl, word)
+    return word
+
+
+def typo_distance(typed: str, word: str) -> float:
+    """How far a typed word is from a vocabulary word: edits, a swap of neighbouring letters counting as one,
+    and half an edit less when both sound alike in Dutch (so "tyd" finds "tijd" before "tad")."""
+    d = float(_osa_distance(typed, word))
+    return d - 0.5 if d and _sound_key(typed) == _sound_key(word) else d
+
+
+def _osa_distance(a: str, b: str) -> int:
+    """Edit distance where swapping two neighbouring letters is one edit (optimal string alignment)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
 
 
 def _lexicon_words() -> dict[tuple[str, int], list[str]]:
@@ -99,6 +163,7 @@ def _lexicon_words() -> dict[tuple[str, int], list[str]]:
 
 _LEXICON = _lexicon_words()
 _LEXICON_SET = frozenset(w for words in _LEXICON.values() for w in words)
+_UNKNOWN, _COMMON, _COVERED = range(3)  # kinds of words without an exact match, in the order they are looked up
 _SENTENCE_END_RE = re.compile(r"[.!?\n]")
 
 
@@ -171,42 +236,82 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: 
         if word in _LEXICON_SET:
             continue  # a word the analysis knows, only no article uses it: no typo
         covered = any(s < end and e > start for s, e in known_spans)
+        common = common_word(word)
+        if common and covered:
+            continue  # spelt right and understood
         # An understood word only gets a spelling fix for "Bedoelde u …?", which longer queries never show.
         if not covered or (len(word) >= 6 and n_words <= SUGGEST_MAX_WORDS):
             asked = any(s <= start < e for s, e in questions)
-            candidates.append((covered, not asked, word))
+            candidates.append((_COVERED if covered else _COMMON if common else _UNKNOWN, not asked, word))
     # The budget goes where a fix changes the results: words nothing in the index matches, those of the
     # question sentences first.
-    for covered, _context, word in sorted(candidates, key=lambda c: c[:2]):
-        if len(plan.unknown) >= MAX_FUZZY_WORDS or budget < 4:
+    for kind, _context, word in sorted(candidates, key=lambda c: c[:2]):
+        if len(looked_up) >= MAX_FUZZY_WORDS or budget < 4:
             break
         if word in looked_up or len(word) > budget:
             continue
         looked_up.add(word)
         budget -= len(word)
         fixes = _corrections(reader, word, corrections)
-        if covered:
+        if kind == _COVERED:
             # Understood through a stem or compound part: only a close spelling fix is worth suggesting.
             fixes = [f for f in fixes if edit_distance(word, f) <= (1 if len(word) < 8 else 2)][:1]
             plan.unknown.append((word, fixes))
-            continue
-        plan.unknown.append((word, fixes))
-        for fix in (f for f in fixes if f not in STOP_WORDS):  # "moeeten" -> "moeten" says nothing to search
-            plan.fuzzy = True
-            if reader.doc_frequency("exact", fix):
-                clauses.append(Term("exact", fix, boost=FUZZY_BOOST))
-            # The fix as the analyzer reads it: its stem, and a synonym's concept ("rekennen" -> kosten).
-            for stemmed in dict.fromkeys([search_stem(fix), *(t.text for t in analyzer(fix, mode="query"))]):
-                if stemmed not in plan.weights and stemmed not in STOP_WORDS and _in_index(reader, stemmed):
-                    clauses.extend(_term_clauses(stemmed, FUZZY_BOOST))
-                    plan.weights[stemmed] = FUZZY_BOOST
-                    plan.highlight_terms.add(stemmed)
+        elif kind == _COMMON:
+            # A real word no article uses: no typo to fix or suggest, but an article may have another form
+            # of it ("veiliger" -> veilig), which counts as a farther correction.
+            forms = [f for f in fixes if reader.doc_frequency(EXACT_FIELD, f) and _same_start(word, f)]
+            clauses += _fix_clauses(plan, word, forms, analyzer, reader, FUZZY_ALT_BOOST)
+        else:
+            plan.unknown.append((word, fixes))
+            clauses += _fix_clauses(plan, word, fixes, analyzer, reader)
+    plan.corrected = corrected_text(text, plan)
+    if plan.corrected is not None and plan.fuzzy:
+        clauses += _corrected_clauses(plan, analyzer, reader)
     if clauses:
         # One flat OR, scored through Whoosh's array matcher: its cost grows with the postings read, not
         # with clauses x documents as nested unions and Whoosh's own coordination matcher do.
         plan.query = Or(clauses)
         plan.query.matcher_type = Or.ARRAY_MATCHER
     return plan
+
+
+def _same_start(word: str, form: str) -> bool:
+    """True when two words differ only in their last two letters or an ending: forms of one word."""
+    return len(os.path.commonprefix([word, form])) >= max(4, min(len(word), len(form)) - 2)
+
+
+def _fix_clauses(plan: QueryPlan, word: str, fixes: list[str], analyzer: Analyzer,
+                 reader: IndexReader, top_boost: float = FUZZY_BOOST) -> list[Query]:
+    """Clauses for the corrections of an unknown word, added to the plan's weights: the closest fixes weigh
+    almost as the word would, farther ones less (the typed word stays in the query; it only finds nothing)."""
+    clauses: list[Query] = []
+    best = min((typo_distance(word, f) for f in fixes), default=0.0)
+    for fix in (f for f in fixes if f not in STOP_WORDS):  # "moeeten" -> "moeten" says nothing to search
+        boost = top_boost if typo_distance(word, fix) <= best else min(top_boost, FUZZY_ALT_BOOST)
+        plan.fuzzy = True
+        if reader.doc_frequency(EXACT_FIELD, fix):
+            clauses.append(Term(EXACT_FIELD, fix, boost=boost * EXACT_BOOST))
+        # The fix as the analyzer reads it: its stem, and a synonym's concept ("rekennen" -> kosten).
+        for stemmed in dict.fromkeys([search_stem(fix), *(t.text for t in analyzer(fix, mode="query"))]):
+            if stemmed not in plan.weights and stemmed not in STOP_WORDS and _in_index(reader, stemmed):
+                clauses.extend(_term_clauses(stemmed, boost))
+                plan.weights[stemmed] = boost
+                plan.highlight_terms.add(stemmed)
+    return clauses
+
+
+def _corrected_clauses(plan: QueryPlan, analyzer: Analyzer, reader: IndexReader) -> list[Query]:
+    """Clauses for what the corrected text means beyond its single words: a synonym phrase or a compound that
+    spans a corrected word and its neighbours ("zelf aanvraegn" as "zelf aanvragen"), at the fixes' weight."""
+    clauses: list[Query] = []
+    for t in analyzer(plan.corrected, mode="query"):
+        if t.text not in plan.weights and t.text not in STOP_WORDS and _in_index(reader, t.text):
+            boost = FUZZY_BOOST * t.boost
+            clauses.extend(_term_clauses(t.text, boost))
+            plan.weights[t.text] = boost
+            plan.highlight_terms.add(t.text)
+    return clauses
 
 
 def coverage(plan: QueryPlan, doc_terms: set[str]) -> float:
@@ -253,10 +358,10 @@ def _word_offsets(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def suggest_correction(text: str, plan: QueryPlan, reader: IndexReader) -> str | None:
-    """The query with misspelt words replaced by the closest index word, or None when nothing changes."""
+def corrected_text(text: str, plan: QueryPlan) -> str | None:
+    """The text with misspelt words replaced by their closest fix, or None when nothing changes."""
     fixes = {word: cands[0] for word, cands in plan.unknown if cands}
-    if not fixes or len(text.split()) > SUGGEST_MAX_WORDS:
+    if not fixes:
         return None
     out, cursor = [], 0
     for word, start, end in _word_offsets(text):
@@ -265,5 +370,10 @@ def suggest_correction(text: str, plan: QueryPlan, reader: IndexReader) -> str |
             out.append(fixes[word])
             cursor = end
     out.append(text[cursor:])
-    suggestion = " ".join("".join(out).split())
-    return suggestion if suggestion.lower() != " ".join(text.split()).lower() else None
+    corrected = " ".join("".join(out).split())
+    return corrected if corrected.lower() != " ".join(text.split()).lower() else None
+
+
+def suggest_correction(text: str, plan: QueryPlan) -> str | None:
+    """The corrected query for "Bedoelde u …?" (a search box query only), or None when nothing changes."""
+    return plan.corrected if len(text.split()) <= SUGGEST_MAX_WORDS else None
