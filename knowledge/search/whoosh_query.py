@@ -85,9 +85,13 @@ def _corrections(reader: IndexReader, word: str, cache: dict | None = None) -> l
     # A common Dutch word one slip away ("momnet" -> moment) is what was meant even when no article has it:
     # the classifier and "Bedoelde u …?" read it, and its stem may still be in the index. Last among equals.
     dutch = common_words_among(_one_edit(word)) - found
-    ranked = sorted((typo_distance(word, c), c in dutch, -reader.doc_frequency(EXACT_FIELD, c), c)
-                    for c in found | dutch)
-    return [c for d, _dutch, _f, c in ranked if d <= maxdist][:MAX_FUZZY_CANDIDATES]
+    ranked = [c for d, _dutch, _f, c in sorted(
+        (typo_distance(word, c), c in dutch, -reader.doc_frequency(EXACT_FIELD, c), c) for c in found | dutch)
+        if d <= maxdist]
+    # The nearest words, and the nearest the index or the analysis knows even when Dutch words are nearer.
+    best = ranked[:MAX_FUZZY_CANDIDATES]
+    known_more = [c for c in ranked[MAX_FUZZY_CANDIDATES:] if c in found]
+    return best + known_more[:MAX_FUZZY_CANDIDATES - len(found.intersection(best))]
 
 
 def _text(term: str | bytes) -> str:
@@ -194,15 +198,48 @@ def edit_distance(a: str, b: str, limit: int | None = None) -> int:
 def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: dict | None = None) -> QueryPlan:
     """Builds an OR query over title, keywords, body and exact words, with fuzzy terms for unknown words.
 
+    Misspelt words are replaced by their closest fix and the text is analysed again, so a fix takes part in
+    synonym phrases and compounds as the right word would, at FUZZY_BOOST; farther fixes are alternatives.
     For a long query (a mail) only `doc_frequency` and `doc_count` of the reader are used. `corrections`
     remembers typo look-ups (word -> corrections) for the reader's generation."""
-    spans, weights = [], {}
+    weights, known_spans = _analysed(text, analyzer, reader)
+    unknown, alternatives = _typo_fixes(text, known_spans, reader, corrections)
+    fixed_text, fixed_spans = _apply_fixes(text, unknown)
+    if fixed_spans:
+        weights, _known = _analysed(fixed_text, analyzer, reader, fixed_spans)
+    plan, clauses = _term_plan(fixed_text, weights, reader, fixed_spans)
+    plan.unknown = unknown
+    plan.corrected = corrected_text(text, plan)
+    for fixes, boost in alternatives:
+        clauses += _fix_clauses(plan, fixes, analyzer, reader, boost)
+    plan.fuzzy = bool(fixed_spans or alternatives)
+    if clauses:
+        # One flat OR, scored through Whoosh's array matcher: its cost grows with the postings read, not
+        # with clauses x documents as nested unions and Whoosh's own coordination matcher do.
+        plan.query = Or(clauses)
+        plan.query.matcher_type = Or.ARRAY_MATCHER
+    return plan
+
+
+def _analysed(text: str, analyzer: Analyzer, reader: IndexReader,
+              fixed: list[tuple[int, int]] = ()) -> tuple[dict[str, float], list[tuple[int, int]]]:
+    """Every analysed term of the text with its weight (terms of the `fixed` spans weigh FUZZY_BOOST less),
+    and the spans of the words the index knows."""
+    weights: dict[str, float] = {}
+    known = []
     for t in analyzer(text, chars=True, mode="query"):
-        spans.append((t.text, t.startchar, t.endchar))
-        weights[t.text] = max(weights.get(t.text, 0.0), t.boost)
+        boost = t.boost * FUZZY_BOOST if any(s < t.endchar and e > t.startchar for s, e in fixed) else t.boost
+        weights[t.text] = max(weights.get(t.text, 0.0), boost)
+        known.append((t.text, t.startchar, t.endchar))
+    in_index = {t for t in weights if _in_index(reader, t)}
+    return weights, [(s, e) for term, s, e in known if term in in_index]
+
+
+def _term_plan(text: str, weights: dict[str, float], reader: IndexReader,
+               fixed: list[tuple[int, int]]) -> tuple[QueryPlan, list[Query]]:
+    """The plan of the analysed terms and their clauses: all of them, or in a long query (a mail) the rarest."""
     terms = [t for t in weights if _in_index(reader, t)][:MAX_TERMS]
     kept_for_coverage = {t: weights[t] for t in terms}
-    known_spans = [(s, e) for term, s, e in spans if term in kept_for_coverage]
     long_query = len(terms) > COMMON_TERMS_FROM
     if long_query:
         # In long queries (mails) words found in most articles barely change BM25 but cost the most
@@ -216,22 +253,32 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: 
                      long=long_query, asked=_rarity_weights(weights, reader))
     clauses: list[Query] = [c for t in terms for c in _term_clauses(t, weights[t])]
     if not long_query:
+        fixed_words = {fold(text[s:e]) for s, e in fixed}
         words = list(dict.fromkeys(exact_terms(text)))
-        clauses += [
-            Term("exact", w, boost=EXACT_BOOST) for w in words[:MAX_TERMS] if reader.doc_frequency("exact", w)
-        ]
+        clauses += [Term(EXACT_FIELD, w, boost=EXACT_BOOST * (FUZZY_BOOST if w in fixed_words else 1.0))
+                    for w in words[:MAX_TERMS] if reader.doc_frequency(EXACT_FIELD, w)]
+    return plan, clauses
 
-    # A word is unknown when neither it nor anything the analyzer made of it (stem, compound part,
-    # synonym) occurs in the index: those get fuzzy alternatives and feed "Bedoelde u …?".
-    # Whole mails have words enough that the index knows; fuzzy look-ups there cost far more than they add
-    # (they are mostly names and signatures), so only what fits a search box gets them (bounded by the budget).
+
+def _typo_fixes(text: str, known_spans: list[tuple[int, int]], reader: IndexReader, corrections: dict | None
+                ) -> tuple[list[tuple[str, list[str]]], list[tuple[list[str], float]]]:
+    """(misspelt word, fixes best first) for the words no index term covers, and (fixes, boost) of
+    the fixes that only search as alternatives: the second-best of a misspelt word, another form of a real
+    word that no article has.
+
+    A word is unknown when neither it nor anything the analyzer made of it (stem, compound part, synonym)
+    occurs in the index: those get fuzzy alternatives and feed "Bedoelde u …?". Whole mails have words enough
+    that the index knows; fuzzy look-ups there cost far more than they add (they are mostly names and
+    signatures), so only what fits a search box gets them (bounded by the budget)."""
     budget, looked_up = MAX_FUZZY_BUDGET, set()
+    unknown: list[tuple[str, list[str]]] = []
+    alternatives: list[tuple[list[str], float]] = []
     n_words = len(text.split())
     questions = _question_spans(text) if n_words <= FUZZY_MAX_WORDS else []
     candidates = []
     for word, start, end in [] if n_words > FUZZY_MAX_WORDS else _word_offsets(text):
         if not 4 <= len(word) <= MAX_FUZZY_CHARS or not word.isalpha() or word in STOP_WORDS \
-                or reader.doc_frequency("exact", word):
+                or reader.doc_frequency(EXACT_FIELD, word):
             continue
         if word in _LEXICON_SET:
             continue  # a word the analysis knows, only no article uses it: no typo
@@ -255,25 +302,36 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: 
         fixes = _corrections(reader, word, corrections)
         if kind == _COVERED:
             # Understood through a stem or compound part: only a close spelling fix is worth suggesting.
-            fixes = [f for f in fixes if edit_distance(word, f) <= (1 if len(word) < 8 else 2)][:1]
-            plan.unknown.append((word, fixes))
+            unknown.append((word, [f for f in fixes if edit_distance(word, f) <= (1 if len(word) < 8 else 2)][:1]))
         elif kind == _COMMON:
             # A real word no article uses: no typo to fix or suggest, but an article may have another form
             # of it ("veiliger" -> veilig), which counts as a farther correction.
             forms = [f for f in fixes if reader.doc_frequency(EXACT_FIELD, f) and _same_start(word, f)]
-            clauses += _fix_clauses(plan, word, forms, analyzer, reader, FUZZY_ALT_BOOST)
+            if forms:
+                alternatives.append((forms, FUZZY_ALT_BOOST))
         else:
-            plan.unknown.append((word, fixes))
-            clauses += _fix_clauses(plan, word, fixes, analyzer, reader)
-    plan.corrected = corrected_text(text, plan)
-    if plan.corrected is not None and plan.fuzzy:
-        clauses += _corrected_clauses(plan, analyzer, reader)
-    if clauses:
-        # One flat OR, scored through Whoosh's array matcher: its cost grows with the postings read, not
-        # with clauses x documents as nested unions and Whoosh's own coordination matcher do.
-        plan.query = Or(clauses)
-        plan.query.matcher_type = Or.ARRAY_MATCHER
-    return plan
+            unknown.append((word, fixes))
+            if len(fixes) > 1:
+                alternatives.append((fixes[1:], FUZZY_ALT_BOOST))
+    return unknown, alternatives
+
+
+def _apply_fixes(text: str, unknown: list[tuple[str, list[str]]]) -> tuple[str, list[tuple[int, int]]]:
+    """The text with each misspelt word replaced by its best fix, and where the fixes stand in it."""
+    fixes = {word: cands[0] for word, cands in unknown if cands}
+    if not fixes:
+        return text, []
+    out, spans, cursor, length = [], [], 0, 0
+    for word, start, end in _word_offsets(text):
+        if word in fixes:
+            out.append(text[cursor:start])
+            length += start - cursor
+            out.append(fixes[word])
+            spans.append((length, length + len(fixes[word])))
+            length += len(fixes[word])
+            cursor = end
+    out.append(text[cursor:])
+    return "".join(out), spans
 
 
 def _same_start(word: str, form: str) -> bool:
@@ -281,15 +339,11 @@ def _same_start(word: str, form: str) -> bool:
     return len(os.path.commonprefix([word, form])) >= max(4, min(len(word), len(form)) - 2)
 
 
-def _fix_clauses(plan: QueryPlan, word: str, fixes: list[str], analyzer: Analyzer,
-                 reader: IndexReader, top_boost: float = FUZZY_BOOST) -> list[Query]:
-    """Clauses for the corrections of an unknown word, added to the plan's weights: the closest fixes weigh
-    almost as the word would, farther ones less (the typed word stays in the query; it only finds nothing)."""
+def _fix_clauses(plan: QueryPlan, fixes: list[str], analyzer: Analyzer, reader: IndexReader,
+                 boost: float) -> list[Query]:
+    """Clauses for alternative fixes of a word (the best one is in the re-analysed text), added to the plan."""
     clauses: list[Query] = []
-    best = min((typo_distance(word, f) for f in fixes), default=0.0)
     for fix in (f for f in fixes if f not in STOP_WORDS):  # "moeeten" -> "moeten" says nothing to search
-        boost = top_boost if typo_distance(word, fix) <= best else min(top_boost, FUZZY_ALT_BOOST)
-        plan.fuzzy = True
         if reader.doc_frequency(EXACT_FIELD, fix):
             clauses.append(Term(EXACT_FIELD, fix, boost=boost * EXACT_BOOST))
         # The fix as the analyzer reads it: its stem, and a synonym's concept ("rekennen" -> kosten).
@@ -298,19 +352,6 @@ def _fix_clauses(plan: QueryPlan, word: str, fixes: list[str], analyzer: Analyze
                 clauses.extend(_term_clauses(stemmed, boost))
                 plan.weights[stemmed] = boost
                 plan.highlight_terms.add(stemmed)
-    return clauses
-
-
-def _corrected_clauses(plan: QueryPlan, analyzer: Analyzer, reader: IndexReader) -> list[Query]:
-    """Clauses for what the corrected text means beyond its single words: a synonym phrase or a compound that
-    spans a corrected word and its neighbours ("zelf aanvraegn" as "zelf aanvragen"), at the fixes' weight."""
-    clauses: list[Query] = []
-    for t in analyzer(plan.corrected, mode="query"):
-        if t.text not in plan.weights and t.text not in STOP_WORDS and _in_index(reader, t.text):
-            boost = FUZZY_BOOST * t.boost
-            clauses.extend(_term_clauses(t.text, boost))
-            plan.weights[t.text] = boost
-            plan.highlight_terms.add(t.text)
     return clauses
 
 
@@ -360,17 +401,7 @@ def _word_offsets(text: str) -> list[tuple[str, int, int]]:
 
 def corrected_text(text: str, plan: QueryPlan) -> str | None:
     """The text with misspelt words replaced by their closest fix, or None when nothing changes."""
-    fixes = {word: cands[0] for word, cands in plan.unknown if cands}
-    if not fixes:
-        return None
-    out, cursor = [], 0
-    for word, start, end in _word_offsets(text):
-        if word in fixes:
-            out.append(text[cursor:start])
-            out.append(fixes[word])
-            cursor = end
-    out.append(text[cursor:])
-    corrected = " ".join("".join(out).split())
+    corrected = " ".join(_apply_fixes(text, plan.unknown)[0].split())
     return corrected if corrected.lower() != " ".join(text.split()).lower() else None
 
 
