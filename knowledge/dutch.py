@@ -40,6 +40,7 @@ __all__ = [
     "phrase_stems",
     "split_compound",
     "stem",
+    "word_count",
 ]
 
 
@@ -59,11 +60,11 @@ def stem(word: str, english: bool = False) -> str:
 
 
 @lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
+def _common_words() -> dict[str, int]:
     # Read on the first typo look-up (about 0.2 s), not at import: most processes never need it. Folded
     # without fold's cache, which is for query words.
     counts = json.loads(gzip.decompress((files("spellchecker") / "resources" / "nl.json.gz").read_bytes()))
-    return frozenset(fold.__wrapped__(w) for w, n in counts.items() if n >= COMMON_WORD_COUNT)
+    return {fold.__wrapped__(w): n for w, n in counts.items() if n >= COMMON_WORD_COUNT}
 
 
 def common_word(word: str) -> bool:
@@ -71,9 +72,14 @@ def common_word(word: str) -> bool:
     return word in _common_words()
 
 
+def word_count(word: str) -> int:
+    """How often a folded common Dutch word occurs in the frequency list (0 for any other word)."""
+    return _common_words().get(word, 0)
+
+
 def common_words_among(words: Iterable[str]) -> set[str]:
     """The common Dutch words among `words` (see `common_word`)."""
-    return _common_words().intersection(words)
+    return set(_common_words().keys() & set(words))
 
 
 class CompoundSplitter:

@@ -12,7 +12,16 @@ from whoosh.analysis import Analyzer
 from whoosh.query import Or, Query, Term
 from whoosh.reading import IndexReader
 
-from knowledge.dutch import STOP_WORDS, SYNONYM_GROUPS, WORD_RE, common_word, common_words_among, fold
+from knowledge.dutch import (
+    COMMON_WORD_COUNT,
+    STOP_WORDS,
+    SYNONYM_GROUPS,
+    WORD_RE,
+    common_word,
+    common_words_among,
+    fold,
+    word_count,
+)
 from knowledge.lexicon import COMPOUND_PARTS
 from knowledge.search.whoosh_analysis import exact_terms, search_stem
 
@@ -22,6 +31,10 @@ EXACT_FIELD = "exact"
 EXACT_BOOST = 0.7  # an unstemmed match on top of the stemmed one ranks exact word forms higher
 FUZZY_BOOST = 0.8  # the closest correction of an unknown word, relative to the word typed right
 FUZZY_ALT_BOOST = 0.4  # a farther one
+# A real word counted less than this in the Dutch frequency list is taken for a typo of an article's word one
+# edit away that is counted SLIP_ODDS times as often.
+SLIP_RARE_BELOW = 10 * COMMON_WORD_COUNT
+SLIP_ODDS = 10
 MAX_TERMS = 80
 COMMON_TERMS_FROM = 6  # queries with more terms than this drop the very common ones from scoring
 COMMON_SHARE = 0.5
@@ -300,6 +313,8 @@ def _typo_fixes(text: str, known_spans: list[tuple[int, int]], reader: IndexRead
         looked_up.add(word)
         budget -= len(word)
         fixes = _corrections(reader, word, corrections)
+        if kind == _COMMON and _likely_slip(word, fixes, reader):
+            kind = _UNKNOWN
         if kind == _COVERED:
             # Understood through a stem or compound part: only a close spelling fix is worth suggesting.
             unknown.append((word, [f for f in fixes if edit_distance(word, f) <= (1 if len(word) < 8 else 2)][:1]))
@@ -332,6 +347,15 @@ def _apply_fixes(text: str, unknown: list[tuple[str, list[str]]]) -> tuple[str, 
             cursor = end
     out.append(text[cursor:])
     return "".join(out), spans
+
+
+def _likely_slip(word: str, fixes: list[str], reader: IndexReader) -> bool:
+    """True when a rare real word is more likely a slip for an article's word one edit away that Dutch
+    writers use far more often ("kotsen" for kosten): the odds of the two words outweigh those of a typo."""
+    count = word_count(word)
+    return count < SLIP_RARE_BELOW and any(
+        typo_distance(word, f) <= 1 and reader.doc_frequency(EXACT_FIELD, f) and word_count(f) >= SLIP_ODDS * count
+        for f in fixes)
 
 
 def _same_start(word: str, form: str) -> bool:
@@ -392,10 +416,18 @@ def bounded_query(text: str) -> str:
 
 
 def _word_offsets(text: str) -> list[tuple[str, int, int]]:
+    """(folded word, start, end) of the words a typo may be in: the parts of a hyphenated word on their own
+    ("DUO-diesnt": diesnt), unless a part is a prefix like the e of "e-Herkenning"."""
     out = []
     for m in islice(WORD_RE.finditer(text), MAX_TERMS):  # the same word boundaries as the analyzer
-        word = fold(m.group()).replace("-", "")
-        out.append((word, m.start(), m.end()))
+        pieces = m.group().split("-")
+        if len(pieces) > 1 and all(len(piece) >= 3 for piece in pieces):
+            start = m.start()
+            for piece in pieces:
+                out.append((fold(piece), start, start + len(piece)))
+                start += len(piece) + 1
+        else:
+            out.append((fold(m.group()).replace("-", ""), m.start(), m.end()))
     return out
 
 
