@@ -339,11 +339,12 @@ def _apply_fixes(text: str, unknown: list[tuple[str, list[str]]]) -> tuple[str, 
     out, spans, cursor, length = [], [], 0, 0
     for word, start, end in _word_offsets(text):
         if word in fixes:
+            fix = fixes[word].capitalize() if text[start].isupper() and text[start + 1:end].islower() else fixes[word]
             out.append(text[cursor:start])
             length += start - cursor
-            out.append(fixes[word])
-            spans.append((length, length + len(fixes[word])))
-            length += len(fixes[word])
+            out.append(fix)
+            spans.append((length, length + len(fix)))
+            length += len(fix)
             cursor = end
     out.append(text[cursor:])
     return "".join(out), spans
