@@ -79,7 +79,8 @@ def word_count(word: str) -> int:
 
 def common_words_among(words: Iterable[str]) -> set[str]:
     """The common Dutch words among `words` (see `common_word`)."""
-    return set(_common_words().keys() & set(words))
+    counts = _common_words()
+    return {w for w in words if w in counts}
 
 
 class CompoundSplitter:

@@ -108,6 +108,7 @@ def _corrections(reader: IndexReader, word: str, cache: dict | None = None) -> l
 
 
 def _text(term: str | bytes) -> str:
+    """A term as Whoosh yields it (bytes from a segment, str from a memory snapshot) as text."""
     return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
@@ -146,7 +147,7 @@ def _sound_key(word: str) -> str:
 
 def typo_distance(typed: str, word: str) -> float:
     """How far a typed word is from a vocabulary word: edits, a swap of neighbouring letters counting as one,
-    and half an edit less when both sound alike in Dutch (so "tyd" finds "tijd" before "tad")."""
+    and half an edit less when both sound alike in Dutch (so "vrydag" finds "vrijdag" before "vandag")."""
     d = float(_osa_distance(typed, word))
     return d - 0.5 if d and _sound_key(typed) == _sound_key(word) else d
 
