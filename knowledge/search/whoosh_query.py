@@ -44,6 +44,8 @@ MAX_FUZZY_WORDS = 6
 MAX_FUZZY_CHARS = 30  # longer words get no fuzzy look-up: its automaton grows with the word (junk input)
 MAX_FUZZY_BUDGET = 60  # characters of all fuzzy-looked-up words of one query together: bounded work per query
 MAX_FUZZY_CANDIDATES = 4
+# Longer words are compounds the Dutch word list hardly has: they skip its look-up (54 strings a letter).
+MAX_DUTCH_FIX_CHARS = 14
 FUZZY_MAX_WORDS = 25  # a search-box question up to this long gets typo look-ups; a longer text is a mail
 SUGGEST_MAX_WORDS = 12  # "Bedoelde u …?" only for queries up to this long
 MAX_CACHED_CORRECTIONS = 4_096
@@ -89,15 +91,16 @@ def _corrections(reader: IndexReader, word: str, cache: dict | None = None) -> l
         return list(found_before)
     maxdist = 1 if len(word) <= 5 else 2
     found = {_text(c) for c in reader.terms_within(EXACT_FIELD, word, maxdist, prefix=1)}
-    # Whoosh's automaton counts two swapped letters as two edits: in a short word that slip is never found.
-    found |= {v for v in _swaps(word) if reader.doc_frequency(EXACT_FIELD, v)}
+    if maxdist < 2:
+        # Whoosh's automaton counts two swapped letters as two edits: in a short word that slip is never found.
+        found |= {v for v in _swaps(word) if reader.doc_frequency(EXACT_FIELD, v)}
     # Words the analysis knows without any article using them ("rekenen" means kosten) compete on distance too;
     # among equally close words the one most articles use wins (an index word before a lexicon-only one).
     found |= {c for c in _LEXICON.get((word[:1], len(word)), ()) if edit_distance(word, c, maxdist) <= maxdist}
     found |= _LEXICON_SET.intersection(_swaps(word))
     # A common Dutch word one slip away ("momnet" -> moment) is what was meant even when no article has it:
     # the classifier and "Bedoelde u …?" read it, and its stem may still be in the index. Last among equals.
-    dutch = common_words_among(_one_edit(word)) - found
+    dutch = common_words_among(_one_edit(word)) - found if len(word) <= MAX_DUTCH_FIX_CHARS else set()
     ranked = [c for d, _dutch, _f, c in sorted(
         (typo_distance(word, c), c in dutch, -reader.doc_frequency(EXACT_FIELD, c), c) for c in found | dutch)
         if d <= maxdist]
@@ -216,12 +219,12 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: 
     synonym phrases and compounds as the right word would, at FUZZY_BOOST; farther fixes are alternatives.
     For a long query (a mail) only `doc_frequency` and `doc_count` of the reader are used. `corrections`
     remembers typo look-ups (word -> corrections) for the reader's generation."""
-    weights, known_spans = _analysed(text, analyzer, reader)
+    weights, terms, known_spans = _analysed(text, analyzer, reader)
     unknown, alternatives = _typo_fixes(text, known_spans, reader, corrections)
     fixed_text, fixed_spans = _apply_fixes(text, unknown)
     if fixed_spans:
-        weights, _known = _analysed(fixed_text, analyzer, reader, fixed_spans)
-    plan, clauses = _term_plan(fixed_text, weights, reader, fixed_spans)
+        weights, terms, _known = _analysed(fixed_text, analyzer, reader, fixed_spans)
+    plan, clauses = _term_plan(fixed_text, weights, terms, reader, fixed_spans)
     plan.unknown = unknown
     plan.corrected = corrected_text(text, plan)
     for fixes, boost in alternatives:
@@ -235,24 +238,24 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: 
     return plan
 
 
-def _analysed(text: str, analyzer: Analyzer, reader: IndexReader,
-              fixed: list[tuple[int, int]] = ()) -> tuple[dict[str, float], list[tuple[int, int]]]:
+def _analysed(text: str, analyzer: Analyzer, reader: IndexReader, fixed: list[tuple[int, int]] = ()
+              ) -> tuple[dict[str, float], list[str], list[tuple[int, int]]]:
     """Every analysed term of the text with its weight (terms of the `fixed` spans weigh FUZZY_BOOST less),
-    and the spans of the words the index knows."""
+    those the index has (at most MAX_TERMS), and the spans of the words the index knows."""
     weights: dict[str, float] = {}
-    known = []
+    spans = []
     for t in analyzer(text, chars=True, mode="query"):
         boost = t.boost * FUZZY_BOOST if any(s < t.endchar and e > t.startchar for s, e in fixed) else t.boost
         weights[t.text] = max(weights.get(t.text, 0.0), boost)
-        known.append((t.text, t.startchar, t.endchar))
-    in_index = {t for t in weights if _in_index(reader, t)}
-    return weights, [(s, e) for term, s, e in known if term in in_index]
+        spans.append((t.text, t.startchar, t.endchar))
+    terms = [t for t in weights if _in_index(reader, t)][:MAX_TERMS]
+    kept = set(terms)
+    return weights, terms, [(s, e) for term, s, e in spans if term in kept]
 
 
-def _term_plan(text: str, weights: dict[str, float], reader: IndexReader,
+def _term_plan(text: str, weights: dict[str, float], terms: list[str], reader: IndexReader,
                fixed: list[tuple[int, int]]) -> tuple[QueryPlan, list[Query]]:
     """The plan of the analysed terms and their clauses: all of them, or in a long query (a mail) the rarest."""
-    terms = [t for t in weights if _in_index(reader, t)][:MAX_TERMS]
     kept_for_coverage = {t: weights[t] for t in terms}
     long_query = len(terms) > COMMON_TERMS_FROM
     if long_query:
