@@ -422,11 +422,12 @@ def bounded_query(text: str) -> str:
 
 def _word_offsets(text: str) -> list[tuple[str, int, int]]:
     """(folded word, start, end) of the words a typo may be in: the parts of a hyphenated word on their own
-    ("DUO-diesnt": diesnt), unless a part is a prefix like the e of "e-Herkenning"."""
+    ("DUO-diesnt": diesnt; "PO-Raad": an acronym and a word, no "poraad"), unless a part is a prefix like the
+    e of "e-Herkenning"."""
     out = []
     for m in islice(WORD_RE.finditer(text), MAX_TERMS):  # the same word boundaries as the analyzer
         pieces = m.group().split("-")
-        if len(pieces) > 1 and all(len(piece) >= 3 for piece in pieces):
+        if len(pieces) > 1 and all(len(piece) >= 3 or piece.isupper() for piece in pieces):
             start = m.start()
             for piece in pieces:
                 out.append((fold(piece), start, start + len(piece)))

@@ -24,6 +24,7 @@ def index(tmp_path: Path) -> SearchIndex:
         _doc("kusten-en-stranden", "Langs de kusten liggen brede stranden met duinen."),
         _doc("prijs-per-medewerker", "De prijs hangt af van het aantal medewerkers."),
         _doc("contact-opnemen", "Neem contact op met de helpdesk als iets niet lukt."),
+        _doc("het-portaal", "Het portaal is dag en nacht open."),
     ])
     yield ix
     ix.close()
@@ -66,3 +67,10 @@ def test_a_whole_question_with_typos_is_corrected_for_the_classifier_too(index: 
     result = index.search("Hoe hoog zijn de jaarlijkse kosten van het abonement voor iedere medewekrer van ons?")
     assert result.suggestion is None
     assert result.corrected is not None and "abonnement" in result.corrected and "medewerker" in result.corrected
+
+
+def test_a_name_with_an_acronym_is_not_corrected_but_a_slip_beside_an_acronym_is(index: SearchIndex) -> None:
+    # "PO-Raad" is an acronym and a word, not a slip for "portaal"; in "DUO-portaaal" the word part is one.
+    assert index.search("PO-Raad").suggestion is None
+    result = index.search("DUO-portaaal")
+    assert result.suggestion == "DUO-portaal" and [h.slug for h in result.hits][:1] == ["het-portaal"]
