@@ -71,6 +71,9 @@ class SearchResult:
     hits: list[Hit]
     total: int
     suggestion: str | None = None
+    # The query with every misspelt word fixed, also when it is too long for "Bedoelde u …?": what the
+    # question classifier should read (typos make it guess "other").
+    corrected: str | None = None
 
 
 class LockError(Exception):

@@ -327,9 +327,9 @@ class SearchIndex:
             lambda docnum: gen.stored(docnum).get("lang", "nl"), text_language(text))
         hits = [self._hit(gen.stored(docnum), plan, score, gen.analyzer, snippets is None or n < snippets,
                           match(plan, gen.terms(docnum))) for n, (score, docnum) in enumerate(ranked[:limit])]
-        suggestion = suggest_correction(text, plan, gen.reader)
         total = len(results.top_n) if len(results.top_n) < depth else gen.count(plan.query, category)
-        return SearchResult(query=text, hits=hits, total=total, suggestion=suggestion)
+        return SearchResult(query=text, hits=hits, total=total, suggestion=suggest_correction(text, plan),
+                            corrected=plan.corrected)
 
     # ---- helpers -----------------------------------------------------------------------------------
     def _hit(self, r: dict, plan: QueryPlan, score: float, analyzer: Analyzer, with_snippet: bool = True,
