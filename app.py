@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import gc
+import os
 from typing import Any
 
 from flask import Flask
@@ -16,21 +16,13 @@ __all__ = ["create_app"]
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """The app; a configuration error stops the command or server with its one-line message, not a traceback.
 
-    What start-up builds (modules, the app, its routes) lives as long as the process, so the garbage collector
-    is kept out of its way, as CPython's `gc.freeze()` documentation suggests for servers: no collection while
-    it is built, and none later walks those ~90,000 objects again, so neither a command's start nor a web
-    worker's first requests pay for one. Start-up leaves no cyclic garbage (`gc.collect()` after
-    `helpdesk.create_app()` finds none), so nothing is kept that would have been freed; tests build their
-    apps with `helpdesk.create_app` and are not affected.
+    The garbage collector is kept out of building it (`HelpdeskApp.building`). Under the `flask` command (which
+    sets FLASK_RUN_FROM_CLI before it loads the app) the app is built lazily: `flask --help` takes only the first
+    step, a command the database step with its app context, and the web step waits for a request, a URL or a
+    template (helpdesk/__init__.py). A WSGI server gets the whole app at once, so no worker's first request pays
+    for building it.
     """
-    collecting = gc.isenabled()
-    gc.disable()  # nothing built here becomes garbage: collecting during start-up would only walk it again
     try:
-        app = _create_app(test_config)
+        return _create_app(test_config, lazy=os.environ.get("FLASK_RUN_FROM_CLI") == "true", freeze=True)
     except ConfigError as exc:
         raise SystemExit(f"Error: {exc}") from None
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
-    return app

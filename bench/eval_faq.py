@@ -78,8 +78,10 @@ def main() -> int:
     for name, items in sets.items():
         top1 = top3 = 0
         for q, topics in items:
-            # As helpdesk/kb/search_service.search does: whole questions get the classifier's category weight.
-            hits = question_prior(ix.search(q, limit=20).hits, q, Classifier.default().classify(q).scores)
+            # As helpdesk/kb/search_service.search does: whole questions get the classifier's category weight
+            # (the classifier reads the query with its typos fixed).
+            result = ix.search(q, limit=20)
+            hits = question_prior(result.hits, q, Classifier.default().classify(result.corrected or q).scores)
             slugs = [h.slug for h in hits[:3]]
             top1 += bool(slugs) and slugs[0] in topics
             top3 += bool(topics & set(slugs))

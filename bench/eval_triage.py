@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -15,6 +16,22 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+REPEAT = 10
+
+
+def _child_cpu(command: list[str], env: dict[str, str]) -> float:
+    """CPU seconds (user + system) that running `command` took."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
 
 
 def main() -> int:
@@ -40,6 +57,9 @@ def main() -> int:
         out = subprocess.run([*flask, "triage", *files], cwd=ROOT, env=env, check=True, capture_output=True,
                              text=True)
         elapsed = time.perf_counter() - started
+        # CPU of `flask triage` with one mail and with every mail ten times: the difference is the triage path.
+        many = files * REPEAT
+        cpu_one, cpu_many = (_child_cpu([*flask, "triage", *batch], env) for batch in (files[:1], many))
         predictions = work / "predictions.jsonl"
         predictions.write_text(out.stdout)
         score = [sys.executable, str(eval_dir / "score.py"), str(corpus), str(predictions)]
@@ -49,6 +69,8 @@ def main() -> int:
         print(result.stdout, end="")
         print(f"triage CLI: {len(files)} mails in {elapsed:.2f} s (including start-up) "
               f"= {len(files) / elapsed:.1f} mails/s")
+        print(f"triage path: {(len(many) - 1) / max(cpu_many - cpu_one, 1e-9):,.0f} mails per CPU second "
+              f"(CPU of {len(many)} mails minus CPU of one; start-up {cpu_one:.2f} CPU s); load {_load()}")
         return result.returncode
 
 

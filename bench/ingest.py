@@ -5,7 +5,11 @@ Two sets of N mails each: "tiny" (the bundled demo mails and variants with uniqu
 5-50 KiB). For each set it prints, in one run: the raw imapclient FETCH rate, the parse-only rate and the full
 `flask ingest --once` rate on SQLite (and PostgreSQL with --pg), each beside issue 18's baseline and aim; for the
 tiny set also the store step alone and the mail-to-ticket latency under IDLE (p50/p95 over 20 mails).
-Run: .venv/bin/python bench/ingest.py [--n 2000] [--pg] [--no-fsync] [--only tiny|realistic]
+With --baseline DIR (a checkout of main, e.g. `git worktree add /tmp/main main`) each full ingest runs first with
+that tree's code and then with this one, on the same mails, so before and after come from one run; beside each
+rate stand the CPU seconds per mail of the ingest process and its workers (less sensitive to the other load on
+the machine than the wall-clock rate) and the load average at the start.
+Run: .venv/bin/python bench/ingest.py [--n 2000] [--pg] [--no-fsync] [--only tiny|realistic] [--baseline DIR]
 (data in $BENCH_TMPDIR, default /var/tmp; the cost of creating a file there is printed, as it differs by folder)
 """
 
@@ -15,6 +19,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import sqlite3
@@ -35,7 +40,6 @@ from tests.servers import DovecotServer, free_port  # noqa: E402
 DEMO = ROOT / "mail_ingest" / "demo"
 PG_ADMIN_URL = "postgresql://root@127.0.0.1:5432/postgres"
 PG_DB = "helpdesk_bench_ingest"
-BASELINE = {"SQLite": 222, "PostgreSQL": 160}  # issue 18, mails/s of `ingest --once` (2,000 tiny mails)
 AIM = 500  # issue 18: mails/s on both, with realistic mails
 _ADDRESS = re.compile(rb"([A-Za-z0-9._%+-]+)@([A-Za-z0-9.-]+)")
 
@@ -128,11 +132,12 @@ def store_rate(raws: list[bytes], data_dir: Path, env: dict[str, str], batch: in
           f"preparing or waiting for prepared mail")
 
 
-def flask(env: dict[str, str], *args: str, timeout: float = 900) -> tuple[subprocess.CompletedProcess, float]:
-    """Run `flask --app app ARGS` and time it."""
+def flask(env: dict[str, str], *args: str, timeout: float = 900,
+          tree: Path = ROOT) -> tuple[subprocess.CompletedProcess, float]:
+    """Run `flask --app app ARGS` with the code of `tree` and time it."""
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=tree,
+                          env={**env, "PYTHONPATH": str(tree)}, capture_output=True, text=True, timeout=timeout)
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"flask {' '.join(args)} mislukte:\n{proc.stderr[-3000:]}")
@@ -151,16 +156,22 @@ def app_env(server: DovecotServer, data_dir: Path, database_url: str | None = No
     return env
 
 
-def full_ingest(label: str, env: dict[str, str], n: int, kind: str = "tiny") -> None:
-    """`flask setup` (not timed) and then a timed `flask ingest --once` of the whole INBOX."""
-    flask(env, "setup")
-    _, startup = flask(env, "mail", "status")  # the cost of starting Flask at all
-    proc, elapsed = flask(env, "ingest", "--once")
+def full_ingest(label: str, env: dict[str, str], n: int, kind: str = "tiny", tree: Path = ROOT,
+                name: str = "this tree") -> None:
+    """`flask setup` (not timed) and then a timed `flask ingest --once` of the whole INBOX with `tree`'s code."""
+    flask(env, "setup", tree=tree)
+    _, startup = flask(env, "mail", "status", tree=tree)  # the cost of starting Flask at all
+    load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc, elapsed = flask(env, "ingest", "--once", tree=tree)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime  # the ingest and its workers
     result = json.loads(proc.stdout.strip().splitlines()[-1])
+    done = max(result["processed"], 1)
     work = max(elapsed - startup, 1e-9)
-    print(f"full ingest --once ({label}, {kind}): {result['processed']} of {n} in {elapsed:.2f} s = "
-          f"{result['processed'] / elapsed:,.0f} mails/s (baseline {BASELINE[label]}, aim >= {AIM}; "
-          f"{result['processed'] / work:,.0f}/s without the {startup:.2f} s Flask start)  "
+    print(f"full ingest --once ({label}, {kind}, {name}): {result['processed']} of {n} in {elapsed:.2f} s = "
+          f"{result['processed'] / elapsed:,.0f} mails/s (aim >= {AIM}; {result['processed'] / work:,.0f}/s "
+          f"without the {startup:.2f} s Flask start); CPU {cpu / done * 1000:.2f} ms/mail; load {load:.2f}  "
           f"{json.dumps({k: v for k, v in result.items() if k != 'processed'})}")
 
 
@@ -168,6 +179,8 @@ def move_back(server: DovecotServer, folder: str = "Verwerkt") -> None:
     """Put processed mail back in INBOX for another full run."""
     client = server.client()
     try:
+        if not client.folder_exists(folder):
+            return  # nothing processed yet
         client.select_folder(folder)
         uids = client.search(["ALL"])
         if uids:
@@ -216,8 +229,8 @@ def idle_latency(server: DovecotServer, env: dict[str, str], db_path: Path, roun
     return latencies
 
 
-def postgres_ingest(server: DovecotServer, data_dir: Path, kind: str = "tiny") -> None:
-    """The same full ingest on a fresh PostgreSQL database, dropped afterwards."""
+def postgres_ingest(server: DovecotServer, data_dir: Path, kind: str, trees: list[tuple[str, Path]]) -> None:
+    """The same full ingest on a fresh PostgreSQL database per tree, dropped afterwards."""
     import psycopg
 
     try:
@@ -226,13 +239,14 @@ def postgres_ingest(server: DovecotServer, data_dir: Path, kind: str = "tiny") -
         print(f"PostgreSQL overgeslagen: {exc}")
         return
     try:
-        admin.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
-        admin.execute(f"CREATE DATABASE {PG_DB}")
-        move_back(server)
-        pg_dir = data_dir / f"pg-{kind}"
-        pg_dir.mkdir()
-        url = f"postgresql+psycopg://root@127.0.0.1:5432/{PG_DB}"
-        full_ingest("PostgreSQL", app_env(server, pg_dir, url), server.count("INBOX"), kind)
+        for number, (name, tree) in enumerate(trees):
+            admin.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {PG_DB}")
+            move_back(server)
+            pg_dir = data_dir / f"pg-{kind}-{number}"
+            pg_dir.mkdir()
+            url = f"postgresql+psycopg://root@127.0.0.1:5432/{PG_DB}"
+            full_ingest("PostgreSQL", app_env(server, pg_dir, url), server.count("INBOX"), kind, tree, name)
     finally:
         admin.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
         admin.close()
@@ -282,10 +296,13 @@ def run_set(kind: str, mails: list[bytes], root: Path, args: argparse.Namespace)
             store_dir.mkdir()
             store_rate(raws, store_dir, app_env(server, store_dir))
 
-        data_dir = root / f"data-{kind}"
-        data_dir.mkdir()
-        env = app_env(server, data_dir)
-        full_ingest("SQLite", env, len(mails), kind)
+        trees = ([("main", Path(args.baseline).resolve())] if args.baseline else []) + [("this tree", ROOT)]
+        for number, (name, tree) in enumerate(trees):
+            data_dir = root / f"data-{kind}-{number}"
+            data_dir.mkdir()
+            env = app_env(server, data_dir)
+            move_back(server)  # the tree before left the mail in the processed folder
+            full_ingest("SQLite", env, len(mails), kind, tree, name)
 
         if kind == "tiny":
             latencies = sorted(idle_latency(server, env, data_dir / "helpdesk.sqlite3"))
@@ -293,7 +310,7 @@ def run_set(kind: str, mails: list[bytes], root: Path, args: argparse.Namespace)
             print(f"IDLE mail-to-ticket latency over {len(latencies)} mails: p50 "
                   f"{statistics.median(latencies):.3f} s, p95 {p95:.3f} s, max {latencies[-1]:.3f} s")
         if args.pg:
-            postgres_ingest(server, root, kind)
+            postgres_ingest(server, root, kind, trees)
     finally:
         server.stop()
 
@@ -304,6 +321,7 @@ def main() -> None:
     parser.add_argument("--pg", action="store_true", help="also measure the full ingest on PostgreSQL")
     parser.add_argument("--no-fsync", action="store_true", help="Dovecot mail_fsync=never (not like production)")
     parser.add_argument("--only", choices=("tiny", "realistic"), help="measure one set only")
+    parser.add_argument("--baseline", help="a checkout of main: each full ingest runs with its code first")
     args = parser.parse_args()
     if shutil.which("dovecot") is None:
         raise SystemExit("dovecot is niet geïnstalleerd (apt-get install dovecot-imapd)")

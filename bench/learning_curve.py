@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from knowledge.classify import Classifier, Example, load_examples  # noqa: E402
+from knowledge.classify.model import CORRECTION_EXAMPLES  # noqa: E402
 
 TOPIC = "supplier"
 # Corrections: mails agents corrected, in the order they arrived.
@@ -57,7 +58,8 @@ def main() -> None:
     topic = [(subject, text, TOPIC) for subject, text in HELD]
     rest = [(ex.subject, ex.text, ex.category) for path in HELDOUT for ex in load_examples(path)]
     print(f"topic: ketenmachtiging -> {TOPIC}; {len(topic)} held-out topic mails, {len(rest)} other held-out mails")
-    print(f"weight of one correction: {base.correction_weight():.1f} training examples")
+    print(f"one correction: {CORRECTION_EXAMPLES:g} training example(s) plus up to {base.correction_weight():.1f} "
+          "added to its category's score for similar mail")
     print("  corrections   topic accuracy   everything else")
     for n in (0, 1, 5, 20):
         model = base.with_corrections(CORRECTIONS[:n]) if n else base

@@ -24,6 +24,7 @@ def setup_command() -> None:
 # name, where the command lives, its short help for `flask --help` (tests/core/test_startup.py checks that each
 # equals the real command's, so the two cannot drift apart)
 LAZY_COMMANDS = (
+    ("db", "flask_migrate.cli:db", "Perform database migrations."),  # Flask-Migrate's own (extensions.py)
     ("users", "helpdesk.admin.cli:users_cli", "Staff accounts."),
     ("reindex", "helpdesk.kb.cli:reindex_command",
      "Rebuild the search index from the published articles in the database, then every related list."),

@@ -1,21 +1,16 @@
-"""Flask extensions, created unbound and bound in `create_app`."""
+"""The database extensions, created unbound and bound in `create_app` (its database step); the ones only requests
+use are in `web_extensions.py`, so a command does not import them."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
-from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask import Flask, current_app
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
+from flask_sqlalchemy.session import Session
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
-
-from .lazy_commands import LazyCommand
 
 # Stable constraint names, so migrations work the same on SQLite and PostgreSQL.
 NAMING = {
@@ -36,11 +31,11 @@ class LazyMigrate:
 
     `init_app` puts a stand-in at `app.extensions["migrate"]` that knows the directory at once (the schema check
     needs no more) and builds Flask-Migrate's own config on the first other attribute Flask-Migrate or
-    `migrations/env.py` reads; the `db` command group is a stand-in too, loaded when it is run or asked for help."""
+    `migrations/env.py` reads; the `db` command group is a stand-in too (`cli.py`), loaded when it is run or asked
+    for help."""
 
     def init_app(self, app: Flask, db: SQLAlchemy, directory: str, **kwargs: Any) -> None:
         app.extensions["migrate"] = _MigrateConfig(db, directory, kwargs)
-        app.cli.add_command(LazyCommand("db", "flask_migrate.cli:db", "Perform database migrations."))
 
 
 class _MigrateConfig:
@@ -61,13 +56,35 @@ class _MigrateConfig:
         return getattr(self._real, name)
 
 
-db = SQLAlchemy(model_class=Base)
+def _take_database_step() -> None:
+    """An app that `create_app` built lazily binds the database now, before its first session or engine."""
+    from . import DATABASE
+
+    finish_setup = getattr(current_app, "finish_setup", None)
+    if finish_setup is not None:
+        finish_setup(DATABASE)
+
+
+class _Session(Session):
+    """Flask-SQLAlchemy's session (its documented `class_` option): made only once the app is bound, so the
+    listeners that keep the search index and triage in step are there before the first change is flushed."""
+
+    def __init__(self, db: SQLAlchemy, **kwargs: Any) -> None:
+        _take_database_step()
+        super().__init__(db, **kwargs)
+
+
+class _SQLAlchemy(SQLAlchemy):
+    """Flask-SQLAlchemy; `db.engine` and every session's bind look the app's engines up here first."""
+
+    @property
+    def engines(self) -> Any:
+        _take_database_step()
+        return super().engines
+
+
+db = _SQLAlchemy(model_class=Base, session_options={"class_": _Session})
 migrate = LazyMigrate()
-login_manager = LoginManager()
-csrf = CSRFProtect()
-babel = Babel()
-# Our own limits use helpdesk/ratelimit.py (a store shared by all workers); this one stays for ad-hoc use.
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
 
 
 @event.listens_for(Engine, "connect")

@@ -85,11 +85,15 @@ def _forget(session: Session, transaction: Any) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Count triage feedback changes on every commit, and catch up before each request."""
+    """Count triage feedback changes on every commit (commands commit too); the listeners are registered once."""
     for name, listener in (("after_flush", _note_feedback), ("before_commit", _bump_triage),
                            ("after_transaction_end", _forget)):
         if not event.contains(db.session, name, listener):
             event.listen(db.session, name, listener)
+
+
+def init_requests(app: Flask) -> None:
+    """Catch up with other processes' changes before each request (with the web part of the app)."""
 
     @app.before_request
     def catch_up() -> None:

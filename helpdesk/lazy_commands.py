@@ -8,9 +8,11 @@ running it, or asking for its own `--help`, imports the module and hands over to
 from __future__ import annotations
 
 import importlib
+from contextlib import nullcontext
 from typing import Any
 
 import click
+from flask import current_app, has_app_context
 
 
 class LazyCommand(click.Command):
@@ -21,9 +23,12 @@ class LazyCommand(click.Command):
         self.target = target
 
     def load(self) -> click.Command:
-        """The real command: its module is imported now (once; Python keeps it in sys.modules)."""
+        """The real command: its module is imported now (once; Python keeps it in sys.modules), as part of
+        building the app (`HelpdeskApp.building`: no garbage collection walks the imports)."""
         module_name, _, attribute = self.target.partition(":")
-        command = getattr(importlib.import_module(module_name), attribute)
+        building = getattr(current_app, "building", nullcontext) if has_app_context() else nullcontext
+        with building():
+            command = getattr(importlib.import_module(module_name), attribute)
         if not isinstance(command, click.Command):
             raise TypeError(f"{self.target} is geen click-commando")
         return command

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import format_datetime
@@ -11,7 +10,6 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
 from knowledge.search import text_language
@@ -36,29 +34,6 @@ ERROR_TEXTS = {
     500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Probeer het later opnieuw."),
     503: ("Tijdelijk niet beschikbaar", "De dienst is tijdelijk niet beschikbaar. Probeer het later opnieuw."),
 }
-
-
-MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL (which refuses more), 64 on SQLite
-
-
-class IdConverter(IntegerConverter):
-    """`<int:…>` in URLs: a number beyond any id that can exist is a plain 404, not a database overflow."""
-
-    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
-
-
-def parse_id(text: str | None) -> int | None:
-    """An id sent as text (form value, query argument), or None unless it is plain ASCII digits in range.
-
-    `str.isdigit` alone is not enough: it accepts '²' and other digits that `int()` refuses.
-    """
-    text = (text or "").strip()
-    if not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID))):
-        return None
-    number = int(text)
-    return number if number <= MAX_ID else None
 
 
 def _wants_json() -> bool:

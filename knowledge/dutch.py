@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from importlib.resources import files
 
 from knowledge.lexicon import COMPOUND_PARTS, KEEP_WORDS, SNOWBALL_STOP_EN, SNOWBALL_STOP_NL, SYNONYM_GROUPS
 from knowledge.stemmers import dutch_stem, porter_stem
@@ -19,6 +22,9 @@ _CACHE_LIMIT = 50_000  # bounded: junk input must not grow memory forever
 # Longer "words" are not compounds but junk (a pasted hash, a held-down key): not split, so that splitting costs
 # at most MAX_COMPOUND_CHARS x the longest lexicon part per word, and a query costs time linear in its length.
 MAX_COMPOUND_CHARS = 60
+# A word counted this often in pyspellchecker's Dutch frequency list (subtitles) is a word people write on
+# purpose; rarer entries include common misspellings ("gewon", "julie").
+COMMON_WORD_COUNT = 200
 
 __all__ = [
     "KEEP_WORDS",
@@ -26,12 +32,15 @@ __all__ = [
     "SYNONYM_GROUPS",
     "WORD_RE",
     "CompoundSplitter",
+    "common_word",
+    "common_words_among",
     "editor_synonym_groups",
     "fold",
     "parse_synonym_line",
     "phrase_stems",
     "split_compound",
     "stem",
+    "word_count",
 ]
 
 
@@ -48,6 +57,31 @@ def stem(word: str, english: bool = False) -> str:
     if any(c.isdigit() or c == "+" for c in word):
         return word
     return porter_stem(word) if english else dutch_stem(word)
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> dict[str, int]:
+    # Read on the first typo look-up (about 0.25 s CPU), not at import: most processes never need it. Folded
+    # without fold's cache, which is for query words (plain lower-case letters need no folding).
+    counts = json.loads(gzip.decompress((files("spellchecker") / "resources" / "nl.json.gz").read_bytes()))
+    return {w.lower() if w.isascii() and w.isalpha() else fold.__wrapped__(w): n
+            for w, n in counts.items() if n >= COMMON_WORD_COUNT}
+
+
+def common_word(word: str) -> bool:
+    """True when a folded word is a common Dutch word: spelt on purpose, even when no article uses it."""
+    return word in _common_words()
+
+
+def word_count(word: str) -> int:
+    """How often a folded common Dutch word occurs in the frequency list (0 for any other word)."""
+    return _common_words().get(word, 0)
+
+
+def common_words_among(words: Iterable[str]) -> set[str]:
+    """The common Dutch words among `words` (see `common_word`)."""
+    counts = _common_words()
+    return {w for w in words if w in counts}
 
 
 class CompoundSplitter:

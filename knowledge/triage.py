@@ -17,7 +17,7 @@ from functools import lru_cache
 from knowledge.classify import Classification, Classifier
 from knowledge.classify.text import extract, is_english, normalise
 from knowledge.question import main_question
-from knowledge.search.types import MAX_QUERY_CHARS, Hit, SearchBackend
+from knowledge.search.types import MAX_QUERY_CHARS, Hit, SearchBackend, TextAnalysis
 
 MAX_SUGGESTIONS = 5
 SEARCH_DEPTH = 12
@@ -150,13 +150,15 @@ class Triager:
         query = f"{subject}\n{text}"[:MAX_QUERY_CHARS]
         question = main_question(text, subject)[:MAX_QUERY_CHARS]
         asks = bool(question.strip()) and " ".join(question.split()) != " ".join(query.split())
+        # One run of the search analyzer over the mail; the main question's terms are taken from it.
+        analysis = self.index.analyse(query) if query.strip() else None
         # With a main question, its search gives the snippets (they highlight what is asked) and the match.
-        found = self._search(query, 0 if asks else limit)
+        found = self._search(query, 0 if asks else limit, analysis)
         search_score = {slug: rel for slug, (rel, _hit) in found.items()}
         shown = {slug: hit for slug, (_rel, hit) in found.items()}
         matched = {slug: hit.match for slug, hit in shown.items()}
         if asks:
-            asked = self._search(question, limit)
+            asked = self._search(question, limit, analysis.of(question) if analysis is not None else None)
             search_score = {slug: W_QUESTION * asked.get(slug, (0.0, None))[0]
                             + (1 - W_QUESTION) * search_score.get(slug, 0.0)
                             for slug in set(search_score) | set(asked)}
@@ -181,9 +183,10 @@ class Triager:
         ranked.sort(key=lambda s: (-s.score, s.slug))
         return self._by_language(ranked, language(f"{subject}\n{text}"))[:limit]
 
-    def _search(self, query: str, limit: int) -> dict[str, tuple[float, Hit]]:
+    def _search(self, query: str, limit: int, analysis: TextAnalysis | None = None) -> dict[str, tuple[float, Hit]]:
         """Search score relative to the best (0..1) and the hit, per published article found for a text."""
-        found = self.index.search_mail(query, limit=SEARCH_DEPTH, snippets=limit) if query.strip() else None
+        found = self.index.search_mail(query, limit=SEARCH_DEPTH, snippets=limit,
+                                       analysis=analysis) if query.strip() else None
         hits = [h for h in (found.hits if found else []) if h.slug in self.article_categories]
         top = max((h.score for h in hits), default=0.0) or 1.0
         return {h.slug: (h.score / top, h) for h in hits}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from mail_ingest.clean import split_reply
@@ -139,6 +140,10 @@ _ACK = (
     r"|\b(request|ticket|case) (received|created)\b"
 )
 _ACK_RE = re.compile(_ACK, re.I)
+# Every branch of _ACK ends in one of these words: a text without any of them is no acknowledgement, which this
+# finds ~3x faster than _ACK_RE, whose first branch may start at every position of the text.
+_ACK_CUE = re.compile(r"geregistreerd|ontvangen|aangemaakt|aangenomen|vastgelegd|in behandeling|ontvangst"
+                      r"|received|created|logged|registered|opened", re.I)
 # Standard lines of an acknowledgement that carry a question mark but ask nothing of us.
 _BOILERPLATE_QUESTION = re.compile(
     r"[^.!?\n]*\b(heeft u|heb je|hebt u) (nog )?(andere |aanvullende )?(vragen|informatie)\b[^.!?\n]*\?"
@@ -162,15 +167,25 @@ def acknowledgement(mail: ParsedMail, ctx: FilterContext) -> FilterVerdict | Non
     asks = _asks(subject + "\n" + text)
     if _AWAY_SUBJECT.match(subject) and not asks:
         return FilterVerdict("autoreply", f"onderwerp van een afwezigheidsmelding ({subject[:60]})")
-    if _ACK_RE.search(subject) and not asks:
+    if _is_acknowledgement(subject) and not asks:
         return FilterVerdict("autoreply", f"ontvangstbevestiging van een ticketsysteem ({subject[:60]})")
-    if _ACK_RE.search(text[:1500]) and not _asks(text) and len(text) <= 2500:
+    if _is_acknowledgement(text[:1500]) and not _asks(text) and len(text) <= 2500:
         return FilterVerdict("autoreply", "tekst van een ontvangstbevestiging zonder vraag")
     return None
 
 
+def _is_acknowledgement(text: str) -> bool:
+    return _ACK_CUE.search(text) is not None and _ACK_RE.search(text) is not None
+
+
 def _new_text(mail: ParsedMail) -> str:
-    return split_reply(mail.text).new_text
+    return _new_text_of(mail.text)
+
+
+@lru_cache(maxsize=2)
+def _new_text_of(text: str) -> str:
+    """The text without quoted history; two filters ask for it of the same mail, one after the other."""
+    return split_reply(text).new_text
 
 
 def _asks(text: str) -> bool:
@@ -216,7 +231,7 @@ _SUPPORT_CUES = [
 
 def auto_body(mail: ParsedMail, ctx: FilterContext) -> FilterVerdict | None:
     """Auto-replies without headers: needs a strong cue plus support, and no real question in the text."""
-    text = split_reply(mail.text).new_text
+    text = _new_text(mail)
     strong = sum(1 for cue in _STRONG_CUES if cue.search(text))
     if not strong:
         return None

@@ -9,8 +9,8 @@ from flask_login import current_user
 from ..auth.roles import admin_required
 from ..csv_export import csv_response
 from ..extensions import db
+from ..ids import parse_id
 from ..models import record_event
-from ..web import parse_id
 from .audit_log import ACTION_LABELS, AUDIT_CSV_HEADER, PAGE_SIZE, AuditFilter, audit_page, audit_rows, known_actions
 from .blueprint import bp
 

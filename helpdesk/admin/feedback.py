@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from ..auth.roles import admin_required
 from ..extensions import db
 from ..forms import EmptyForm
+from ..ids import parse_id
 from ..models import CATEGORY_LABELS
 from ..triage.feedback import (
     KIND_LABELS,
@@ -21,7 +22,6 @@ from ..triage.feedback import (
     teaching_agents,
     undo_feedback,
 )
-from ..web import parse_id
 from .blueprint import bp
 
 

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 from flask import abort, url_for
 from flask_login import current_user
 
-from ..extensions import login_manager
 from ..models import User
+from ..web_extensions import login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -9,8 +9,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from knowledge.dutch import parse_synonym_line
 
+from ..ids import parse_id
 from ..models import CATEGORY_LABELS
-from ..web import parse_id
 
 DATE_MESSAGE = "Vul een geldige datum in als JJJJ-MM-DD, bijvoorbeeld 2026-09-01."
 

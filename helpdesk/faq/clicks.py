@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from ..web import parse_id
+from ..ids import parse_id
 
 _SALT = "faq-search-click"
 MAX_AGE = 24 * 3600  # a results page left open for a day still records its click

@@ -54,7 +54,8 @@ class RawMail:
 class Batch:
     """Storing a batch of parsed mails: what they need from the database, read up front in a few queries, plus
     what the batch itself adds (the second mail of a new sender finds the requester the first one created;
-    a reply-all to a question in the same batch joins its ticket). The caller commits."""
+    a reply-all to a question in the same batch joins its ticket). The caller flushes each chunk as it is
+    stored (`flush`, while the workers prepare the next) and commits after `finish`."""
 
     def __init__(self) -> None:
         self.flood_limit = current_app.config["FLOOD_MAX_PER_HOUR"]
@@ -65,6 +66,7 @@ class Batch:
         self.recent: dict[int, int] = {}  # requester id -> tickets created in the last hour (flood check)
         self.created: dict[str, int] = {}  # requester email -> tickets this batch created
         self.new_ids: dict[str, Ticket] = {}  # Message-ID -> ticket, of mail stored by this batch
+        self.new_tickets: set[Ticket] = set()  # tickets this batch created (flushed or not)
         self.pending: list[tuple[IngestOutcome, Ticket | None, dict | None]] = []
         self.rules = JoinRules.from_config(current_app.config)
         self.people: dict[Ticket, set[str]] = {}  # who is on each ticket's thread (may join it)
@@ -75,8 +77,9 @@ class Batch:
         self.organisations = OrganisationFinder()
 
     def extend(self, mails: Sequence[ParsedMail]) -> None:
-        """Read what these mails need from the database (a few queries for all of them; nothing of this batch
-        is flushed until `finish`, so the answers are about what was stored before it)."""
+        """Read what these mails need from the database (a few queries for all of them). What this batch stored
+        and flushed already is known here and never read back, so the answers are about what was stored before
+        it, as if nothing of the batch had been flushed."""
         with db.session.no_autoflush:
             ids = {m.message_id for m in mails} | {pid for m in mails for pid in candidate_parent_ids(m)}
             ids -= self.stored_ids.keys() | self.new_ids.keys()
@@ -88,8 +91,9 @@ class Batch:
             for chunk in _chunks({_sender(m) for m in mails} - known):
                 self.requesters.update((r.email, r) for r in db.session.scalars(
                     select(Requester).where(Requester.email.in_(chunk))))
+            self.organisations.preload({_sender(m) for m in mails} - self.requesters.keys())  # for new requesters
             ticket_ids = set(self.stored_ids.values()) | {ticket_number_from_subject(m.subject) for m in mails}
-            ticket_ids -= self.tickets.keys() | {None}
+            ticket_ids -= self.tickets.keys() | {t.id for t in self.new_tickets} | {None}
             for chunk in _chunks(ticket_ids):
                 loaded_tickets = {t.id: t for t in db.session.scalars(
                     select(Ticket).options(joinedload(Ticket.requester)).where(Ticket.id.in_(chunk)))}
@@ -133,6 +137,7 @@ class Batch:
                             status="new", cc=", ".join(parsed.cc)[:2000] or None, created_at=now,
                             related_ticket=related, related_reason=refusal[:500] if refusal else None)
             db.session.add(ticket)
+            self.new_tickets.add(ticket)
             self.people[ticket] = thread_people(ticket, [], self.rules)
             self.created[requester.email] = self.created.get(requester.email, 0) + 1
         message = TicketMessage(
@@ -157,7 +162,7 @@ class Batch:
                 filename=part.filename[:255], content_type=part.content_type[:200], size=part.size,
                 storage_path=path, content_id=part.content_id, inline=part.inline))
         self.new_ids[parsed.message_id] = ticket
-        _update_ticket_for_incoming(ticket, kind, now)
+        _update_ticket_for_incoming(ticket, kind, now, stored_before=ticket not in self.new_tickets)
         if bounced is not None:
             mark_bounced(bounced, bounce_reason(mail.raw), now)
         if kind == "question" and (created or ticket.category_source != "agent"):
@@ -173,8 +178,9 @@ class Batch:
         return self._later(outcome, ticket, {"message_id": parsed.message_id, "kind": kind, "rule": verdict.rule,
                                              "threaded": not created})
 
-    def finish(self) -> None:
-        """Flush the batch (one INSERT per table) and add what needs ticket ids: outcomes and audit events."""
+    def flush(self) -> None:
+        """Flush what was stored since the last flush (one INSERT per table) and add what needs ticket ids:
+        outcomes and audit events (flushed with the next chunk or by `finish`)."""
         db.session.flush()
         for outcome, ticket, event in self.pending:
             if ticket is not None:
@@ -182,6 +188,11 @@ class Batch:
             if event is not None:
                 record_event("mail_received", ticket_id=outcome.ticket_id, **event)
         self.pending = []
+
+    def finish(self) -> None:
+        """Flush the rest and add what needs the ticket numbers of the whole batch: acknowledgements, and the
+        assignees' mail about answers."""
+        self.flush()
         done: set[str] = set()
         for ticket, message, parsed in self.to_acknowledge:  # needs the ticket number: after the flush
             try:
@@ -255,7 +266,7 @@ def _chunks(values: Iterable, size: int = 500) -> Iterator[list]:
         yield items[start:start + size]
 
 
-def _update_ticket_for_incoming(ticket: Ticket, kind: str, now) -> None:  # noqa: ANN001
+def _update_ticket_for_incoming(ticket: Ticket, kind: str, now, stored_before: bool) -> None:  # noqa: ANN001
     if kind != "question":
         return  # auto-replies and bounces are kept on the ticket but never reopen it or make it wait
     ticket.last_message_at = now
@@ -264,7 +275,7 @@ def _update_ticket_for_incoming(ticket: Ticket, kind: str, now) -> None:  # noqa
     if ticket.status in REOPEN_STATUSES:
         ticket.status = "open"
         ticket.solved_at = None
-    if ticket.id is not None:
+    if stored_before:  # a form showing the ticket now sees it changed; a ticket of this batch nobody saw yet
         ticket.version = (ticket.version or 1) + 1
 
 

@@ -9,9 +9,9 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ..extensions import db
+from ..ids import MAX_ID
 from ..models import MailboxState, QuarantinedMail
 from ..schema_check import needs_schema
-from ..web import MAX_ID
 from .figures import mailbox_figures
 from .leader import leader_info
 

@@ -36,11 +36,12 @@ def ingest_many(mails: Sequence[RawMail]) -> list[IngestOutcome]:
     Never raises for bad mail.
 
     The batch is stored in one transaction: what it needs from the database is read in a few queries per chunk
-    of prepared mail and every table gets its rows in one flush, so a crash leaves either all of the batch stored
-    or none of it (and the caller moves mail out of the mailbox only after this returns). If storing it fails for any
-    reason (a bug that one odd mail triggers, another ingester that stored the same Message-ID first), it is
-    rolled back and every mail is stored again in a transaction of its own: a mail that fails alone is
-    quarantined with its raw bytes and the error, and the others are still stored.
+    of prepared mail, and each chunk is flushed (one INSERT per table) while the workers prepare the next, so a
+    crash leaves either all of the batch stored or none of it (and the caller moves mail out of the mailbox only
+    after this returns). If storing it fails for any reason (a bug that one odd mail triggers, another ingester
+    that stored the same Message-ID first), it is rolled back and every mail is stored again in a transaction of
+    its own: a mail that fails alone is quarantined with its raw bytes and the error, and the others are still
+    stored.
     """
     outcomes: list[IngestOutcome | None] = [None] * len(mails)
     ready: list[tuple[int, Prepared]] = []
@@ -59,6 +60,7 @@ def ingest_many(mails: Sequence[RawMail]) -> list[IngestOutcome]:
             try:
                 batch.extend([p.parsed for _n, p in good])
                 stored.update((n, batch.store(p, mails[n])) for n, p in good)
+                batch.flush()  # now, while the workers prepare: at the end they would wait for it
             except Exception:  # noqa: BLE001 - fall back to one transaction per mail, which isolates the cause
                 batch = _give_up(len(mails))
     if batch is not None:

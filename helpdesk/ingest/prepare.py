@@ -9,6 +9,7 @@ decides, with the threading it knows, whether a mail is really a new question an
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -90,12 +91,20 @@ def _prepare(raw: bytes, ctx: PrepareContext) -> Prepared:
     return prepared
 
 
-CHUNK = 25  # mails handed back at a time, so the caller can store while the workers prepare
+# Mails handed back at a time, so the caller can store while the workers prepare. A chunk is waited for until it
+# is full (or its slice ends): each costs the caller a few look-up queries, so chunks of one or two mails, which a
+# caller faster than its workers would get, cost a round trip per mail on PostgreSQL.
+CHUNK = 25
 WORKER_ATTEMPTS = 2  # a mail whose worker process dies this often (not the machine's fault, then) is quarantined
 
 
 def _worker_main(conn: Connection, raws: Sequence[bytes], start: int, end: int, ctx: PrepareContext) -> None:
-    """A forked worker: prepare raws[start:end] and send each mail back as soon as it is done, then end."""
+    """A forked worker: prepare raws[start:end] and send each mail back as soon as it is done, then end.
+
+    What it inherited (the triager, the search snapshot: some 140,000 objects) is moved out of the garbage
+    collector's sight: the mails' short-lived objects are collected as before, but no collection walks that heap
+    again, which cost ~10% of preparing a realistic mail and copied the pages it touched."""
+    gc.freeze()  # the worker ends after its slice: nothing frozen outlives it
     _die_with_parent()
     try:
         for raw in raws[start:end]:
@@ -123,9 +132,6 @@ class _Worker:
                 self.results.put((time.monotonic(), data))
         except (EOFError, OSError):  # the worker is done (or died): end of its results
             self.results.put((time.monotonic(), None))
-
-    def ready(self) -> bool:
-        return not self.results.empty()
 
     def next(self, budget: float | None) -> Prepared | str:
         """The next mail's result; "timeout" when it took longer than `budget` seconds, "died" when the worker
@@ -201,7 +207,7 @@ def _supervise(raws: Sequence[bytes], ctx: PrepareContext, start: int, end: int,
             yield from _here(raws, ctx, position, end)
             return
         chunk: list[Prepared] = []
-        while position < end and len(chunk) < CHUNK and (not chunk or worker.ready()):
+        while position < end and len(chunk) < CHUNK:
             result = worker.next(ctx.mail_seconds)
             if isinstance(result, Prepared):
                 chunk.append(result)

@@ -166,8 +166,9 @@ def ranked(query: str, limit: int = 10, category: str | None = None, snippets: i
     result = index.search(query, limit=max(limit, QUESTION_CANDIDATES) if whole_question else limit,
                           category=category, snippets=snippets)
     if whole_question:
-        # A whole question: what it asks about (the triage classifier's category) weighs in the order.
-        scores = Classifier.default().classify(query).scores
+        # A whole question: what it asks about (the triage classifier's category) weighs in the order;
+        # the classifier reads it with the typos fixed, as the search did.
+        scores = Classifier.default().classify(result.corrected or query).scores
         result.hits = search_backend.question_prior(result.hits, query, scores, min_words=QUESTION_WORDS)[:limit]
     return result
 

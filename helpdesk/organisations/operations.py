@@ -4,8 +4,10 @@ commits. Free-mail domains (gmail.com, hotmail.com, …) never form an organisat
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from mail_ingest.addresses import organisation_domain
 
@@ -22,26 +24,45 @@ class OrganisationError(ValueError):
 
 
 class OrganisationFinder:
-    """Domain -> organisation, created on first sight; remembers what it created so one batch adds each once."""
+    """Domain -> organisation, created on first sight; remembers what it created so one batch adds each once.
+    `preload` looks up the domains of many addresses in one query (ingest: per chunk of mail, not per sender)."""
 
     def __init__(self) -> None:
-        self.known: dict[str, Organisation] = {}
+        self.known: dict[str, Organisation | None] = {}  # None: looked up, not stored yet (created on first use)
+
+    def preload(self, addresses: Iterable[str]) -> None:
+        domains = {d for d in map(_mail_domain, addresses) if d is not None} - self.known.keys()
+        for chunk in _chunks(sorted(domains)):
+            with db.session.no_autoflush:
+                rows = db.session.scalars(select(OrganisationDomain).where(OrganisationDomain.domain.in_(chunk))
+                                          .options(joinedload(OrganisationDomain.organisation))).all()
+            self.known.update(dict.fromkeys(chunk))
+            self.known.update((row.domain, row.organisation) for row in rows)
 
     def for_address(self, address: str) -> Organisation | None:
-        domain = organisation_domain(address or "")
-        if domain is None or domain.rpartition(".")[2] == "invalid":  # no address, or an erased one
+        domain = _mail_domain(address)
+        if domain is None:
             return None
-        domain = domain[:253]
         if domain not in self.known:
-            with db.session.no_autoflush:
-                row = db.session.scalar(select(OrganisationDomain).where(OrganisationDomain.domain == domain))
-            if row is None:
-                organisation = Organisation(name=domain)
-                db.session.add(OrganisationDomain(domain=domain, organisation=organisation))
-                self.known[domain] = organisation
-            else:
-                self.known[domain] = row.organisation
+            self.preload([address])
+        if self.known[domain] is None:
+            organisation = self.known[domain] = Organisation(name=domain)
+            db.session.add(OrganisationDomain(domain=domain, organisation=organisation))
         return self.known[domain]
+
+
+def _mail_domain(address: str) -> str | None:
+    """The organisation domain of an address, or None for none (no address, free mail, an erased one)."""
+    domain = organisation_domain(address or "")
+    if domain is None or domain.rpartition(".")[2] == "invalid":
+        return None
+    return domain[:253]
+
+
+def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
+    """Values in lists of at most `size`, for IN (...) lists every database accepts."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def rename_organisation(organisation: Organisation, name: str, actor: User) -> None:

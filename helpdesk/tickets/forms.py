@@ -17,8 +17,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from knowledge.categories import CATEGORY_LABELS
 
+from ..ids import parse_id
 from ..models import STATUS_LABELS
-from ..web import parse_id
 from .pending import LATER, MAX_SNOOZE_DAYS
 
 REPLY_STATUS_CHOICES = [SelectChoice("pending", "Wacht op aanvrager"), SelectChoice("solved", "Opgelost"),

@@ -14,6 +14,7 @@ from knowledge.categories import CATEGORY_LABELS
 
 from ..blobs import attachment_key, attachment_path, blob_store
 from ..extensions import db
+from ..ids import parse_id
 from ..models import (
     STATUSES,
     Article,
@@ -37,7 +38,6 @@ from ..outbox.compose import (
     reply_subject,
 )
 from ..outbox.operations import delivery_label, queue_mail
-from ..web import parse_id
 
 REPLY_STATUSES = ("pending", "solved", "open")
 PRESENCE_WINDOW = timedelta(minutes=5)

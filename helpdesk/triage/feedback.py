@@ -18,8 +18,8 @@ from sqlalchemy.orm import selectinload
 from knowledge.categories import CATEGORY_LABELS, label
 
 from ..extensions import db
+from ..ids import parse_id
 from ..models import Article, TriageFeedback, User, record_event, utcnow
-from ..web import parse_id
 from .service import FEEDBACK_HALF_LIFE_DAYS, feedback_decay
 
 PAGE_SIZE = 50  # lessons on one page of /admin/triage

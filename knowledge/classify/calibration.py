@@ -25,7 +25,7 @@ _KNOWLEDGE = Path(__file__).resolve().parent.parent
 CALIBRATION_PATH = _KNOWLEDGE / "training" / "calibration.json"
 _INPUTS = (
     "classify/model.py", "classify/text.py", "classify/lexicon.py", "classify/calibration.py", "classify/examples.py",
-    "dutch.py", "lexicon.py", "stemmers/dutch.py", "stemmers/porter.py",
+    "classify/linear.py", "question.py", "dutch.py", "lexicon.py", "stemmers/dutch.py", "stemmers/porter.py",
 )
 
 

@@ -1,8 +1,14 @@
 """Question classifier for helpdesk mail: category, calibrated confidence and a readable reason.
 
-A weighted multinomial Naive Bayes over Dutch/English word, bigram, compound-part, cue and character
-features (see `knowledge.classify.text`). It trains in one pass of counting, so rebuilding it with agent corrections
-is cheap; a temperature fitted by cross-validation on the seed examples calibrates its probabilities.
+A weighted multinomial Naive Bayes over Dutch/English word, bigram, compound-part, cue and character features, the
+main question weighing above the rest of the mail (see `knowledge.classify.text`). An averaged perceptron
+(`knowledge.classify.linear`) can join it as an ensemble (`LINEAR_WEIGHT`): both score the same length-capped vector
+linearly, so its weights fold into the Naive Bayes table at no cost per mail; measured, it does not pay off on the
+held-out sets. A temperature fitted by cross-validation on the training files calibrates the probabilities.
+
+Agents' corrections act as a nearest-neighbour memory on top of the whole ensemble (`with_corrections`): each adds
+to its category's score for mails similar to it, in proportion to that similarity and to nothing below a floor,
+so a correction moves near duplicates at once and leaves unrelated mail alone.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from operator import mul
 from pathlib import Path
 
 from knowledge import categories
+from knowledge.classify import linear
 from knowledge.classify.calibration import (
     MIN_SMOOTHING,
     calibrate,
@@ -30,18 +37,31 @@ from knowledge.classify.calibration import (
 from knowledge.classify.examples import Example, load_examples
 from knowledge.classify.text import Extracted, extract, word_features
 
-# An agent's correction counts as a share of an average category's training mass, so it moves similar mail as
-# much with 2,000 training examples as it did with 470; bounded, so one misclick cannot flip a whole topic.
-CORRECTION_SHARE = 0.05
-MIN_CORRECTION_WEIGHT = 5.0
-MAX_CORRECTION_WEIGHT = 25.0
+# An agent's correction adds up to this much to its category's (uncalibrated) score of a mail, times how far the
+# mail's similarity to the corrected one lies above CORRECTION_FLOOR: a near duplicate moves, a mail that merely
+# shares the domain words does not. Corrections of one category add up to at most CORRECTION_CAP times that, so a
+# burst of misclicks cannot outweigh everything else either.
+CORRECTION_LOGITS = 15
+CORRECTION_FLOOR = 0.15
+CORRECTION_FULL = 0.4
+CORRECTION_CAP = 3.0
+# Besides, a correction counts as this many training examples in the Naive Bayes counts: that teaches words the
+# training files never had (a new category, a new term) to mail that is not a near duplicate, and is too little
+# mass to shift unrelated mail.
+CORRECTION_EXAMPLES = 1.0
+MIN_IDF = math.log(4)  # features in more than a quarter of the training mails do not count for similarity
+# The perceptron's share in the ensemble score; 0 ships the Naive Bayes alone. With main-question weighting the
+# ensemble (share 0.5, best in cross-validation) lost on the held-out sets, the Naive Bayes won there
+# (bench/compare_models.py), so the perceptron is trained only for that comparison.
+LINEAR_WEIGHT = 0.0
 ALPHA = 0.5  # additive smoothing per feature (chosen by seed cross-validation)
 LENGTH_CAP = 4.0  # long mails are scaled down to this L2 evidence mass, so length alone adds no confidence
 FOLDS = 5
 # Class prior damped towards uniform: the training files are balanced by design, real mail is not, and a new
 # category with few examples must not lose on its prior alone (measured: no change on held-out or CV).
 PRIOR_POWER = 0.5
-_FORMAT = 1
+COUNT_DIGITS = 4
+_FORMAT = 2
 
 
 @dataclass
@@ -69,7 +89,7 @@ def _display(words: str) -> str:
 
 
 class Classifier:
-    """Naive Bayes category model; train, classify, add corrections, serialise."""
+    """Naive Bayes + perceptron category model; train, classify, add corrections, serialise."""
 
     _default: Classifier | None = None
     _default_lock = threading.Lock()
@@ -86,8 +106,13 @@ class Classifier:
         self._table: dict[str, tuple[float, ...]] | None = None  # feature -> log P(f|c), built lazily
         self._prior: list[float] = []
         self._word_gain: dict[tuple[str, bool, int], float] = {}  # reason cache, valid for the current table
-        self.doc_freq: dict[str, int] | None = None  # feature -> training examples having it (default model)
+        self.doc_freq: dict[str, int] = {}  # feature -> training examples having it
         self.doc_count = 0
+        self.linear_weight = 0.0
+        self._linear: dict[str, list[float]] = {}  # feature -> perceptron weight per category (see `fit`)
+        # Agents' corrections: (category index, weight) per correction, and feature -> [(correction, value)].
+        self._corrections: list[tuple[int, float]] = []
+        self._postings: dict[str, list[tuple[int, float]]] = {}
 
     # -- training ---------------------------------------------------------------------------------------
     @classmethod
@@ -113,16 +138,33 @@ class Classifier:
     @classmethod
     def _build_default(cls) -> Classifier:
         examples = load_examples()
-        model = cls()
-        doc_freq: dict[str, int] = {}
-        for ex in examples:
-            raw = extract(ex.text or "", ex.subject or "").feats
-            for key in raw:
-                doc_freq[key] = doc_freq.get(key, 0) + 1
-            model.learn_vector({k: math.log1p(v) for k, v in raw.items()}, model.categories.index(ex.category),
-                               ex.weight)
-        model.doc_freq, model.doc_count = doc_freq, len(examples)
+        model = cls.fit(examples)
         model.temperature, model.smoothing = stored_temperature() or fit_temperature(examples)
+        return model
+
+    @classmethod
+    def fit(cls, examples: Sequence[Example], temperature: float = 1.0, smoothing: float = 0.0,
+            *, linear_weight: float = LINEAR_WEIGHT) -> Classifier:
+        """The full model on `examples`: Naive Bayes counts, document frequencies and, with a `linear_weight`
+        above 0, the perceptron with that share in the scores.
+
+        Deterministic: the same examples in the same order give the same model.
+        """
+        model = cls(temperature, smoothing)
+        model.linear_weight = linear_weight
+        data: list[tuple[dict[str, float], int]] = []
+        for ex in examples:
+            if ex.category not in model.categories:
+                raise ValueError(f"onbekende categorie {ex.category!r}; kies uit {', '.join(model.categories)}")
+            vec = vectorise(ex.text, ex.subject).feats
+            cat = model.categories.index(ex.category)
+            model.learn_vector(vec, cat, ex.weight)
+            data.append((linear.cap(vec, LENGTH_CAP), cat))
+        if linear_weight > 0:
+            model._linear = linear.train(data, len(model.categories))
+        # Rounded, so the cached model compresses well (scaled context gives long fractions); the cached and the
+        # freshly built model are both this one.
+        model._counts = {k: [round(x, COUNT_DIGITS) for x in row] for k, row in model._counts.items()}
         return model
 
     @classmethod
@@ -133,7 +175,7 @@ class Classifier:
             model = cls.from_bytes(path.read_bytes())
         except (OSError, ValueError):
             return None  # unreadable or from another version: rebuild and overwrite
-        return model if model.doc_freq is not None else None
+        return model
 
     def _write_cache(self, path: Path) -> None:
         """Write atomically (temp file + rename), so concurrent processes never read half a model."""
@@ -148,9 +190,9 @@ class Classifier:
 
     def idf(self) -> tuple[dict[str, float], float]:
         """Inverse document frequency of features over the training examples, and the value for an unseen
-        feature (as rare as a feature can be); only for the default model, which keeps document counts."""
-        if self.doc_freq is None:
-            raise ValueError("documentfrequenties zijn alleen bekend voor het standaardmodel")
+        feature (as rare as a feature can be)."""
+        if not self.doc_count:
+            raise ValueError("documentfrequenties zijn pas bekend na training")
         n = self.doc_count + 1
         return {k: math.log(n / (1 + c)) for k, c in self.doc_freq.items()}, math.log(n)
 
@@ -160,7 +202,7 @@ class Classifier:
             self.learn(ex)
 
     def learn(self, example: Example) -> None:
-        """Add one example incrementally (e.g. one agent correction)."""
+        """Add one training example to the Naive Bayes counts (agents' corrections go to `add_correction`)."""
         if example.category not in self.categories:
             raise ValueError(f"onbekende categorie {example.category!r}; kies uit {', '.join(self.categories)}")
         if example.weight <= 0:
@@ -171,7 +213,10 @@ class Classifier:
     def learn_vector(self, feats: dict[str, float], cat: int, weight: float = 1.0) -> None:
         """Add one already vectorised example for category index `cat`."""
         n = len(self.categories)
+        doc_freq = self.doc_freq
+        self.doc_count += 1
         for key, value in feats.items():
+            doc_freq[key] = doc_freq.get(key, 0) + 1
             row = self._counts.get(key)
             if row is None:
                 row = self._counts[key] = [0.0] * n
@@ -182,37 +227,94 @@ class Classifier:
         self._word_gain.clear()
 
     def with_corrections(self, corrections: Iterable[Example]) -> Classifier:
-        """A new model: this model's knowledge plus agent corrections, weighted higher; self is unchanged.
+        """A new model: this model plus agents' corrections; self is unchanged.
 
+        Each correction counts as CORRECTION_EXAMPLES training examples and adds to its category's score of a mail
+        `correction_weight() * ex.weight * kernel(sim)`, where sim is the cosine similarity of the two mails
+        (idf-weighted features) and the kernel rises from 0 at CORRECTION_FLOOR to 1 at CORRECTION_FULL.
+        `ex.weight` (at most 1) is the caller's decay of old corrections. The memory acts on the whole model
+        (ensemble included), and mail unlike every correction only sees the one example's worth of counts.
         Corrections naming a category that no longer exists are skipped, so one stale row cannot block the rest.
         """
         model = self.copy()
-        unit = self.correction_weight()
         for ex in corrections:
-            if ex.category not in self.categories:
-                continue
-            # `ex.weight` (at most 1) is the caller's decay of old corrections; it can only lower the weight.
-            model.learn(Example(ex.text, ex.subject, ex.category, min(max(ex.weight, 0.0), 1.0) * unit))
+            if ex.category in self.categories:
+                model.add_correction(ex)
         return model
 
+    def add_correction(self, example: Example) -> None:
+        """Remember one agent correction (in place; `with_corrections` is the copying form)."""
+        if example.category not in self.categories:
+            raise ValueError(f"onbekende categorie {example.category!r}; kies uit {', '.join(self.categories)}")
+        weight = min(max(example.weight, 0.0), 1.0)
+        feats = vectorise(example.text, example.subject).feats
+        vec = self._similarity_vector(feats)
+        if weight <= 0 or not vec:
+            return
+        cat = self.categories.index(example.category)
+        self.learn_vector(feats, cat, weight * CORRECTION_EXAMPLES)
+        index = len(self._corrections)
+        self._corrections.append((cat, weight))
+        for key, value in vec.items():
+            self._postings.setdefault(key, []).append((index, value))
+
     def correction_weight(self) -> float:
-        """Weight of one fresh agent correction: a share of the mean category's examples, within fixed bounds."""
-        mean_docs = sum(self._docs) / len(self.categories)
-        return min(MAX_CORRECTION_WEIGHT, max(MIN_CORRECTION_WEIGHT, CORRECTION_SHARE * mean_docs))
+        """Score added by one fresh correction to a duplicate of the corrected mail (uncalibrated logit units)."""
+        return CORRECTION_LOGITS
+
+    def _similarity_vector(self, feats: dict[str, float]) -> dict[str, float]:
+        """Unit vector of a mail's features weighted by rarity in the training files (idf), for corrections.
+
+        Features most training mails have (the domain words) say nothing about which mails are alike and would
+        make every lookup touch every correction, so they are left out.
+        """
+        n = self.doc_count + 1
+        df = self.doc_freq
+        vec = {}
+        for key, value in feats.items():
+            weight = math.log(n / (1 + df.get(key, 0)))
+            if weight >= MIN_IDF:
+                vec[key] = value * weight
+        norm = math.sqrt(sum(v * v for v in vec.values()))
+        return {k: v / norm for k, v in vec.items()} if norm else {}
+
+    def _correction_scores(self, feats: dict[str, float]) -> list[float] | None:
+        """Per category what the corrections add to a mail's scores; None without corrections."""
+        if not self._corrections:
+            return None
+        sims: dict[int, float] = {}
+        for key, value in self._similarity_vector(feats).items():
+            for index, other in self._postings.get(key, ()):
+                sims[index] = sims.get(index, 0.0) + value * other
+        bonus = [0.0] * len(self.categories)
+        for index, sim in sims.items():
+            if sim > CORRECTION_FLOOR:
+                cat, weight = self._corrections[index]
+                bonus[cat] += weight * min(1.0, (sim - CORRECTION_FLOOR) / (CORRECTION_FULL - CORRECTION_FLOOR))
+        return [CORRECTION_LOGITS * min(b, CORRECTION_CAP) for b in bonus]
 
     def copy(self) -> Classifier:
-        """An independent copy (counts duplicated, so learning on it leaves this model alone)."""
+        """An independent copy (counts and corrections duplicated, so learning on it leaves this model alone)."""
         model = Classifier(self.temperature, self.smoothing, self.categories)
         model._counts = {k: list(v) for k, v in self._counts.items()}
         model._totals = list(self._totals)
         model._docs = list(self._docs)
+        model._linear, model.linear_weight = self._linear, self.linear_weight  # never changed in place
+        model.doc_freq, model.doc_count = dict(self.doc_freq), self.doc_count
+        model._corrections = list(self._corrections)
+        model._postings = {k: list(v) for k, v in self._postings.items()}
+        model._table, model._prior = self._table, self._prior  # same counts, same table; learning resets it
         return model
 
     def _build(self) -> dict[str, tuple[float, ...]]:
         vocab = len(self._counts) or 1
         denoms = [t + ALPHA * vocab for t in self._totals]
+        n = len(self.categories)
+        zero = (0.0,) * n
+        lin, share = self._linear, self.linear_weight
+        # The perceptron scores the same capped vector linearly, so its weights fold into the same table.
         self._table = {
-            k: tuple(math.log((row[c] + ALPHA) / denoms[c]) for c in range(len(self.categories)))
+            k: tuple(math.log((row[c] + ALPHA) / denoms[c]) + share * lin.get(k, zero)[c] for c in range(n))
             for k, row in self._counts.items()
         }
         # Smoothed class prior: balanced seeds give a near-uniform start; corrections may shift it a little.
@@ -247,7 +349,11 @@ class Classifier:
         sumsq = sum(map(mul, values, values))
         norm = math.sqrt(sumsq)
         scale = LENGTH_CAP / norm if norm > LENGTH_CAP else 1.0
-        return [p + scale * s for p, s in zip(self._prior, sums, strict=True)], known
+        scores = [p + scale * s for p, s in zip(self._prior, sums, strict=True)]
+        if self._corrections:
+            vec = {k: log1p(v) for k, v in feats.items()} if raw else feats
+            scores = [s + b for s, b in zip(scores, self._correction_scores(vec) or (), strict=True)]
+        return scores, known
 
     def probabilities(self, feats: dict[str, float]) -> list[float]:
         """Calibrated probabilities per category (in the order of `self.categories`)."""
@@ -315,9 +421,9 @@ class Classifier:
         """Serialise the trained counts and temperature (compressed JSON, no pickle)."""
         payload = {"format": _FORMAT, "categories": list(self.categories), "temperature": self.temperature,
                    "smoothing": self.smoothing,
-                   "totals": self._totals, "docs": self._docs, "counts": self._counts}
-        if self.doc_freq is not None:
-            payload |= {"doc_freq": self.doc_freq, "doc_count": self.doc_count}
+                   "totals": self._totals, "docs": self._docs, "counts": self._counts, "linear": self._linear,
+                   "linear_weight": self.linear_weight}
+        payload |= {"doc_freq": self.doc_freq, "doc_count": self.doc_count}
         return zlib.compress(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8"))
 
     @classmethod
@@ -331,9 +437,12 @@ class Classifier:
             model._totals = [float(v) for v in payload["totals"]]
             model._docs = [float(v) for v in payload["docs"]]
             model._counts = {str(k): [float(x) for x in v] for k, v in payload["counts"].items()}
-            if "doc_freq" in payload:
-                model.doc_freq = {str(k): int(v) for k, v in payload["doc_freq"].items()}
-                model.doc_count = int(payload["doc_count"])
+            model._linear = {str(k): [float(x) for x in v] for k, v in payload["linear"].items()}
+            model.linear_weight = float(payload["linear_weight"])
+            if any(len(v) != len(model.categories) for v in (*model._counts.values(), *model._linear.values())):
+                raise ValueError("onbekend modelformaat")
+            model.doc_freq = {str(k): int(v) for k, v in payload["doc_freq"].items()}
+            model.doc_count = int(payload["doc_count"])
         except (zlib.error, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"ongeldig classificatiemodel: {exc}") from exc
         return model
@@ -350,16 +459,15 @@ def stratified_folds(examples: Sequence[Example], k: int = FOLDS) -> list[int]:
     return folds
 
 
-def cross_val_logits(examples: Sequence[Example], k: int = FOLDS) -> list[list[float]]:
-    """Uncalibrated scores for each example from a model trained on the other folds."""
+def cross_val_logits(examples: Sequence[Example], k: int = FOLDS, *,
+                     linear_weight: float = LINEAR_WEIGHT) -> list[list[float]]:
+    """Uncalibrated scores for each example from a model (as `Classifier.fit`) trained on the other folds."""
     vectors = [vectorise(ex.text, ex.subject).feats for ex in examples]
     folds = stratified_folds(examples, k)
     out: list[list[float]] = [[] for _ in examples]
     for fold in range(k):
-        model = Classifier()
-        for vec, ex, f in zip(vectors, examples, folds, strict=True):
-            if f != fold:
-                model.learn_vector(vec, model.categories.index(ex.category), ex.weight)
+        model = Classifier.fit([ex for ex, f in zip(examples, folds, strict=True) if f != fold],
+                               linear_weight=linear_weight)
         for i, (vec, f) in enumerate(zip(vectors, folds, strict=True)):
             if f == fold:
                 out[i] = model.logits(vec)[0]

@@ -22,6 +22,33 @@ class SearchDoc:
     synonyms: list[tuple[str, ...]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class TextAnalysis:
+    """A text's search terms with where they are and their weight, from one run of an index's analyzer. The
+    analysis of a text made of lines of it (a mail's main question) is taken from here (`of`) instead of
+    analysing those words again; `generation` says which analysis of the index it is (its synonyms, compounds)."""
+
+    text: str
+    terms: tuple[tuple[str, int, int, float], ...]  # (term, start, end, boost) in the order the analyzer gave them
+    generation: int = 0
+
+    def of(self, text: str) -> TextAnalysis | None:
+        """The analysis of `text` when each of its lines occurs in this text, in order; None otherwise. A term
+        whose span crosses the start or end of a line (a compound joined with the word before, a synonym phrase
+        running on) is not the line's; everything else is as an analysis of the line alone would find it."""
+        terms: list[tuple[str, int, int, float]] = []
+        cursor = offset = 0
+        for line in text.split("\n"):
+            at = self.text.find(line, cursor)
+            if at < 0:
+                return None
+            end = at + len(line)
+            terms += [(term, start - at + offset, stop - at + offset, boost)
+                      for term, start, stop, boost in self.terms if at <= start and stop <= end]
+            cursor, offset = end, offset + len(line) + 1
+        return TextAnalysis(text, tuple(terms), self.generation)
+
+
 @dataclass
 class Hit:
     """One search result; snippet is safe HTML (escaped text with <mark> around matches)."""
@@ -44,6 +71,9 @@ class SearchResult:
     hits: list[Hit]
     total: int
     suggestion: str | None = None
+    # The query with every misspelt word fixed, also when it is too long for "Bedoelde u …?": what the
+    # question classifier should read (typos make it guess "other").
+    corrected: str | None = None
 
 
 class LockError(Exception):
@@ -91,8 +121,14 @@ class SearchBackend(Protocol):
         """Search with plain words; never raises on user input."""
         ...
 
-    def search_mail(self, text: str, limit: int = 10, snippets: int | None = None) -> SearchResult:
-        """Search with the whole text of a mail (no "Bedoelde u …?" suggestion)."""
+    def analyse(self, text: str) -> TextAnalysis | None:
+        """The analysis `search_mail` would make of `text` (None when there is nothing to search), to share."""
+        ...
+
+    def search_mail(self, text: str, limit: int = 10, snippets: int | None = None,
+                    analysis: TextAnalysis | None = None) -> SearchResult:
+        """Search with the whole text of a mail (no "Bedoelde u …?" suggestion); `analysis` of this text from
+        `analyse` (or its `of`) saves analysing it again."""
         ...
 
     def close(self) -> None:

@@ -86,6 +86,7 @@ class CompoundFilter(Filter):
 
     def __init__(self, splitter: CompoundSplitter) -> None:
         self.splitter = splitter
+        self.forms: dict[str, tuple[str, tuple[str, ...]]] = {}  # raw word -> (folded, its parts), for query_terms
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
         prev_text, prev_start = "", 0  # the previous word (text and start), for joining compounds
@@ -228,6 +229,94 @@ def build_exact_analyzer() -> Analyzer:
 
 _DEFAULT = build_analyzer()
 _EXACT = build_exact_analyzer()
+
+
+_CHAIN = (DutchTokenizer, FoldFilter, CompoundFilter, SynonymFilter, DomainStopFilter, DutchStemFilter)
+_FORMS_LIMIT = 50_000  # words whose forms are remembered per analyzer (bounded: junk must not grow memory)
+
+
+def query_terms(text: str, analyzer: Analyzer) -> list[tuple[str, int, int, float]]:
+    """(term, start, end, boost) of what `analyzer(text, chars=True, mode="query")` yields, in its order: for the
+    chain of `build_analyzer` the same steps on plain lists, with each word's folded forms and compound parts
+    remembered, instead of a Whoosh token through six generators per term (the largest share of searching with a
+    whole mail). Any other analyzer is run as it is."""
+    items = getattr(analyzer, "items", None)
+    if items is None or tuple(map(type, items)) != _CHAIN:
+        return [(t.text, t.startchar, t.endchar, t.boost) for t in analyzer(text, chars=True, mode="query")]
+    compounds, synonyms = items[2], items[3]
+    slots = _compound_slots(text, compounds)
+    extra = _synonym_terms(slots, synonyms)
+    out: list[tuple[str, int, int, float]] = []
+    seen: set[tuple[int, str]] = set()
+    for i, slot in enumerate(slots):
+        for word, start, end, boost in (*slot, *extra[i]):
+            if len(word) > _MAX_TOKEN_LEN:  # DomainStopFilter
+                continue
+            if not (word in KEEP_WORDS or word[:1].isdigit() or (word not in STOP_WORDS and len(word) > 1)):
+                continue
+            term = search_stem(word)  # DutchStemFilter: one of each term per position
+            if (i, term) not in seen:
+                seen.add((i, term))
+                out.append((term, start, end, boost))
+    return out
+
+
+def _compound_slots(text: str, compounds: CompoundFilter) -> list[list[list]]:
+    """Per word (DutchTokenizer, FoldFilter, CompoundFilter in query mode): [term, start, end, boost] of the word,
+    its hyphen and compound parts and a compound it forms with the word before."""
+    forms, splitter = compounds.forms, compounds.splitter
+    slots: list[list[list]] = []
+    prev_text, prev_start = "", 0
+    for m in WORD_RE.finditer(text):
+        raw = m.group()
+        known = forms.get(raw)
+        if known is None:
+            parts = _HYPHEN_RE.split(raw)
+            word = fold("".join(parts))
+            folded = [fold(p) for p in parts] if len(parts) > 1 else []
+            variants = tuple(p for p in dict.fromkeys([p for p in folded if len(p) > 1] + list(splitter.split(word)))
+                             if p != word)
+            known = (word, variants)
+            if len(forms) < _FORMS_LIMIT:
+                forms[raw] = known
+        word, variants = known
+        start, end = m.start(), m.end()
+        slot = [[word, start, end, 1.0], *([part, start, end, PART_BOOST] for part in variants)]
+        if prev_text.isalpha() and word.isalpha():
+            for joined in (prev_text + word, prev_text + "s" + word):
+                if splitter.is_known(joined):
+                    slot.append([joined, prev_start, end, PART_BOOST])
+                    break
+        slots.append(slot)
+        prev_text, prev_start = word, start
+    return slots
+
+
+def _synonym_terms(slots: list[list[list]], synonyms: SynonymFilter) -> list[list[list]]:
+    """SynonymFilter on the slots: lowers the boost of the words of a matched phrase (in place) and returns the
+    concepts each slot emits."""
+    stems = [{search_stem(t[0]) for t in slot} for slot in slots]
+    extra: list[list[list]] = [[] for _ in slots]
+    for i, slot in enumerate(slots):
+        seen = {t[0] for t in slot}
+        stop = slot[0][0] in STOP_WORDS
+        for first in stems[i]:
+            for words, emitted in synonyms.index.get(first, ()):
+                if stop and len(words) == 1:
+                    continue
+                end = i + len(words)
+                if end > len(slots) or any(words[k] not in stems[i + k] for k in range(1, len(words))):
+                    continue
+                if len(words) > 1:
+                    for k in range(i, end):
+                        for t in slots[k]:
+                            t[3] = min(t[3], PART_BOOST)
+                for word in emitted:
+                    if word not in seen:
+                        seen.add(word)
+                        extra[i].append([word, slot[0][1], slots[end - 1][0][2],
+                                         1.0 if len(words) > 1 else SYNONYM_BOOST])
+    return extra
 
 
 def analyze_terms(text: str, analyzer: Analyzer | None = None, mode: str = "query") -> list[str]:

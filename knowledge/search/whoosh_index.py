@@ -20,11 +20,12 @@ from whoosh.writing import CLEAR, IndexWriter
 from knowledge.dutch import fold
 from knowledge.search.language import text_language
 from knowledge.search.snippets import SpanCache, highlight
-from knowledge.search.types import MAX_QUERY_CHARS, Hit, LockError, SearchDoc, SearchResult
+from knowledge.search.types import MAX_QUERY_CHARS, Hit, LockError, SearchDoc, SearchResult, TextAnalysis
 from knowledge.search.whoosh_config import AnalysisConfig
 from knowledge.search.whoosh_memory import MAX_DOCS, MemorySnapshot
 from knowledge.search.whoosh_query import (
     QueryPlan,
+    analysed_terms,
     bounded_query,
     match,
     plan_query,
@@ -241,17 +242,29 @@ class SearchIndex:
                 time.sleep(0.02 * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def search_mail(self, text: str, limit: int = 10, snippets: int | None = None) -> SearchResult:
+    def analyse(self, text: str) -> TextAnalysis | None:
+        """The terms `search_mail` finds in `text`, to search with it and parts of it (`TextAnalysis.of`) after one
+        run of the analyzer; None when `search_mail` would not analyse it itself (empty, no or a huge index)."""
+        text = (text if isinstance(text, str) else "")[:MAX_QUERY_CHARS]
+        memory = self._snapshot() if text.strip() else None
+        if memory is None:
+            return None
+        return TextAnalysis(text, analysed_terms(text, memory.analyzer), memory.generation)
+
+    def search_mail(self, text: str, limit: int = 10, snippets: int | None = None,
+                    analysis: TextAnalysis | None = None) -> SearchResult:
         """Search with the whole text of a mail: the same hits and scores as `search` (without the "Bedoelde
         u …?" suggestion), computed from an in-memory snapshot of the index: cheaper than a Whoosh search,
-        which matters when every incoming mail is searched."""
+        which matters when every incoming mail is searched. `analysis` (from `analyse`) is used when it is of
+        this text and of the snapshot's generation; otherwise the text is analysed here."""
         text = (text if isinstance(text, str) else "")[:MAX_QUERY_CHARS]
         limit = max(1, min(int(limit or 10), 100))
         memory = self._snapshot() if text.strip() else None
         if memory is None:
             return self.search(text, limit, snippets=snippets)  # empty query, no index or a huge one
         analyzer = memory.analyzer
-        plan = plan_query(text, analyzer, memory)
+        shared = analysis is not None and analysis.text == text and analysis.generation == memory.generation
+        plan = plan_query(text, analyzer, memory, terms_of_text=analysis.terms if shared else None)
         if plan.query is None:
             return SearchResult(query=text, hits=[], total=0)
         results = memory.score(plan)
@@ -321,9 +334,9 @@ class SearchIndex:
             lambda docnum: gen.stored(docnum).get("lang", "nl"), text_language(text))
         hits = [self._hit(gen.stored(docnum), plan, score, gen.analyzer, snippets is None or n < snippets,
                           match(plan, gen.terms(docnum))) for n, (score, docnum) in enumerate(ranked[:limit])]
-        suggestion = suggest_correction(text, plan, gen.reader)
         total = len(results.top_n) if len(results.top_n) < depth else gen.count(plan.query, category)
-        return SearchResult(query=text, hits=hits, total=total, suggestion=suggestion)
+        return SearchResult(query=text, hits=hits, total=total, suggestion=suggest_correction(text, plan),
+                            corrected=plan.corrected)
 
     # ---- helpers -----------------------------------------------------------------------------------
     def _hit(self, r: dict, plan: QueryPlan, score: float, analyzer: Analyzer, with_snippet: bool = True,

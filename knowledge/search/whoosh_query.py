@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -11,15 +13,29 @@ from whoosh.analysis import Analyzer
 from whoosh.query import Or, Query, Term
 from whoosh.reading import IndexReader
 
-from knowledge.dutch import STOP_WORDS, SYNONYM_GROUPS, WORD_RE, fold
+from knowledge.dutch import (
+    COMMON_WORD_COUNT,
+    STOP_WORDS,
+    SYNONYM_GROUPS,
+    WORD_RE,
+    common_word,
+    common_words_among,
+    fold,
+    word_count,
+)
 from knowledge.lexicon import COMPOUND_PARTS
-from knowledge.search.whoosh_analysis import exact_terms, search_stem
+from knowledge.search.whoosh_analysis import exact_terms, query_terms, search_stem
 
 FIELD_BOOSTS = (("title", 3.0), ("keywords", 2.0), ("body", 1.0))
 STEMMED_FIELDS = tuple(name for name, _ in FIELD_BOOSTS)
 EXACT_FIELD = "exact"
 EXACT_BOOST = 0.7  # an unstemmed match on top of the stemmed one ranks exact word forms higher
-FUZZY_BOOST = 0.5
+FUZZY_BOOST = 0.8  # the closest correction of an unknown word, relative to the word typed right
+FUZZY_ALT_BOOST = 0.4  # a farther one
+# A real word counted less than this in the Dutch frequency list is taken for a typo of an article's word one
+# edit away that is counted SLIP_ODDS times as often.
+SLIP_RARE_BELOW = 10 * COMMON_WORD_COUNT
+SLIP_ODDS = 10
 MAX_TERMS = 80
 COMMON_TERMS_FROM = 6  # queries with more terms than this drop the very common ones from scoring
 COMMON_SHARE = 0.5
@@ -29,6 +45,8 @@ MAX_FUZZY_WORDS = 6
 MAX_FUZZY_CHARS = 30  # longer words get no fuzzy look-up: its automaton grows with the word (junk input)
 MAX_FUZZY_BUDGET = 60  # characters of all fuzzy-looked-up words of one query together: bounded work per query
 MAX_FUZZY_CANDIDATES = 4
+# Longer words are compounds the Dutch word list hardly has: they skip its look-up (54 strings a letter).
+MAX_DUTCH_FIX_CHARS = 14
 FUZZY_MAX_WORDS = 25  # a search-box question up to this long gets typo look-ups; a longer text is a mail
 SUGGEST_MAX_WORDS = 12  # "Bedoelde u …?" only for queries up to this long
 MAX_CACHED_CORRECTIONS = 4_096
@@ -50,6 +68,7 @@ class QueryPlan:
     long: bool = False  # a mail rather than a search box: rarest terms only, no exact or fuzzy clauses
     # every analysed query term, known or not -> weight x idf, for `match`
     asked: dict[str, float] = field(default_factory=dict)
+    corrected: str | None = None  # the text with each misspelt word replaced by its closest fix
 
 
 def _in_index(reader: IndexReader, term: str) -> bool:
@@ -61,7 +80,8 @@ def _term_clauses(term: str, boost: float) -> list[Query]:
 
 
 def _corrections(reader: IndexReader, word: str, cache: dict | None = None) -> list[str]:
-    # Closest words of the exact vocabulary, nearest first, then the most common; remembered per generation.
+    # Closest words of the exact vocabulary and the lexicon, nearest first, then the most common; remembered
+    # per generation.
     if cache is not None:
         found_before = cache.get(word)
         if found_before is None:
@@ -71,17 +91,83 @@ def _corrections(reader: IndexReader, word: str, cache: dict | None = None) -> l
             cache[word] = found_before
         return list(found_before)
     maxdist = 1 if len(word) <= 5 else 2
-    found = []
-    for cand in reader.terms_within(EXACT_FIELD, word, maxdist, prefix=1):
-        cand = cand.decode("utf-8") if isinstance(cand, bytes) else cand
-        found.append((edit_distance(word, cand), -reader.doc_frequency("exact", cand), cand))
-    fixes = [c for _d, _f, c in sorted(found)[:MAX_FUZZY_CANDIDATES]]
-    if len(fixes) < MAX_FUZZY_CANDIDATES:
-        # Words the analysis knows without any article using them ("rekenen" means kosten): after the index's own.
-        near = sorted((d, c) for c in _LEXICON.get((word[:1], len(word)), ())
-                      if c not in fixes and (d := edit_distance(word, c, maxdist)) <= maxdist)
-        fixes += [c for _d, c in near[:MAX_FUZZY_CANDIDATES - len(fixes)]]
-    return fixes
+    found = {_text(c) for c in reader.terms_within(EXACT_FIELD, word, maxdist, prefix=1)}
+    if maxdist < 2:
+        # Whoosh's automaton counts two swapped letters as two edits: in a short word that slip is never found.
+        found |= {v for v in _swaps(word) if reader.doc_frequency(EXACT_FIELD, v)}
+    # Words the analysis knows without any article using them ("rekenen" means kosten) compete on distance too;
+    # among equally close words the one most articles use wins (an index word before a lexicon-only one).
+    found |= {c for c in _LEXICON.get((word[:1], len(word)), ()) if edit_distance(word, c, maxdist) <= maxdist}
+    found |= _LEXICON_SET.intersection(_swaps(word))
+    # A common Dutch word one slip away ("momnet" -> moment) is what was meant even when no article has it:
+    # the classifier and "Bedoelde u …?" read it, and its stem may still be in the index. Last among equals.
+    dutch = common_words_among(_one_edit(word)) - found if len(word) <= MAX_DUTCH_FIX_CHARS else set()
+    ranked = [c for d, _dutch, _f, c in sorted(
+        (typo_distance(word, c), c in dutch, -reader.doc_frequency(EXACT_FIELD, c), c) for c in found | dutch)
+        if d <= maxdist]
+    # The nearest words, and the nearest the index or the analysis knows even when Dutch words are nearer.
+    best = ranked[:MAX_FUZZY_CANDIDATES]
+    known_more = [c for c in ranked[MAX_FUZZY_CANDIDATES:] if c in found]
+    return best + known_more[:MAX_FUZZY_CANDIDATES - len(found.intersection(best))]
+
+
+def _text(term: str | bytes) -> str:
+    """A term as Whoosh yields it (bytes from a segment, str from a memory snapshot) as text."""
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+def _swaps(word: str) -> list[str]:
+    """The word with each pair of neighbouring letters swapped (the first letter stays, as for the automaton)."""
+    return [word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1) if word[i] != word[i + 1]]
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every string one edit (drop, add, change or swap a letter) from the word, its first letter kept:
+    about 54 x its length, cheap to look up in a set."""
+    head, out = word[:1], set(_swaps(word))
+    for i in range(1, len(word) + 1):
+        left, right = word[:i], word[i:]
+        out.update(left + c + right for c in _LETTERS)  # a dropped letter
+        if right:
+            out.add(left + right[1:])  # a doubled or extra letter
+            out.update(left + c + right[1:] for c in _LETTERS)  # a wrong letter
+    out.discard(word)
+    return {w for w in out if w.startswith(head)}
+
+
+_DUTCH_SOUND = ((re.compile(r"ij|ei|y"), "y"), (re.compile(r"(?:dt|d)\b"), "t"), (re.compile(r"(\w)\1+"), r"\1"))
+
+
+def _sound_key(word: str) -> str:
+    """The word as it sounds: ij/ei/y alike, a final d or dt as t, doubled letters single. Spellings that
+    only differ there are the errors Dutch writers make most ("tyd", "word", "begrooting")."""
+    for pattern, repl in _DUTCH_SOUND:
+        word = pattern.sub(repl, word)
+    return word
+
+
+def typo_distance(typed: str, word: str) -> float:
+    """How far a typed word is from a vocabulary word: edits, a swap of neighbouring letters counting as one,
+    and half an edit less when both sound alike in Dutch (so "vrydag" finds "vrijdag" before "vandag")."""
+    d = float(_osa_distance(typed, word))
+    return d - 0.5 if d and _sound_key(typed) == _sound_key(word) else d
+
+
+def _osa_distance(a: str, b: str) -> int:
+    """Edit distance where swapping two neighbouring letters is one edit (optimal string alignment)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
 
 
 def _lexicon_words() -> dict[tuple[str, int], list[str]]:
@@ -99,6 +185,7 @@ def _lexicon_words() -> dict[tuple[str, int], list[str]]:
 
 _LEXICON = _lexicon_words()
 _LEXICON_SET = frozenset(w for words in _LEXICON.values() for w in words)
+_UNKNOWN, _COMMON, _COVERED = range(3)  # kinds of words without an exact match, in the order they are looked up
 _SENTENCE_END_RE = re.compile(r"[.!?\n]")
 
 
@@ -126,18 +213,60 @@ def edit_distance(a: str, b: str, limit: int | None = None) -> int:
     return prev[-1]
 
 
-def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: dict | None = None) -> QueryPlan:
+def analysed_terms(text: str, analyzer: Analyzer) -> tuple[tuple[str, int, int, float], ...]:
+    """(term, start, end, boost) of every term the analyzer makes of a query, in its order."""
+    return tuple(query_terms(text, analyzer))
+
+
+def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: dict | None = None,
+               terms_of_text: Sequence[tuple[str, int, int, float]] | None = None) -> QueryPlan:
     """Builds an OR query over title, keywords, body and exact words, with fuzzy terms for unknown words.
 
+    Misspelt words are replaced by their closest fix and the text is analysed again, so a fix takes part in
+    synonym phrases and compounds as the right word would, at FUZZY_BOOST; farther fixes are alternatives.
     For a long query (a mail) only `doc_frequency` and `doc_count` of the reader are used. `corrections`
-    remembers typo look-ups (word -> corrections) for the reader's generation."""
-    spans, weights = [], {}
-    for t in analyzer(text, chars=True, mode="query"):
-        spans.append((t.text, t.startchar, t.endchar))
-        weights[t.text] = max(weights.get(t.text, 0.0), t.boost)
+    remembers typo look-ups (word -> corrections) for the reader's generation. `terms_of_text` is the text's
+    `analysed_terms` when the caller has them already."""
+    weights, terms, known_spans = _analysed(text, analyzer, reader, terms_of_text=terms_of_text)
+    unknown, alternatives = _typo_fixes(text, known_spans, reader, corrections)
+    fixed_text, fixed_spans = _apply_fixes(text, unknown)
+    if fixed_spans:
+        weights, terms, _known = _analysed(fixed_text, analyzer, reader, fixed_spans)
+    plan, clauses = _term_plan(fixed_text, weights, terms, reader, fixed_spans)
+    plan.unknown = unknown
+    plan.corrected = corrected_text(text, plan)
+    for fixes, boost in alternatives:
+        clauses += _fix_clauses(plan, fixes, analyzer, reader, boost)
+    plan.fuzzy = bool(fixed_spans or alternatives)
+    if clauses:
+        # One flat OR, scored through Whoosh's array matcher: its cost grows with the postings read, not
+        # with clauses x documents as nested unions and Whoosh's own coordination matcher do.
+        plan.query = Or(clauses)
+        plan.query.matcher_type = Or.ARRAY_MATCHER
+    return plan
+
+
+def _analysed(text: str, analyzer: Analyzer, reader: IndexReader, fixed: list[tuple[int, int]] = (),
+              terms_of_text: Sequence[tuple[str, int, int, float]] | None = None,
+              ) -> tuple[dict[str, float], list[str], list[tuple[int, int]]]:
+    """Every analysed term of the text with its weight (terms of the `fixed` spans weigh FUZZY_BOOST less),
+    those the index has (at most MAX_TERMS), and the spans of the words the index knows."""
+    weights: dict[str, float] = {}
+    spans = []
+    for term, start, end, boost in analysed_terms(text, analyzer) if terms_of_text is None else terms_of_text:
+        if any(s < end and e > start for s, e in fixed):
+            boost *= FUZZY_BOOST
+        weights[term] = max(weights.get(term, 0.0), boost)
+        spans.append((term, start, end))
     terms = [t for t in weights if _in_index(reader, t)][:MAX_TERMS]
+    kept = set(terms)
+    return weights, terms, [(s, e) for term, s, e in spans if term in kept]
+
+
+def _term_plan(text: str, weights: dict[str, float], terms: list[str], reader: IndexReader,
+               fixed: list[tuple[int, int]]) -> tuple[QueryPlan, list[Query]]:
+    """The plan of the analysed terms and their clauses: all of them, or in a long query (a mail) the rarest."""
     kept_for_coverage = {t: weights[t] for t in terms}
-    known_spans = [(s, e) for term, s, e in spans if term in kept_for_coverage]
     long_query = len(terms) > COMMON_TERMS_FROM
     if long_query:
         # In long queries (mails) words found in most articles barely change BM25 but cost the most
@@ -151,62 +280,118 @@ def plan_query(text: str, analyzer: Analyzer, reader: IndexReader, corrections: 
                      long=long_query, asked=_rarity_weights(weights, reader))
     clauses: list[Query] = [c for t in terms for c in _term_clauses(t, weights[t])]
     if not long_query:
+        fixed_words = {fold(text[s:e]) for s, e in fixed}
         words = list(dict.fromkeys(exact_terms(text)))
-        clauses += [
-            Term("exact", w, boost=EXACT_BOOST) for w in words[:MAX_TERMS] if reader.doc_frequency("exact", w)
-        ]
+        clauses += [Term(EXACT_FIELD, w, boost=EXACT_BOOST * (FUZZY_BOOST if w in fixed_words else 1.0))
+                    for w in words[:MAX_TERMS] if reader.doc_frequency(EXACT_FIELD, w)]
+    return plan, clauses
 
-    # A word is unknown when neither it nor anything the analyzer made of it (stem, compound part,
-    # synonym) occurs in the index: those get fuzzy alternatives and feed "Bedoelde u …?".
-    # Whole mails have words enough that the index knows; fuzzy look-ups there cost far more than they add
-    # (they are mostly names and signatures), so only what fits a search box gets them (bounded by the budget).
+
+def _typo_fixes(text: str, known_spans: list[tuple[int, int]], reader: IndexReader, corrections: dict | None
+                ) -> tuple[list[tuple[str, list[str]]], list[tuple[list[str], float]]]:
+    """(misspelt word, fixes best first) for the words no index term covers, and (fixes, boost) of
+    the fixes that only search as alternatives: the second-best of a misspelt word, another form of a real
+    word that no article has.
+
+    A word is unknown when neither it nor anything the analyzer made of it (stem, compound part, synonym)
+    occurs in the index: those get fuzzy alternatives and feed "Bedoelde u …?". Whole mails have words enough
+    that the index knows; fuzzy look-ups there cost far more than they add (they are mostly names and
+    signatures), so only what fits a search box gets them (bounded by the budget)."""
     budget, looked_up = MAX_FUZZY_BUDGET, set()
+    unknown: list[tuple[str, list[str]]] = []
+    alternatives: list[tuple[list[str], float]] = []
     n_words = len(text.split())
     questions = _question_spans(text) if n_words <= FUZZY_MAX_WORDS else []
     candidates = []
     for word, start, end in [] if n_words > FUZZY_MAX_WORDS else _word_offsets(text):
         if not 4 <= len(word) <= MAX_FUZZY_CHARS or not word.isalpha() or word in STOP_WORDS \
-                or reader.doc_frequency("exact", word):
+                or reader.doc_frequency(EXACT_FIELD, word):
             continue
         if word in _LEXICON_SET:
             continue  # a word the analysis knows, only no article uses it: no typo
         covered = any(s < end and e > start for s, e in known_spans)
+        common = common_word(word)
+        if common and covered:
+            continue  # spelt right and understood
         # An understood word only gets a spelling fix for "Bedoelde u …?", which longer queries never show.
         if not covered or (len(word) >= 6 and n_words <= SUGGEST_MAX_WORDS):
             asked = any(s <= start < e for s, e in questions)
-            candidates.append((covered, not asked, word))
+            candidates.append((_COVERED if covered else _COMMON if common else _UNKNOWN, not asked, word))
     # The budget goes where a fix changes the results: words nothing in the index matches, those of the
     # question sentences first.
-    for covered, _context, word in sorted(candidates, key=lambda c: c[:2]):
-        if len(plan.unknown) >= MAX_FUZZY_WORDS or budget < 4:
+    for kind, _context, word in sorted(candidates, key=lambda c: c[:2]):
+        if len(looked_up) >= MAX_FUZZY_WORDS or budget < 4:
             break
         if word in looked_up or len(word) > budget:
             continue
         looked_up.add(word)
         budget -= len(word)
         fixes = _corrections(reader, word, corrections)
-        if covered:
+        if kind == _COMMON and _likely_slip(word, fixes, reader):
+            kind = _UNKNOWN
+        if kind == _COVERED:
             # Understood through a stem or compound part: only a close spelling fix is worth suggesting.
-            fixes = [f for f in fixes if edit_distance(word, f) <= (1 if len(word) < 8 else 2)][:1]
-            plan.unknown.append((word, fixes))
-            continue
-        plan.unknown.append((word, fixes))
-        for fix in (f for f in fixes if f not in STOP_WORDS):  # "moeeten" -> "moeten" says nothing to search
-            plan.fuzzy = True
-            if reader.doc_frequency("exact", fix):
-                clauses.append(Term("exact", fix, boost=FUZZY_BOOST))
-            # The fix as the analyzer reads it: its stem, and a synonym's concept ("rekennen" -> kosten).
-            for stemmed in dict.fromkeys([search_stem(fix), *(t.text for t in analyzer(fix, mode="query"))]):
-                if stemmed not in plan.weights and stemmed not in STOP_WORDS and _in_index(reader, stemmed):
-                    clauses.extend(_term_clauses(stemmed, FUZZY_BOOST))
-                    plan.weights[stemmed] = FUZZY_BOOST
-                    plan.highlight_terms.add(stemmed)
-    if clauses:
-        # One flat OR, scored through Whoosh's array matcher: its cost grows with the postings read, not
-        # with clauses x documents as nested unions and Whoosh's own coordination matcher do.
-        plan.query = Or(clauses)
-        plan.query.matcher_type = Or.ARRAY_MATCHER
-    return plan
+            unknown.append((word, [f for f in fixes if edit_distance(word, f) <= (1 if len(word) < 8 else 2)][:1]))
+        elif kind == _COMMON:
+            # A real word no article uses: no typo to fix or suggest, but an article may have another form
+            # of it ("veiliger" -> veilig), which counts as a farther correction.
+            forms = [f for f in fixes if reader.doc_frequency(EXACT_FIELD, f) and _same_start(word, f)]
+            if forms:
+                alternatives.append((forms, FUZZY_ALT_BOOST))
+        else:
+            unknown.append((word, fixes))
+            if len(fixes) > 1:
+                alternatives.append((fixes[1:], FUZZY_ALT_BOOST))
+    return unknown, alternatives
+
+
+def _apply_fixes(text: str, unknown: list[tuple[str, list[str]]]) -> tuple[str, list[tuple[int, int]]]:
+    """The text with each misspelt word replaced by its best fix, and where the fixes stand in it."""
+    fixes = {word: cands[0] for word, cands in unknown if cands}
+    if not fixes:
+        return text, []
+    out, spans, cursor, length = [], [], 0, 0
+    for word, start, end in _word_offsets(text):
+        if word in fixes:
+            fix = fixes[word].capitalize() if text[start].isupper() and text[start + 1:end].islower() else fixes[word]
+            out.append(text[cursor:start])
+            length += start - cursor
+            out.append(fix)
+            spans.append((length, length + len(fix)))
+            length += len(fix)
+            cursor = end
+    out.append(text[cursor:])
+    return "".join(out), spans
+
+
+def _likely_slip(word: str, fixes: list[str], reader: IndexReader) -> bool:
+    """True when a rare real word is more likely a slip for an article's word one edit away that Dutch
+    writers use far more often ("kotsen" for kosten): the odds of the two words outweigh those of a typo."""
+    count = word_count(word)
+    return count < SLIP_RARE_BELOW and any(
+        typo_distance(word, f) <= 1 and reader.doc_frequency(EXACT_FIELD, f) and word_count(f) >= SLIP_ODDS * count
+        for f in fixes)
+
+
+def _same_start(word: str, form: str) -> bool:
+    """True when two words differ only in their last two letters or an ending: forms of one word."""
+    return len(os.path.commonprefix([word, form])) >= max(4, min(len(word), len(form)) - 2)
+
+
+def _fix_clauses(plan: QueryPlan, fixes: list[str], analyzer: Analyzer, reader: IndexReader,
+                 boost: float) -> list[Query]:
+    """Clauses for alternative fixes of a word (the best one is in the re-analysed text), added to the plan."""
+    clauses: list[Query] = []
+    for fix in (f for f in fixes if f not in STOP_WORDS):  # "moeeten" -> "moeten" says nothing to search
+        if reader.doc_frequency(EXACT_FIELD, fix):
+            clauses.append(Term(EXACT_FIELD, fix, boost=boost * EXACT_BOOST))
+        # The fix as the analyzer reads it: its stem, and a synonym's concept ("rekennen" -> kosten).
+        for stemmed in dict.fromkeys([search_stem(fix), *(t.text for t in analyzer(fix, mode="query"))]):
+            if stemmed not in plan.weights and stemmed not in STOP_WORDS and _in_index(reader, stemmed):
+                clauses.extend(_term_clauses(stemmed, boost))
+                plan.weights[stemmed] = boost
+                plan.highlight_terms.add(stemmed)
+    return clauses
 
 
 def coverage(plan: QueryPlan, doc_terms: set[str]) -> float:
@@ -246,24 +431,28 @@ def bounded_query(text: str) -> str:
 
 
 def _word_offsets(text: str) -> list[tuple[str, int, int]]:
+    """(folded word, start, end) of the words a typo may be in: the parts of a hyphenated word on their own
+    ("DUO-diesnt": diesnt; "PO-Raad": an acronym and a word, no "poraad"), unless a part is a prefix like the
+    e of "e-Herkenning"."""
     out = []
     for m in islice(WORD_RE.finditer(text), MAX_TERMS):  # the same word boundaries as the analyzer
-        word = fold(m.group()).replace("-", "")
-        out.append((word, m.start(), m.end()))
+        pieces = m.group().split("-")
+        if len(pieces) > 1 and all(len(piece) >= 3 or piece.isupper() for piece in pieces):
+            start = m.start()
+            for piece in pieces:
+                out.append((fold(piece), start, start + len(piece)))
+                start += len(piece) + 1
+        else:
+            out.append((fold(m.group()).replace("-", ""), m.start(), m.end()))
     return out
 
 
-def suggest_correction(text: str, plan: QueryPlan, reader: IndexReader) -> str | None:
-    """The query with misspelt words replaced by the closest index word, or None when nothing changes."""
-    fixes = {word: cands[0] for word, cands in plan.unknown if cands}
-    if not fixes or len(text.split()) > SUGGEST_MAX_WORDS:
-        return None
-    out, cursor = [], 0
-    for word, start, end in _word_offsets(text):
-        if word in fixes:
-            out.append(text[cursor:start])
-            out.append(fixes[word])
-            cursor = end
-    out.append(text[cursor:])
-    suggestion = " ".join("".join(out).split())
-    return suggestion if suggestion.lower() != " ".join(text.split()).lower() else None
+def corrected_text(text: str, plan: QueryPlan) -> str | None:
+    """The text with misspelt words replaced by their closest fix, or None when nothing changes."""
+    corrected = " ".join(_apply_fixes(text, plan.unknown)[0].split())
+    return corrected if corrected.lower() != " ".join(text.split()).lower() else None
+
+
+def suggest_correction(text: str, plan: QueryPlan) -> str | None:
+    """The corrected query for "Bedoelde u …?" (a search box query only), or None when nothing changes."""
+    return plan.corrected if len(text.split()) <= SUGGEST_MAX_WORDS else None

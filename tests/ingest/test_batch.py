@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from helpdesk.extensions import db
 from helpdesk.ingest import prepare
 from helpdesk.ingest.operations import RawMail, ingest_many
-from helpdesk.models import QuarantinedMail, Requester, Ticket, TicketMessage
+from helpdesk.models import AuditEvent, QuarantinedMail, Requester, Ticket, TicketMessage
 from helpdesk.triage.service import stored_suggestions, triage_text
 from mail_ingest.demo import demo_mail_paths
 from tests.support.mail import make_mail
@@ -75,6 +75,29 @@ def test_a_batch_threads_dedupes_and_quarantines_within_itself(kb_app):
     assert second.requester_id == first.requester_id, "the sender's second mail finds the requester of the first"
     assert outcomes[6].kind == "autoreply" and db.session.get(Ticket, outcomes[6].ticket_id).kind == "autoreply"
     assert count(Requester) == 3 and count(TicketMessage) == 4 and count(QuarantinedMail) == 1
+
+
+def test_later_chunks_of_a_batch_find_what_earlier_ones_stored(kb_app):
+    """Each chunk of prepared mail is flushed while the workers prepare the next: a reply, a repeat and a second
+    mail of the same new sender in a later chunk find the ticket, Message-ID and requester of an earlier one."""
+    question = make_mail(subject="Kosten eHerkenning", body="Wat kost eHerkenning niveau 3 voor ons bestuur?",
+                         message_id="<c1@school.example>", cc="Piet <piet@school.example>")
+    later = [
+        make_mail(subject="Re: Kosten eHerkenning", body="Ik wil graag ook weten wanneer het klaar moet zijn.",
+                  sender="Piet <piet@school.example>", in_reply_to="<c1@school.example>"),
+        question,
+        make_mail(subject="Leverancier", body="Welke leverancier kunnen wij kiezen voor niveau 3?"),
+    ]
+    others = variants(prepare.CHUNK + 3)  # the first chunk is full before the later mails come
+    outcomes = ingest_many([RawMail(raw) for raw in [question, *others, *later]])
+    assert [o.status for o in outcomes] == ["created"] * (1 + len(others)) + ["threaded", "duplicate", "created"]
+    first = db.session.get(Ticket, outcomes[0].ticket_id)
+    assert outcomes[-3].ticket_id == outcomes[-2].ticket_id == first.id
+    assert [m.from_email for m in first.messages] == ["j.jansen@school.example", "piet@school.example"]
+    assert first.version == 1, "a ticket of this batch that nobody has seen yet is not a changed ticket"
+    assert db.session.get(Ticket, outcomes[-1].ticket_id).requester_id == first.requester_id
+    received = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "mail_received")
+    assert db.session.scalar(received) == len(outcomes) - 1  # every stored mail once, the repeat not
 
 
 def test_one_mail_that_breaks_storing_is_quarantined_and_the_rest_stored(app, monkeypatch):

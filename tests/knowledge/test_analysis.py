@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from knowledge.classify.text import word_features
 from knowledge.dutch import CompoundSplitter, split_compound, stem
-from knowledge.search.whoosh_analysis import analyze_terms, build_analyzer, exact_terms, term_spans
+from knowledge.search.whoosh_analysis import (
+    analyze_terms,
+    build_analyzer,
+    build_exact_analyzer,
+    exact_terms,
+    query_terms,
+    term_spans,
+)
 
 
 def terms(text: str) -> set[str]:
@@ -120,3 +130,31 @@ def test_money_words_without_kosten_mean_kosten() -> None:
     for text in ("hoe duur is het", "wat rekenen leveranciers", "een jaarlijkse uitgave", "inclusief btw",
                  "het voordeligste middel"):
         assert stem("kosten") in analyze_terms(text), text
+
+
+# Words that exercise every step: compounds (joined and split), hyphens, synonym phrases, stop and keep words,
+# numbers, accents, English, junk; in our own words, not from any mail.
+_WORDS = ("eHerkenning e-herkenning niveau 3 2+ token generator tokengenerator Mijn DUO inloggen kosten kost wat "
+          "hoeveel betalen leverancier leveranciers machtiging machtigingenregister administratie kantoor "
+          "administratiekantoor het de een dat date reeds voor wanneer weten wist café geïnformeerd level "
+          "supplier costs how much per jaar medewerker bestuur school-bestuur x 12 middel betrouwbaarheid "
+          + "a" * 60).split()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from([" ", "  ", "\n", ", ", ". ", "? ", "-"])),
+                max_size=40), st.booleans())
+def test_query_terms_are_what_the_analyzer_yields(words: list[tuple[str, str]], editor_words: bool) -> None:
+    text = "".join(word + sep for word, sep in words)
+    analyzer = (build_analyzer([("eh3", "eherkenning niveau 3"), ("token generator", "sleutelhanger")],
+                                ["sleutelhanger", "kantoorbestuur"]) if editor_words else build_analyzer())
+    chain = [(t.text, t.startchar, t.endchar, t.boost) for t in analyzer(text, chars=True, mode="query")]
+    assert query_terms(text, analyzer) == chain
+    assert query_terms(text, analyzer) == chain  # the second time from the remembered word forms
+
+
+def test_query_terms_of_another_analyzer_are_its_own() -> None:
+    exact = build_exact_analyzer()
+    text = "Wat kost eHerkenning niveau 3?"
+    assert query_terms(text, exact) == [(t.text, t.startchar, t.endchar, t.boost)
+                                        for t in exact(text, chars=True, mode="query")]

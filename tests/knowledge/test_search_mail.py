@@ -62,3 +62,27 @@ def test_arbitrary_mail_text_matches_whoosh(bundled_index: SearchIndex, text: st
     first, second = _same(bundled_index.search(text, limit=8, snippets=3),
                           bundled_index.search_mail(text, limit=8, snippets=3))
     assert first == second
+
+
+def test_the_main_question_is_searched_with_the_mails_own_analysis(bundled_index: SearchIndex) -> None:
+    from knowledge.question import main_question
+
+    subject = "Ophogen naar niveau 3"
+    query = f"{subject}\n{MAILS[0]}"
+    question = main_question(MAILS[0], subject)
+    analysis = bundled_index.analyse(query)
+    part = analysis.of(question)
+    assert part is not None and part.terms  # every line of the question is a line of the mail
+    alone = bundled_index.search_mail(question, limit=12, snippets=5)
+    shared = bundled_index.search_mail(question, limit=12, snippets=5, analysis=part)
+    first, second = _same(alone, shared)
+    assert first == second
+
+
+def test_an_analysis_of_another_text_is_not_used(bundled_index: SearchIndex) -> None:
+    analysis = bundled_index.analyse(MAILS[0])
+    assert analysis.of("Hoe vraag ik een tokengenerator aan?") is None  # not a line of that mail
+    alone = bundled_index.search_mail(MAILS[1])
+    first, second = _same(alone, bundled_index.search_mail(MAILS[1], analysis=analysis))
+    assert first == second
+    assert bundled_index.analyse("   ") is None  # nothing to search: search_mail analyses nothing either

@@ -135,8 +135,7 @@ def test_same_input_same_output(model: Classifier) -> None:
     text, subject = "Wanneer moet eHerkenning geregeld zijn?", "Termijn"
     first = model.classify(text, subject)
     assert model.classify(text, subject) == first
-    retrained = Classifier(model.temperature, model.smoothing)
-    retrained.train(load_examples())
+    retrained = Classifier.fit(load_examples(), model.temperature, model.smoothing)
     assert retrained.classify(text, subject) == first
 
 
@@ -164,7 +163,7 @@ def test_learn_incrementally_matches_with_corrections(model: Classifier) -> None
     rebuilt = model.with_corrections(corrections)
     incremental = model.copy()
     for ex in corrections:
-        incremental.learn(Example(ex.text, ex.subject, ex.category, model.correction_weight()))
+        incremental.add_correction(ex)
     probe = "Mag de conrector ook zelf een middel kopen?"
     assert incremental.classify(probe).scores == pytest.approx(rebuilt.classify(probe).scores)
 
@@ -250,3 +249,68 @@ def test_default_model_cached_on_disk_is_the_same_model(tmp_path: Path, monkeypa
     monkeypatch.setattr(Classifier, "_default", None)
     assert Classifier.default(cache_dir=tmp_path).classify(text, subject) == built.classify(text, subject)
     assert Classifier.from_bytes(files[0].read_bytes()).doc_freq == built.doc_freq
+
+
+MONEY_CONTEXT = (
+    "Vorig jaar hebben wij voor alle scholen de begroting voor ICT opnieuw vastgesteld. De kosten van licenties, "
+    "abonnementen en de factuur van de leverancier lopen elk jaar op, en de penningmeester wil weten wat ons te "
+    "wachten staat.\n\n"
+    "Het bestuur heeft daarom besloten de uitgaven per school te verdelen. Wij betalen nu per medewerker een bedrag "
+    "per jaar; dat bedrag is inmiddels verwerkt in de meerjarenbegroting.\n\n"
+    "Ook de kosten van de accountant en van de administratie zijn bekend en goedgekeurd in de vergadering.\n\n"
+)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Mijn vraag: vóór welke datum moet eHerkenning niveau 3 uiterlijk geregeld zijn?", "deadline"),
+    ("Kunt u mij vertellen bij welke leverancier wij eHerkenning kunnen aanvragen?", "supplier"),
+])
+def test_the_main_question_after_context_sets_the_category(model: Classifier, question: str, expected: str) -> None:
+    # Three paragraphs about money, then a question about something else: the question decides.
+    assert model.classify(MONEY_CONTEXT, "").category == "cost"
+    assert model.classify(MONEY_CONTEXT + question, "").category == expected
+
+
+def test_quoted_history_below_a_reply_does_not_set_the_category(model: Classifier) -> None:
+    reply = ("Dank voor uw antwoord. Welke leveranciers bieden eHerkenning niveau 3 aan?\n\n"
+             "Op 3 maart 2026 om 10:12 schreef Helpdesk <helpdesk@example.nl>:\n"
+             "Wat kost een abonnement per jaar? Hoeveel moeten wij betalen? Komt er een factuur?\n"
+             "De kosten verschillen per aanbieder en per aantal medewerkers.")
+    assert model.classify(reply, "").category == "supplier"
+
+
+def test_a_correction_moves_near_duplicates_and_leaves_other_mail_alone(model: Classifier) -> None:
+    heldout = load_examples(HERE / "heldout_v2.jsonl")
+    mail = ("Ons onderwijsbureau verzorgt de leerlingadministratie. Mag het met een ketenmachtiging namens "
+            "het bestuur in Mijn DUO werken?", "Ketenmachtiging")
+    near = ("Ons onderwijsbureau doet de leerlingadministratie. Kan het met een ketenmachtiging namens de "
+            "stichting in Mijn DUO werken?", "Ketenmachtiging")
+    assert model.classify(*near).category != "supplier"
+    corrected = model.with_corrections([Example(*mail, "supplier")])
+    assert corrected.classify(*near).category == "supplier"
+    # Mail unlike the correction is classified exactly as before.
+    assert sum(corrected.classify(ex.text, ex.subject).category != model.classify(ex.text, ex.subject).category
+               for ex in heldout) <= 2
+
+
+def test_one_misclick_cannot_flip_a_topic(model: Classifier) -> None:
+    costs = [ex for ex in load_examples(HERE / "heldout_v2.jsonl") if ex.category == "cost"]
+    clicked = ("Wat kost eHerkenning niveau 3 per jaar?", "Kosten")
+    flipped = model.with_corrections([Example(*clicked, "other")])
+    assert flipped.classify(*clicked).scores["other"] > model.classify(*clicked).scores["other"]
+    right = sum(flipped.classify(ex.text, ex.subject).category == "cost" for ex in costs)
+    assert right >= sum(model.classify(ex.text, ex.subject).category == "cost" for ex in costs) - 2
+
+
+def test_corrections_also_act_on_the_ensemble() -> None:
+    # The perceptron ensemble (measured in bench/compare_models.py) learns from corrections just as much.
+    base = Classifier.default()
+    ensemble = Classifier.fit(load_examples(), base.temperature, base.smoothing, linear_weight=0.5)
+    near = ("Het salarisbureau wil met een ketenmachtiging voor onze school in Mijn DUO. Hoe regelen we dat?",
+            "Ketenmachtiging")
+    corrected = ensemble.with_corrections([Example(
+        "Ons salarisbureau wil via een ketenmachtiging voor de school inloggen in Mijn DUO. Hoe regelen we dat?",
+        "Ketenmachtiging", "supplier")])
+    assert corrected.classify(*near).category == "supplier"
+    assert corrected.classify(*near).confidence > ensemble.classify(*near).scores["supplier"]
+    assert corrected.classify("Wat kost eHerkenning per jaar?").category == "cost"

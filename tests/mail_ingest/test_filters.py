@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mail_ingest.filters import classify_mail
 from mail_ingest.parse import parse_message
@@ -176,3 +178,21 @@ def test_asks_is_linear_on_long_text_without_sentence_ends():
     started = time.perf_counter()
     assert _asks(text)
     assert time.perf_counter() - started < 1.0
+
+
+# Acknowledgements as ticket systems word them (each branch of the pattern), and words around them.
+_ACK_PIECES = ("Uw melding is geregistreerd", "Uw vraag met nummer 2026-123 is in goede orde ontvangen",
+               "Melding M0815 werd aangemaakt", "Uw verzoek wordt in behandeling genomen", "Uw ticket is vastgelegd",
+               "Wij hebben uw e-mail ontvangen", "Ontvangstbevestiging", "bevestiging van ontvangst",
+               "Your request #123 has been received", "The ticket was logged", "your case is registered",
+               "Your call is opened", "We have received your message", "Ticket created", "request received",
+               "Geachte", "vraag", "ticket", "is", "?", ".", "\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_ACK_PIECES), max_size=6))
+def test_the_quick_acknowledgement_check_finds_what_the_full_pattern_finds(pieces: list[str]) -> None:
+    from mail_ingest import filters
+
+    text = " ".join(pieces)
+    assert filters._is_acknowledgement(text) == (filters._ACK_RE.search(text) is not None)

@@ -11,8 +11,8 @@ from wtforms.fields.choices import SelectChoice
 from ...auth.roles import agent_required
 from ...extensions import db
 from ...forms import EmptyForm
+from ...ids import parse_id
 from ...models import CannedReply
-from ...web import parse_id
 from ..blueprint import bp
 from ..drafts import can_edit_canned, can_use_canned, visible_canned_replies
 from ..forms import CannedReplyForm, ReplyForm

@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 from ...auth.roles import agent_required
 from ...csv_export import csv_response
 from ...extensions import db
+from ...ids import parse_id
 from ...models import utcnow
-from ...web import parse_id
 from ..blueprint import bp
 from ..export import HEADER, export_rows
 from ..forms import BulkForm

@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 
 from ...auth.roles import agent_required
 from ...extensions import db
+from ...ids import parse_id
 from ...models import Ticket
-from ...web import parse_id
 from ..blueprint import bp
 from ..drafts import published_article, wave_draft
 from ..forms import WaveForm
