@@ -4,33 +4,17 @@ node shows them at once, and never a link to an article that is no longer publis
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from flask import Flask
 from sqlalchemy import delete, func, select
 
-from helpdesk import create_app
 from helpdesk.extensions import db
 from helpdesk.kb.operations import get_article
 from helpdesk.kb.related import RELATED
-from helpdesk.kb.search_service import get_index
 from helpdesk.models import Article, ArticleRelated
-from tests.conftest import base_config
 
 NEW = "kosten-eherkenning-kleine-school"
 
-
-@pytest.fixture
-def node_b(kb: Flask, tmp_path: Path) -> Iterator[Flask]:
-    """A second node: the same database, its own data dir and index."""
-    other = create_app(base_config(tmp_path / "node-b", kb.config["SQLALCHEMY_DATABASE_URI"]))
-    yield other
-    with other.app_context():
-        get_index().close()
-        db.session.remove()
-        db.engine.dispose()
 
 
 def related_on(app: Flask, slug: str) -> list[str]:

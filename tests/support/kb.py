@@ -11,10 +11,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from helpdesk import create_app
 from helpdesk.extensions import db
 from helpdesk.kb.operations import get_article, load_bundled_articles, publish_article, save_draft
 from helpdesk.kb.search_service import db_fingerprint, ensure_index, get_index
 from helpdesk.models import Article, User
+from tests.conftest import base_config
 
 CONTRACT_SLUGS = [
     "waarom-eherkenning-niveau-3", "wat-kost-eherkenning", "leverancier-kiezen", "upgrade-naar-niveau-3",
@@ -44,6 +46,17 @@ def kb(app: Flask, index_cache: Path) -> Iterator[Flask]:
         shutil.copytree(app.config["INDEX_DIR"], cached)
     yield app
     get_index().close()
+
+
+@pytest.fixture
+def node_b(kb: Flask, tmp_path: Path) -> Iterator[Flask]:
+    """A second node on the same database, with its own data dir, index and cached triager."""
+    other = create_app(base_config(tmp_path / "node-b", kb.config["SQLALCHEMY_DATABASE_URI"]))
+    yield other
+    with other.app_context():
+        get_index().close()
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -11,23 +11,20 @@ import re
 import time
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from helpdesk import create_app
 from helpdesk.extensions import db
 from helpdesk.index_sync import INDEX_SYNC_SECONDS
 from helpdesk.ingest.operations import ingest_raw
-from helpdesk.kb.search_service import get_index
 from helpdesk.models import CATEGORY_LABELS, AuditEvent, Ticket, TriageFeedback, User, utcnow
 from helpdesk.tickets.operations import change_category
 from helpdesk.triage.feedback import PAGE_SIZE
 from helpdesk.triage.service import FEEDBACK_HALF_LIFE_DAYS, triage_text
-from tests.conftest import PASSWORD, base_config
+from tests.conftest import PASSWORD
 from tests.support.mail import make_mail
 from tests.support.tickets import reply_form
 
@@ -98,16 +95,6 @@ def undo(client: FlaskClient, data: dict[str, object], **query: str) -> str:
     assert response.headers["Location"].startswith("/admin/triage")
     return client.get(response.headers["Location"]).get_data(as_text=True)
 
-
-@pytest.fixture
-def node_b(kb: Flask, tmp_path: Path) -> Iterator[Flask]:
-    """A second node on the same database, with its own data dir and its own cached triager."""
-    other = create_app(base_config(tmp_path / "node-b", kb.config["SQLALCHEMY_DATABASE_URI"]))
-    yield other
-    with other.app_context():
-        get_index().close()
-        db.session.remove()
-        db.engine.dispose()
 
 
 def on_b(node_b: Flask) -> str:
