@@ -288,6 +288,8 @@ class SearchIndex:
                 if memory is not None and gen.number == memory.generation:
                     return memory
                 with gen.lock:
+                    if gen.closed:  # replaced by another thread's refresh after _current: take the new one
+                        continue
                     if gen.reader.doc_count_all() > MAX_DOCS:
                         return None
                     memory = MemorySnapshot(gen.reader, gen.number)
@@ -309,6 +311,8 @@ class SearchIndex:
         if found is None:
             try:
                 with gen.lock:
+                    if gen.closed:  # another thread's refresh replaced it after _current: search the new one
+                        return self._search(text, limit, category, snippets)
                     found = self._search_in(gen, text, limit, category, snippets)
             except (OSError, WhooshIndexError):
                 self._drop()  # files of the open generation went away under it: the next try opens the newest

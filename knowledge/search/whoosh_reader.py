@@ -51,6 +51,7 @@ class Generation:
         self.config = generation_config(path, self.number)
         self.analyzer: Analyzer = analysis.analyzer_for(self.config)
         self.lock = threading.RLock()
+        self.closed = False  # set under the lock: a query that got this generation just before a refresh retries
         self._stored = BoundedCache(STORED_CACHE)
         self._terms = BoundedCache(TERMS_CACHE)
         self.results = BoundedCache(RESULTS_CACHE)  # (query, limit, category, snippets) -> SearchResult
@@ -83,5 +84,6 @@ class Generation:
 
     def close(self) -> None:
         with self.lock:
+            self.closed = True
             self.searcher.close()
 

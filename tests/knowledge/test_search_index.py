@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 
@@ -180,6 +181,30 @@ def test_concurrent_writers_and_readers(tmp_path: Path, bundled_docs: list[Searc
     assert errors == []
     with SearchIndex(tmp_path / "ix") as again:
         assert again.doc_count() == len(bundled_docs) + 15
+
+
+def test_a_commit_between_taking_the_searcher_and_using_it_costs_no_search(
+    tmp_path: Path, bundled_docs: list[SearchDoc], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another thread's commit can replace (and close) the open searcher after a query took it and before it
+    # reads with it; under load that made a reader fail now and then. The query must go to the new one.
+    ix = SearchIndex(tmp_path / "ix")
+    ix.rebuild(bundled_docs)
+    taken = ix._current
+    commits: list[str] = []
+
+    def take_then_commit() -> object:
+        gen = taken()
+        if not commits and sys._getframe(1).f_code.co_name == "_search":
+            commits.append("extra")
+            ix.upsert(doc("extra", "Een vogelhuisje", "vogelhuisje timmeren"))
+        return gen
+
+    monkeypatch.setattr(ix, "_current", take_then_commit)
+    result = ix.search("vogelhuisje")
+    assert commits == ["extra"]
+    assert [h.slug for h in result.hits][:1] == ["extra"]  # read from the generation the commit made
+    ix.close()
 
 
 def test_a_writer_that_waits_too_long_gets_the_neutral_lock_error(
