@@ -264,7 +264,8 @@ class SearchIndex:
             return self.search(text, limit, snippets=snippets)  # empty query, no index or a huge one
         analyzer = memory.analyzer
         shared = analysis is not None and analysis.text == text and analysis.generation == memory.generation
-        plan = plan_query(text, analyzer, memory, terms_of_text=analysis.terms if shared else None)
+        plan = plan_query(text, analyzer, memory, corrections=memory.corrections,
+                          terms_of_text=analysis.terms if shared else None)
         if plan.query is None:
             return SearchResult(query=text, hits=[], total=0)
         results = memory.score(plan)

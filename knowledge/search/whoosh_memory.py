@@ -46,6 +46,9 @@ class MemorySnapshot:
     def __init__(self, reader: IndexReader, generation: int) -> None:
         self.generation = generation
         self.analyzer: object = None  # the analysis this generation was written with (set by its index)
+        # Typo look-ups of this generation (word -> corrections), as the Whoosh generation keeps its own: names
+        # and slips recur across mails, and each look-up scans the vocabulary. Bounded by plan_query.
+        self.corrections: dict[str, list[str]] = {}
         self._doc_count = reader.doc_count()
         self._doc_count_all = reader.doc_count_all()
         self.stored: dict[int, dict] = dict(reader.iter_docs())
@@ -70,6 +73,11 @@ class MemorySnapshot:
                     info.postings[term] = found
                     info.df[term] = reader.doc_frequency(name, term)
             self.fields[name] = info
+        # Per stemmed term the most documents one stemmed field has it in: asked for every term of every mail.
+        self._stemmed_df: dict[str, int] = {}
+        for name in STEMMED_FIELDS:
+            for term, df in self.fields[name].df.items():
+                self._stemmed_df[term] = max(df, self._stemmed_df.get(term, 0))
         self._by_first: dict[str, list[str]] = {}  # the exact vocabulary by first letter, for typo look-ups
         for term in self.fields[EXACT_FIELD].postings:
             self._by_first.setdefault(term[:1], []).append(term)
@@ -78,6 +86,10 @@ class MemorySnapshot:
     def doc_frequency(self, fieldname: str, text: str) -> int:
         info = self.fields.get(fieldname)
         return info.df.get(text, 0) if info else 0
+
+    def stemmed_frequency(self, text: str) -> int:
+        """`max(doc_frequency(f, text) for f in STEMMED_FIELDS)`, from one dictionary."""
+        return self._stemmed_df.get(text, 0)
 
     def doc_count(self) -> int:
         return self._doc_count

@@ -71,8 +71,14 @@ class QueryPlan:
     corrected: str | None = None  # the text with each misspelt word replaced by its closest fix
 
 
+def _stemmed_frequency(reader: IndexReader, term: str) -> int:
+    """The most documents any stemmed field has the term in; a memory snapshot keeps these per generation."""
+    kept = getattr(reader, "stemmed_frequency", None)
+    return kept(term) if kept is not None else max(reader.doc_frequency(f, term) for f in STEMMED_FIELDS)
+
+
 def _in_index(reader: IndexReader, term: str) -> bool:
-    return any(reader.doc_frequency(f, term) for f in STEMMED_FIELDS)
+    return _stemmed_frequency(reader, term) > 0
 
 
 def _term_clauses(term: str, boost: float) -> list[Query]:
@@ -272,7 +278,7 @@ def _term_plan(text: str, weights: dict[str, float], terms: list[str], reader: I
         # In long queries (mails) words found in most articles barely change BM25 but cost the most
         # postings; the rarest words carry the meaning. All of them still count for coverage.
         limit = COMMON_SHARE * max(reader.doc_count(), 1)
-        dfs = {t: max(reader.doc_frequency(f, t) for f in STEMMED_FIELDS) for t in terms}
+        dfs = {t: _stemmed_frequency(reader, t) for t in terms}
         rare = sorted((t for t in terms if dfs[t] <= limit), key=lambda t: dfs[t])[:MAX_SCORED_TERMS]
         # A query never loses all its terms: when every word occurs in most articles, the rarest few still score.
         terms = rare if len(rare) >= MIN_SCORED_TERMS else sorted(terms, key=lambda t: dfs[t])[:MIN_SCORED_TERMS]
@@ -405,7 +411,7 @@ def coverage(plan: QueryPlan, doc_terms: set[str]) -> float:
 def _rarity_weights(weights: dict[str, float], reader: IndexReader) -> dict[str, float]:
     # Words most articles have (eHerkenning, kosten) say little about whether one answers; a word none has says most.
     n = reader.doc_count()
-    return {t: w * (math.log((n + 1) / (max(reader.doc_frequency(f, t) for f in STEMMED_FIELDS) + 1)) + 1)
+    return {t: w * (math.log((n + 1) / (_stemmed_frequency(reader, t) + 1)) + 1)
             for t, w in list(weights.items())[:MAX_TERMS]}
 
 
