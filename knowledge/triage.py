@@ -166,7 +166,7 @@ class Triager:
             matched = {slug: hit.match for slug, hit in shown.items()}
             shown.update({slug: hit for slug, (_rel, hit) in found.items() if slug not in shown})
             # What the question asks about weighs as much as the topic of the whole mail.
-            asked_topic = self.classifier.classify(question).scores
+            asked_topic = self.classifier.category_scores(question)
             category_scores = {c: W_QUESTION * asked_topic.get(c, 0.0) + (1 - W_QUESTION) * p
                                for c, p in category_scores.items()}
         memory = self.memory.similarities(text, subject)

@@ -372,6 +372,13 @@ class Classifier:
             scores={c: p for c, p in zip(self.categories, probs, strict=True)},
         )
 
+    def category_scores(self, text: str, subject: str = "") -> dict[str, float]:
+        """The `scores` of `classify` without its reason: for a text only weighed, never shown (triage's main
+        question), the reason's look-ups are wasted."""
+        vec = extract(text if isinstance(text, str) else "", subject if isinstance(subject, str) else "")
+        probs = self._calibrated(self.logits(vec.feats, raw=True)[0])
+        return {c: p for c, p in zip(self.categories, probs, strict=True)}
+
     def _calibrated(self, scores: list[float]) -> list[float]:
         return calibrate(scores, self.temperature, self.smoothing)
 
