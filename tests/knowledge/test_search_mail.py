@@ -39,6 +39,17 @@ def test_mail_search_gives_the_whoosh_answer(bundled_index: SearchIndex, mail: s
     assert memory.suggestion is None  # no "Bedoelde u …?" for a mail
 
 
+def test_remembered_typo_look_ups_give_the_same_answer(bundled_index: SearchIndex) -> None:
+    # The snapshot keeps typo corrections per generation: a mail searched again (its misspelt words looked up
+    # before, by itself or another mail) gets exactly the first answer, which is Whoosh's.
+    typos = ["wat kost eherkening", "leverancer kiezen", "Wanneer moet de upgrade klaar zijn, welke leverancer?"]
+    first = [bundled_index.search_mail(mail, limit=12, snippets=5) for mail in typos]
+    again = [bundled_index.search_mail(mail, limit=12, snippets=5) for mail in reversed(typos)][::-1]
+    whoosh = [bundled_index.search(mail, limit=12, snippets=5) for mail in typos]
+    for a, b, w in zip(first, again, whoosh, strict=True):
+        assert _same(a, b)[0] == _same(a, b)[1] == _same(w, a)[0]
+
+
 def test_mail_search_finds_the_right_article(bundled_index: SearchIndex) -> None:
     assert bundled_index.search_mail(MAILS[0]).hits[0].slug == "upgrade-naar-niveau-3"
     assert bundled_index.search_mail(MAILS[2]).hits[0].slug == "wat-kost-eherkenning"  # typo corrected

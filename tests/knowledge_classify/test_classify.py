@@ -104,6 +104,12 @@ def test_probabilities_are_a_distribution(model: Classifier, heldout: list[Examp
         assert result.scores[result.category] == result.confidence
 
 
+def test_category_scores_are_those_of_classify(model: Classifier, heldout: list[Example]) -> None:
+    for ex in heldout[:30]:
+        assert model.category_scores(ex.text, ex.subject) == model.classify(ex.text, ex.subject).scores
+    assert model.category_scores("", "") == model.classify("", "").scores
+
+
 @pytest.mark.parametrize("text", ["", "   ", "asdf qwer", "???", "hallo", "Vraag", "zzzzzzzz"])
 def test_empty_gibberish_and_very_short_texts_get_low_confidence(model: Classifier, text: str) -> None:
     result = model.classify(text, "")
