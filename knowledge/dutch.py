@@ -36,7 +36,6 @@ __all__ = [
     "common_words_among",
     "editor_synonym_groups",
     "fold",
-    "load_common_words",
     "parse_synonym_line",
     "phrase_stems",
     "split_compound",
@@ -62,18 +61,11 @@ def stem(word: str, english: bool = False) -> str:
 
 @lru_cache(maxsize=1)
 def _common_words() -> dict[str, int]:
-    # Read on the first typo look-up (about 0.25 s CPU) or by `load_common_words`, not at import: most processes
-    # never need it. Folded without fold's cache, which is for query words (plain lower-case letters need no
-    # folding).
+    # Read on the first typo look-up (about 0.25 s CPU), not at import: most processes never need it. Folded
+    # without fold's cache, which is for query words (plain lower-case letters need no folding).
     counts = json.loads(gzip.decompress((files("spellchecker") / "resources" / "nl.json.gz").read_bytes()))
     return {w.lower() if w.isascii() and w.isalpha() else fold.__wrapped__(w): n
             for w, n in counts.items() if n >= COMMON_WORD_COUNT}
-
-
-def load_common_words() -> None:
-    """Read the frequency list now. A process that triages mail needs it for nearly every mail (any word no
-    article has), so it belongs to building the triager, like the classifier and index, not to the first mail."""
-    _common_words()
 
 
 def common_word(word: str) -> bool:

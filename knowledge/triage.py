@@ -16,7 +16,6 @@ from functools import lru_cache
 
 from knowledge.classify import Classification, Classifier
 from knowledge.classify.text import extract, is_english, normalise
-from knowledge.dutch import load_common_words
 from knowledge.question import main_question
 from knowledge.search.types import MAX_QUERY_CHARS, Hit, SearchBackend, TextAnalysis
 
@@ -129,7 +128,6 @@ class Triager:
         # slug -> "nl"/"en"; an article missing here is judged by its title
         self.article_languages = article_languages or {}
         self.memory = memory or ArticleMemory()
-        load_common_words()  # the typo look-ups of suggestions need it
 
     def classify(self, text: str, subject: str = "") -> Classification:
         return self.classifier.classify(text, subject)
