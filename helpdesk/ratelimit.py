@@ -158,7 +158,7 @@ def public_hit(key: str, limit: str | RateLimitItem) -> Hit:
         tally = tallies.get(key)
         if tally is None or tally.window != window:
             if len(tallies) >= MAX_TALLIES:
-                tallies.clear()  # crude but bounded: a forgotten tally only reports its hits later
+                tallies.clear()  # bounded: the unreported hits of a forgotten tally (under a batch each) go uncounted
             tally = tallies[key] = _Tally(window, reported_at=now)
         tally.pending += 1
         if tally.pending < batch and now - tally.reported_at < REPORT_SECONDS:
