@@ -2,7 +2,7 @@
 and without main-question weighting in the features.
 
 Usage: python bench/compare_models.py. Prints accuracy and macro-F1 for 5-fold cross-validation on the training
-files and for the two held-out sets (tests/knowledge_classify/heldout*.jsonl, never trained or tuned on), plus
+files and for the three held-out sets (tests/knowledge_classify/heldout*.jsonl, never trained or tuned on), plus
 training speed and model size. Choices (weights, margin, ensemble share) are made on the cross-validation column
 only; the held-out columns are the final "keep what wins" comparison.
 """
@@ -28,8 +28,8 @@ from knowledge.classify import linear as perceptron  # noqa: E402
 from knowledge.classify.calibration import accuracy_macro_f1  # noqa: E402
 from knowledge.classify.model import LENGTH_CAP, stratified_folds, vectorise  # noqa: E402
 
-HELDOUT = [ROOT / "tests" / "knowledge_classify" / "heldout.jsonl", ROOT / "tests" / "knowledge_classify" /
-           "heldout_v2.jsonl"]
+HELDOUT = [ROOT / "tests" / "knowledge_classify" / name for name in ("heldout.jsonl", "heldout_v2.jsonl",
+                                                                   "heldout_v3.jsonl")]
 MODELS = ("naive bayes", "perceptron", "ensemble")
 ENSEMBLE_SHARE = 0.5  # the perceptron's share: best of 0.5, 1, 2, 4 in cross-validation
 
@@ -72,7 +72,7 @@ def run(label: str) -> None:
 
 def main() -> None:
     print(f"training examples: {len(load_examples())}; categories {', '.join(categories.CATEGORIES)}")
-    print(f"  {'features':<22} {'model':<12} CV acc/F1     {HELDOUT[0].name} {HELDOUT[1].name}")
+    print(f"  {'features':<22} {'model':<12} CV acc/F1     " + " ".join(f"{p.name:<13}" for p in HELDOUT))
     weight = text.MAIN_QUESTION_WEIGHT
     text.MAIN_QUESTION_WEIGHT = 0.0
     run("no main question")

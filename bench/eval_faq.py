@@ -1,9 +1,10 @@
 """FAQ search quality: top-1/top-3 on short queries, typos and whole questions, from the held-out set's topics.
 
 usage: .venv/bin/python bench/eval_faq.py [--errors]
-The questions are the one-line examples of tests/knowledge_classify/heldout_v2.jsonl (`topics`: the articles
-that answer them) and our own queries in bench/data/faq_queries.jsonl (short ones too, which the held-out mails
-lack); both are measured here only, never tuned on. Typos are made from the same questions by a seeded edit per word.
+The questions are the one-line examples of tests/knowledge_classify/heldout_v2.jsonl and, in rows of their own,
+heldout_v3.jsonl (a new author's set; `topics`: the articles that answer them) and our own queries in
+bench/data/faq_queries.jsonl (short ones too, which the held-out mails lack); all are measured here only, never
+tuned on. Typos are made from the same questions by a seeded edit per word.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from knowledge.classify import Classifier  # noqa: E402
 from knowledge.search import SearchDoc, SearchIndex, question_prior  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "knowledge_classify" / "heldout_v2.jsonl"
+HELDOUT_V3 = ROOT / "tests" / "knowledge_classify" / "heldout_v3.jsonl"
 OWN = ROOT / "bench" / "data" / "faq_queries.jsonl"
 
 
@@ -73,6 +75,7 @@ def main() -> int:
     ix = SearchIndex(Path(tempfile.mkdtemp()) / "index")
     ix.rebuild(docs)
     sets = _sets([{"text": r["text"], "topics": r.get("topics")} for r in _rows(HELDOUT)], "")
+    sets.update(_sets([{"text": r["text"], "topics": r.get("topics")} for r in _rows(HELDOUT_V3)], "v3: "))
     sets.update(_sets([{"text": r["q"], "topics": r["topics"]} for r in _rows(OWN)], "eigen: "))
     print(f"{'set':34} {'n':>4} {'top-1':>6} {'top-3':>6}")
     for name, items in sets.items():
