@@ -105,7 +105,6 @@ def defaults() -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "RATELIMIT_STORAGE_URI": None,  # None: counters in the database, shared by every worker and node
-        "RATELIMIT_HEADERS_ENABLED": False,
         "TRUST_PROXY": 0,  # reverse proxies in front of us whose X-Forwarded-* headers are believed
         "BLOB_STORE": "fs",  # raw mail and attachments: "fs" (the data dir) or "db" (the database, every node)
         "LOGIN_LIMIT_PER_ADDRESS": "20 per 10 minutes",  # one address, any account
