@@ -94,6 +94,7 @@ def defaults() -> dict[str, Any]:
         "DATA_DIR": "instance",
         "SQLALCHEMY_DATABASE_URI": None,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ECHO": False,  # Flask-SQLAlchemy's default, named here for the Core engine (helpdesk/engine.py)
         "SECRET_KEY": None,
         "DEV_MODE": False,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -56,8 +56,8 @@ def engine_options(config: Mapping[str, Any], instance_path: str) -> dict[str, A
     URL and `SQLALCHEMY_ENGINE_OPTIONS`, echo from `SQLALCHEMY_ECHO`, a relative SQLite path inside the instance
     folder, an in-memory SQLite database on one shared connection; MySQL with utf8mb4 and a pool recycle.
     tests/triage/test_triage_cli.py checks them against the engine Flask-SQLAlchemy makes."""
-    options: dict[str, Any] = {**config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), "url": config["SQLALCHEMY_DATABASE_URI"]}
-    echo = config.get("SQLALCHEMY_ECHO", False)
+    options: dict[str, Any] = {**config["SQLALCHEMY_ENGINE_OPTIONS"], "url": config["SQLALCHEMY_DATABASE_URI"]}
+    echo = config["SQLALCHEMY_ECHO"]
     options.setdefault("echo", echo)
     options.setdefault("echo_pool", echo)
     url = make_url(options["url"])
