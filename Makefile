@@ -14,12 +14,18 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# pip keeps what pyproject.toml no longer asks for: Flask-Limiter (dropped, issue 18) would still load its `flask`
+# plugin in every command of an existing .venv
+DROPPED := Flask-Limiter
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip uninstall --quiet --yes $(DROPPED) 2>/dev/null || true
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip uninstall --quiet --yes $(DROPPED) 2>/dev/null || true
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed

@@ -1,13 +1,15 @@
 """Benchmark: how long a `flask` command takes to start, beside issue 18's baseline (aim: <= 0.5 s each).
 
 Times, as a person or a cron job runs them (a fresh process each time; CPU seconds of the process, median and
-min-max over --runs):
-`flask --help`, `flask triage` on one mail and `flask mail status`. Also prints the slowest top-level imports
-(`python -X importtime`) of the web app and of `flask triage`, so a new eager import shows up here first, and two
-floors: the CPU time of
-importing Flask's command line with its plugins alone (every command, `--help` too, pays it before any of our code
-runs), and that plus Flask-SQLAlchemy with the ORM (every command that reads the database).
-Run: .venv/bin/python bench/startup.py [--runs 7]   (data in $BENCH_TMPDIR, default /var/tmp)
+min-max over --runs): `flask --help`, `flask triage` on one mail and `flask mail status`. Also prints the slowest
+top-level imports (`python -X importtime`) of the web app and of `flask triage`, so a new eager import shows up here
+first, and three floors: the CPU time of importing Flask's command line with its installed plugins alone (every
+command, `--help` too, pays it before any of our code runs), that plus SQLAlchemy Core (`flask triage`) and that
+plus Flask-SQLAlchemy with the ORM (every other command that reads the database).
+Run: .venv/bin/python bench/startup.py [--runs 7] [--against CHECKOUT [--against-python PYTHON]]
+(data in $BENCH_TMPDIR, default /var/tmp). `--against-python` runs the other checkout with its own venv's
+interpreter, for a checkout whose dependencies differ (main still installs Flask-Limiter, whose plugin every
+command loads).
 """
 
 from __future__ import annotations
@@ -29,18 +31,23 @@ BASELINE = {"flask --help": "1.2 s", "flask triage (1 mail)": "1.2-2.6 s", "flas
 AIM = 0.5
 
 
-# What no command can do without: Python, Flask's command line with its plugins (Flask imports each
-# `flask.commands` entry point, Flask-Limiter's among them); and what none that reads the database can.
+# What no command can do without: Python, Flask's command line with its plugins (Flask imports each installed
+# `flask.commands` entry point); and what a command that reads the database with Core statements (`flask triage`)
+# and one that uses the ORM with the models (`mail status`) cannot: imported, as a command's own modules are, with
+# the garbage collector off (`HelpdeskApp.building`).
+PLUGINS = "import flask.cli, importlib.metadata as m; [e.load() for e in m.entry_points(group='flask.commands')]"
 FLOORS = {
-    "floor: Flask's CLI": "import flask.cli, flask_limiter.commands",
-    "floor: + SQLAlchemy ORM": "import flask.cli, flask_limiter.commands, flask_sqlalchemy",
+    "floor: Flask's CLI": PLUGINS,
+    "floor: + SQLAlchemy Core": f"{PLUGINS}; import gc; gc.disable(); import sqlalchemy",
+    "floor: + SQLAlchemy ORM": f"{PLUGINS}; import gc; gc.disable(); import flask_sqlalchemy",
 }
 
 
-def run(env: dict[str, str], *args: str, ok: tuple[int, ...] = (0,), cwd: Path = ROOT) -> float:
+def run(env: dict[str, str], *args: str, ok: tuple[int, ...] = (0,), cwd: Path = ROOT,
+        python: str = sys.executable) -> float:
     """CPU seconds (user + system) of one `flask` process: on a machine shared with other work the wall clock
     mostly measures the others; CPU time is what the command itself costs (on an idle core, its wall time)."""
-    return _cpu([sys.executable, "-m", "flask", "--app", "app", *args], env, cwd, ok, f"flask {' '.join(args)}")
+    return _cpu([python, "-m", "flask", "--app", "app", *args], env, cwd, ok, f"flask {' '.join(args)}")
 
 
 def _cpu(argv: list[str], env: dict[str, str], cwd: Path, ok: tuple[int, ...], label: str) -> float:
@@ -67,6 +74,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--against", type=Path, help="another checkout (e.g. main) timed in turn with this one")
+    parser.add_argument("--against-python", default=sys.executable,
+                        help="the interpreter for --against, when its dependencies differ (its own venv's python)")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="ipo-bench-startup-", dir=os.environ.get("BENCH_TMPDIR", "/var/tmp")))
     env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
@@ -86,7 +95,7 @@ def main() -> None:
             for _ in range(args.runs):  # in turn, so both see the same load of the machine
                 times.append(run(env, *command))
                 if args.against:
-                    other.append(run(env, *command, cwd=args.against.resolve()))
+                    other.append(run(env, *command, cwd=args.against.resolve(), python=args.against_python))
             times.sort()
             median = statistics.median(times)
             beside = (f"; {args.against.name} median {statistics.median(other):.2f} s "

@@ -94,6 +94,7 @@ def defaults() -> dict[str, Any]:
         "DATA_DIR": "instance",
         "SQLALCHEMY_DATABASE_URI": None,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ECHO": False,  # Flask-SQLAlchemy's default, named here for the Core engine (helpdesk/engine.py)
         "SECRET_KEY": None,
         "DEV_MODE": False,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -105,7 +106,6 @@ def defaults() -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "RATELIMIT_STORAGE_URI": None,  # None: counters in the database, shared by every worker and node
-        "RATELIMIT_HEADERS_ENABLED": False,
         "TRUST_PROXY": 0,  # reverse proxies in front of us whose X-Forwarded-* headers are believed
         "BLOB_STORE": "fs",  # raw mail and attachments: "fs" (the data dir) or "db" (the database, every node)
         "LOGIN_LIMIT_PER_ADDRESS": "20 per 10 minutes",  # one address, any account

@@ -8,9 +8,10 @@ from typing import Any
 from flask import Flask, current_app
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session
-from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .engine import listen as listen_engine_events
 
 # Stable constraint names, so migrations work the same on SQLite and PostgreSQL.
 NAMING = {
@@ -87,28 +88,5 @@ db = _SQLAlchemy(model_class=Base, session_options={"class_": _Session})
 migrate = LazyMigrate()
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ANN001 - DBAPI objects
-    """SQLite: WAL so the web app reads while ingest writes, a busy timeout instead of 'database is locked',
-    enforced foreign keys, and NORMAL sync (safe with WAL: a crash loses no committed transaction's integrity)."""
-    if type(dbapi_connection).__module__ != "sqlite3":
-        return
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=15000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-
-
-@event.listens_for(Engine, "savepoint")
-def _sqlite_begin_before_savepoint(conn, name) -> None:  # noqa: ANN001 - SQLAlchemy Connection, savepoint name
-    """SQLite: a SAVEPOINT outside a transaction starts one that its RELEASE commits, so a wave that failed half-way
-    kept the first replies. SQLAlchemy's pysqlite recipe ("Serializable isolation / Savepoints / Transactional
-    DDL") emits BEGIN itself; we do so only here, before a first SAVEPOINT, and leave pysqlite's deferred BEGIN
-    for everything else (an explicit BEGIN on every read would make writers fail on stale WAL snapshots)."""
-    if conn.dialect.name != "sqlite":
-        return
-    dbapi_connection = conn.connection.dbapi_connection
-    if not dbapi_connection.in_transaction:
-        dbapi_connection.execute("BEGIN IMMEDIATE")  # a savepoint is taken to write: take the write lock now
+# the SQLite pragmas and savepoint rule, on this engine as on any other the app makes (helpdesk/engine.py)
+listen_engine_events()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from knowledge.articles import load_bundled_articles
 from knowledge.classify import Classifier
@@ -24,23 +24,33 @@ from mail_ingest import (
     strip_subject_prefixes,
 )
 
-from ..extensions import db
-from ..models import Article
-from .service import build_triager, classifier_cache_dir
+from ..engine import core_engine
+from .build import any_published, classifier_cache_dir, triager_from
 
 AUTOMATIC_KINDS = {"autoreply", "bounce", "bulk"}
 
 
 def _triager_without_writes(scratch: Path) -> Triager:
-    """The app's triager when the app is set up; otherwise one on a scratch index of the bundled articles."""
-    index = SearchIndex(current_app.config["INDEX_DIR"])
+    """The app's triager when the app is set up; otherwise one on a scratch index of the bundled articles.
+
+    The database is read with Core statements on an engine of its own (`helpdesk/engine.py`), so the command
+    imports neither the models nor the ORM."""
+    config = current_app.config
+    index = SearchIndex(config["INDEX_DIR"])
+    engine = core_engine(config, current_app.instance_path)
+    connection = None
     try:
-        has_articles = db.session.scalar(select(Article.id).where(Article.status == "published").limit(1))
-    except Exception:  # no schema yet: triage still works from the bundled articles
-        db.session.rollback()
-        has_articles = None
-    if has_articles and index.exists():
-        return build_triager(refresh_index=False)
+        try:
+            connection = engine.connect()
+            published = any_published(connection)
+        except DBAPIError:  # no database or no schema yet: triage still works from the bundled articles
+            published = False
+        if published and index.exists():
+            return triager_from(connection, index, classifier_cache_dir())
+    finally:
+        if connection is not None:
+            connection.close()
+        engine.dispose()
     articles = load_bundled_articles()
     scratch_index = SearchIndex(scratch)
     scratch_index.rebuild([SearchDoc(slug=a.slug, title=a.title, category=a.category, keywords=a.keywords,

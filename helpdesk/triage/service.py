@@ -8,25 +8,24 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime
-from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import event
 
-from knowledge.classify import CATEGORIES, Classifier, Example
-from knowledge.triage import ArticleMemory, Triager, TriageResult, UsedArticle, language
+from knowledge.triage import Triager, TriageResult
 from mail_ingest import is_reply_subject, strip_subject_prefixes
 
 from ..change_log import read_counters
 from ..extensions import db
 from ..kb.search_service import ensure_index, get_index
-from ..models import Article, ArticleRevision, Ticket, TicketMessage, TriageFeedback, utcnow
+from ..models import Article, Ticket, TicketMessage, TriageFeedback, utcnow
+from .build import FEEDBACK_HALF_LIFE_DAYS, classifier_cache_dir, feedback_decay, triager_from
+
+__all__ = ["FEEDBACK_HALF_LIFE_DAYS", "build_triager", "classifier_cache_dir", "feedback_decay", "get_triager",
+           "triage_text"]
 
 _KEY = "triager"
 RECHECK_SECONDS = 1.0
-# Agents' corrections fade: after this many days one counts half, so the product and the mail may move on.
-FEEDBACK_HALF_LIFE_DAYS = 180.0
 _lock = threading.Lock()
 
 
@@ -54,38 +53,11 @@ def init_app(app: Flask) -> None:
             event.listen(model, name, forget_triager)
 
 
-def classifier_cache_dir() -> Path:
-    """Where the built classifier is kept (a file per version of the training data and code)."""
-    return Path(current_app.config["DATA_DIR"]) / "models"
-
-
 def build_triager(*, refresh_index: bool = True) -> Triager:
     """A Triager from the seed classifier plus agents' corrections, on the app's search index."""
-    feedback = db.session.scalars(select(TriageFeedback).order_by(TriageFeedback.id)).all()
-    now = utcnow()
-    corrections = [Example(f.text, f.subject, f.category, feedback_decay(f.created_at, now)) for f in feedback
-                   if f.kind == "category" and f.category in CATEGORIES]
-    classifier = Classifier.default(cache_dir=classifier_cache_dir())
-    if corrections:
-        classifier = classifier.with_corrections(corrections)
-    memory = ArticleMemory(UsedArticle(f.article_slug, f.text, f.subject) for f in feedback
-                           if f.kind == "article" and f.article_slug)
-    rows = db.session.execute(select(Article.slug, Article.category, Article.title, ArticleRevision.summary,
-                                     ArticleRevision.body)
-                              .join(ArticleRevision, ArticleRevision.id == Article.published_revision_id)
-                              .where(Article.status == "published")).all()
     if refresh_index:
         ensure_index()
-    return Triager(classifier, get_index(), {r.slug: r.category for r in rows}, {r.slug: r.title for r in rows},
-                   memory, {r.slug: language(f"{r.title}\n{r.summary}\n{r.body}") for r in rows})
-
-
-def feedback_decay(created_at: datetime | None, now: datetime) -> float:
-    """Share of a correction's weight left at `now`: 1 when new, halving every FEEDBACK_HALF_LIFE_DAYS."""
-    if created_at is None:
-        return 1.0
-    age_days = max((now - created_at).total_seconds(), 0.0) / 86400
-    return 0.5 ** (age_days / FEEDBACK_HALF_LIFE_DAYS)
+    return triager_from(db.session, get_index(), classifier_cache_dir(), utcnow())
 
 
 def get_triager() -> Triager:

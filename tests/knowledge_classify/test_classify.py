@@ -257,6 +257,25 @@ def test_default_model_cached_on_disk_is_the_same_model(tmp_path: Path, monkeypa
     assert Classifier.from_bytes(files[0].read_bytes()).doc_freq == built.doc_freq
 
 
+def test_a_loaded_model_brings_the_table_its_counts_build_and_learns_like_the_original() -> None:
+    """The cache stores the built table so a fresh process need not build it (issue 18, `flask triage` start-up):
+    it must be exactly the table the stored counts give, and a loaded model must go on learning as the original."""
+    built = Classifier.fit(load_examples(SEED_PATH)[:120], temperature=1.5, smoothing=0.05)
+    data = built.to_bytes()
+    loaded = Classifier.from_bytes(data)
+    assert loaded.to_bytes() == data  # the same model gives the same bytes
+    table, prior = loaded._table, loaded._prior
+    loaded._table = None
+    assert loaded._build() == table and loaded._prior == prior
+    correction = Example("Mag onze conciërge de pas van de directeur lenen?", "Pas lenen", "cost")
+    mail = ("Mag de conciërge de pas van de directeur gebruiken?", "Pas")
+    expected = built.with_corrections([correction]).classify(*mail)
+    assert Classifier.from_bytes(data).with_corrections([correction]).classify(*mail) == expected
+    for damaged in (data[:-9], data[:40], data.replace(b"ipo-classifier", b"ipo-classifiex", 1)):
+        with pytest.raises(ValueError):
+            Classifier.from_bytes(damaged)
+
+
 MONEY_CONTEXT = (
     "Vorig jaar hebben wij voor alle scholen de begroting voor ICT opnieuw vastgesteld. De kosten van licenties, "
     "abonnementen en de factuur van de leverancier lopen elk jaar op, en de penningmeester wil weten wat ons te "
