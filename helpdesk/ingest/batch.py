@@ -97,6 +97,7 @@ class Batch:
         self.answered: list[tuple[Ticket, str]] = []  # (ticket, sender) of answers threaded onto a ticket
         self.since = utcnow() - timedelta(hours=1)
         self.organisations = OrganisationFinder()
+        self.blobs = blob_store()
 
     def extend(self, mails: Sequence[ParsedMail]) -> None:
         """Read what these mails need from the database (a few queries for all of them). What this batch stored
@@ -178,10 +179,9 @@ class Batch:
         if not parsed.suspect:
             seen = split_addresses(parsed.from_email, to_addrs, cc_addrs)
             self.people.setdefault(ticket, set()).update(seen - self.rules.own_addresses)
-        store = blob_store()
-        store.put(prepared.raw_path, mail.raw)  # with the mail: in its transaction when the store is `db`
+        self.blobs.put(prepared.raw_path, mail.raw)  # with the mail: in its transaction when the store is `db`
         for part, path in zip(parsed.attachments, prepared.attachment_paths, strict=True):
-            store.put(attachment_key(path), part.data)
+            self.blobs.put(attachment_key(path), part.data)
             self.attachments.append({
                 "mail_message_id": parsed.message_id, "filename": part.filename[:255],
                 "content_type": part.content_type[:200], "size": part.size, "storage_path": path,
