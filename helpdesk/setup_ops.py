@@ -19,9 +19,11 @@ def run_setup(upgrade_schema: Callable[[], None]) -> list[str]:
     report.append("Database: schema is bijgewerkt.")
     report.extend(dashboard_step())
     report.extend(load_articles_step())
+    # Before the related lists: their searches read the classifier, and the first build of it in a process is the
+    # one kept, so built there first it was never written to the data dir and every new process trained it again.
+    report.extend(classifier_step())
     report.extend(ensure_index_step())  # after the articles: the index is built from them
     report.extend(related_step())  # after the index: the lists are searched in it
-    report.extend(classifier_step())
     return report
 
 

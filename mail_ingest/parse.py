@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email import message_from_bytes
-from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import Message
-from email.policy import default as default_policy
+from email.policy import Compat32
 from email.utils import parsedate_to_datetime
 
 from mail_ingest.addresses import parse_addresses
@@ -72,33 +70,24 @@ _MAIL_HEADERS = {
 
 
 _REFERENCE = re.compile(r"<[^<>]*>")
-_COMMENT_CHARS = re.compile(r"[()]")
 
 
-class _ParsedOnce(HeaderRegistry):
-    """policy.default's header registry, parsing each distinct short header value once per process.
+class _Bounded(Compat32):
+    """The compat32 policy, with each header value the MIME walk reads cut to `max_parsed_header_chars`.
 
-    A mail's parts look up Content-Type and its parameters many times and policy.default parses the header
-    again on every lookup (most of the parse time, bench/ingest.py); most values recur across mails. Header objects are
-    immutable, so sharing them is safe. Long values (hostile mail) are parsed as usual and not kept."""
+    The walk asks each part for its Content-Type, parameters and disposition; policy.default parses the header
+    into a structured object on every such look-up (most of the parse time, bench/ingest.py), compat32 hands back
+    the string, which the walk only splits. The headers a mail is judged by (From, Subject, References …) are read
+    from the raw items and decoded by this package (`_raw_headers`, `decode_header_value`), whatever the policy.
+    The stdlib's parameter splitting is quadratic in the quotes and semicolons of a value: hostile values are cut."""
 
-    CACHE_UP_TO = 512  # characters
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._cached = functools.lru_cache(maxsize=2048)(super().__call__)
-
-    def __call__(self, name: str, value: str) -> BaseHeader:
-        try:
-            if len(value) > self.CACHE_UP_TO:
-                # The structured-header parser is superlinear on hostile values (comments, encoded words): cut them.
-                return super().__call__(name, value[: ParseLimits.max_parsed_header_chars])
-            return self._cached(name, value)
-        except RecursionError:  # thousands of nested comments "((((": read the value without them
-            return super().__call__(name, _COMMENT_CHARS.sub("", value[: ParseLimits.max_parsed_header_chars]))
+    def header_fetch_parse(self, name: str, value: str):  # noqa: ANN201 - str or email.header.Header
+        if len(value) > ParseLimits.max_parsed_header_chars:
+            value = value[: ParseLimits.max_parsed_header_chars]
+        return super().header_fetch_parse(name, value)
 
 
-POLICY = default_policy.clone(header_factory=_ParsedOnce())
+POLICY = _Bounded()
 
 
 class MailParseError(ValueError):

@@ -17,32 +17,35 @@ class FsBlobStore:
 
     def _path(self, key: str) -> Path | None:
         """The file for a key, or None for a key outside every folder (`..`, an absolute path)."""
+        name = self._name(key)
+        return None if name is None else Path(name)
+
+    def _name(self, key: str) -> str | None:
+        """`_path` as a plain string (no pathlib: ingest writes two or three files a mail)."""
         for prefix, root in self.roots.items():
             if key.startswith(prefix):
                 rest = key[len(prefix):]
-                parts = Path(rest).parts
-                if not rest or Path(rest).is_absolute() or ".." in parts:
+                if not rest or rest.startswith("/") or ".." in rest.split("/"):
                     return None
-                return Path(root, rest)
+                return os.path.join(root, rest)
         return None
 
     def put(self, key: str, data: bytes) -> None:
-        path = self._path(key)
-        if path is None:
+        name = self._name(key)
+        if name is None:
             raise ValueError(f"ongeldige bestandssleutel: {key!r}")
-        name = str(path)
         if os.path.exists(name):
             return
-        folder = os.path.dirname(name)
-        tmp = os.path.join(folder, f".{path.name}.{os.getpid()}.tmp")
+        folder, base = os.path.split(name)
+        tmp = os.path.join(folder, f".{base}.{os.getpid()}.tmp")
         if folder not in _made_dirs:
             os.makedirs(folder, exist_ok=True)
             _made_dirs.add(folder)
         try:
-            Path(tmp).write_bytes(data)
+            _write(tmp, data)
         except FileNotFoundError:  # the folder was removed under us (a test, an admin): make it again
             os.makedirs(folder, exist_ok=True)
-            Path(tmp).write_bytes(data)
+            _write(tmp, data)
         os.replace(tmp, name)
 
     def get(self, key: str) -> bytes | None:
@@ -69,3 +72,8 @@ class FsBlobStore:
                 if path.is_file() and not path.name.startswith("."):
                     found.append(prefix + path.relative_to(root).as_posix())
         return sorted(found)
+
+
+def _write(name: str, data: bytes) -> None:
+    with open(name, "wb") as handle:
+        handle.write(data)

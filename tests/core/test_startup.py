@@ -280,3 +280,22 @@ def test_first_requests_in_several_threads_all_see_the_whole_app(lazy_app):
     for thread in threads:
         thread.join(60)
     assert statuses == [200, 200, 200, 200]
+
+
+def test_setup_keeps_the_classifier_in_the_data_dir_and_a_new_process_reads_it(app, tmp_path):
+    """`flask setup` on a fresh data dir writes the built classifier there (its related lists read the classifier
+    first, and that build used to be the one kept in memory, never written); a later command loads that file
+    instead of training again (a rebuild would replace the file)."""
+    env = {**cli_env(app), "HELPDESK_DATA_DIR": str(tmp_path / "fresh")}
+    proc = subprocess.run(flask_cmd("setup"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    kept = list((tmp_path / "fresh" / "models").glob("classifier-*.bin"))
+    assert len(kept) == 1
+    before = kept[0].stat()
+    mail = ROOT / "mail_ingest" / "demo" / sorted(p.name for p in (ROOT / "mail_ingest" / "demo").glob("*.eml"))[0]
+    proc = subprocess.run(flask_cmd("triage", str(mail)), cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert json.loads(proc.stdout.strip().splitlines()[-1])["category"]
+    after = kept[0].stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
