@@ -15,7 +15,6 @@ from whoosh.reading import IndexReader
 
 from knowledge.dutch import (
     COMMON_WORD_COUNT,
-    KEEP_WORDS,
     STOP_WORDS,
     SYNONYM_GROUPS,
     WORD_RE,
@@ -55,12 +54,6 @@ MAX_CACHED_CORRECTIONS = 4_096
 # synonyms), while a whole question is 6-25 words and a pasted mail a few hundred.
 MAX_QUERY_WORDS = 200
 COVERAGE_WEIGHT = 0.9  # how strongly covering more of the query's words lifts an article (see coverage())
-# A handful of articles is no corpus to learn from that "kom", "weet" or "doet" say nothing: in a search-box
-# query a word that everyday Dutch uses more than EVERYDAY_FROM times in the frequency list weighs less, down to
-# EVERYDAY_FLOOR, by EVERYDAY_SLOPE per tenfold. Words of the domain lexicon and question words keep their weight.
-EVERYDAY_FROM = 20_000
-EVERYDAY_SLOPE = 0.4
-EVERYDAY_FLOOR = 0.25
 
 
 @dataclass
@@ -266,28 +259,14 @@ def _analysed(text: str, analyzer: Analyzer, reader: IndexReader, fixed: list[tu
     those the index has (at most MAX_TERMS), and the spans of the words the index knows."""
     weights: dict[str, float] = {}
     spans = []
-    everyday = len(text.split()) <= FUZZY_MAX_WORDS
     for term, start, end, boost in analysed_terms(text, analyzer) if terms_of_text is None else terms_of_text:
         if any(s < end and e > start for s, e in fixed):
             boost *= FUZZY_BOOST
-        if everyday:
-            boost *= everyday_weight(fold(text[start:end]))
         weights[term] = max(weights.get(term, 0.0), boost)
         spans.append((term, start, end))
     terms = [t for t in weights if _in_index(reader, t)][:MAX_TERMS]
     kept = set(terms)
     return weights, terms, [(s, e) for term, s, e in spans if term in kept]
-
-
-def everyday_weight(word: str) -> float:
-    """How much a folded query word weighs for what it says about a topic: 1.0, or less for the everyday words
-    of Dutch ("kom", "doet", "weet", "nodig") that the domain lexicon does not know (see EVERYDAY_FROM)."""
-    if not word.isalpha() or word in _LEXICON_SET or word in KEEP_WORDS:
-        return 1.0
-    count = word_count(word)
-    if count <= EVERYDAY_FROM:
-        return 1.0
-    return max(EVERYDAY_FLOOR, 1.0 - EVERYDAY_SLOPE * math.log10(count / EVERYDAY_FROM))
 
 
 def _term_plan(text: str, weights: dict[str, float], terms: list[str], reader: IndexReader,
@@ -309,8 +288,7 @@ def _term_plan(text: str, weights: dict[str, float], terms: list[str], reader: I
     if not long_query:
         fixed_words = {fold(text[s:e]) for s, e in fixed}
         words = list(dict.fromkeys(exact_terms(text)))
-        clauses += [Term(EXACT_FIELD, w, boost=EXACT_BOOST * (FUZZY_BOOST if w in fixed_words else 1.0)
-                         * everyday_weight(w))
+        clauses += [Term(EXACT_FIELD, w, boost=EXACT_BOOST * (FUZZY_BOOST if w in fixed_words else 1.0))
                     for w in words[:MAX_TERMS] if reader.doc_frequency(EXACT_FIELD, w)]
     return plan, clauses
 
