@@ -108,8 +108,10 @@ def _corrections(reader: IndexReader, word: str, cache: dict | None = None) -> l
     # A common Dutch word one slip away ("momnet" -> moment) is what was meant even when no article has it:
     # the classifier and "Bedoelde u …?" read it, and its stem may still be in the index. Last among equals.
     dutch = common_words_among(_one_edit(word)) - found if len(word) <= MAX_DUTCH_FIX_CHARS else set()
-    ranked = [c for d, _dutch, _f, c in sorted(
-        (typo_distance(word, c), c in dutch, -reader.doc_frequency(EXACT_FIELD, c), c) for c in found | dutch)
+    # Then a slip of the finger before a letter swapped for one far away on the keyboard, then the most-used word.
+    ranked = [c for d, _keys, _dutch, _f, _n, c in sorted(
+        (typo_distance(word, c), typo_distance(word, c, keyboard=True), c in dutch,
+         -reader.doc_frequency(EXACT_FIELD, c), -word_count(c), c) for c in found | dutch)
         if d <= maxdist]
     # The nearest words, and the nearest the index or the analysis knows even when Dutch words are nearer.
     best = ranked[:MAX_FUZZY_CANDIDATES]
@@ -155,21 +157,49 @@ def _sound_key(word: str) -> str:
     return word
 
 
-def typo_distance(typed: str, word: str) -> float:
+def typo_distance(typed: str, word: str, keyboard: bool = False) -> float:
     """How far a typed word is from a vocabulary word: edits, a swap of neighbouring letters counting as one,
-    and half an edit less when both sound alike in Dutch (so "vrydag" finds "vrijdag" before "vandag")."""
-    d = float(_osa_distance(typed, word))
+    and half an edit less when both sound alike in Dutch (so "vrydag" finds "vrijdag" before "vandag").
+    With `keyboard`, a letter typed for one that is not its neighbour on the keyboard costs FAR_KEY more: a
+    finger slips to the next key, drops, doubles or swaps letters far more often than it lands across the board
+    ("probemen" is problemen missing an l before it is proberen with an m for an r)."""
+    d = float(_osa_distance(typed, word, FAR_KEY if keyboard else 0.0))
     return d - 0.5 if d and _sound_key(typed) == _sound_key(word) else d
 
 
-def _osa_distance(a: str, b: str) -> int:
-    """Edit distance where swapping two neighbouring letters is one edit (optimal string alignment)."""
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
+FAR_KEY = 0.25
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+def _key_neighbours() -> frozenset[tuple[str, str]]:
+    """Pairs of letters next to each other on a QWERTY keyboard (same row, or the staggered row above/below)."""
+    pairs = set()
+    for r, row in enumerate(_KEY_ROWS):
+        for j, c in enumerate(row):
+            near = [row[k] for k in (j - 1, j + 1) if 0 <= k < len(row)]
+            if r > 0:
+                near += [_KEY_ROWS[r - 1][k] for k in (j, j + 1) if k < len(_KEY_ROWS[r - 1])]
+            if r < len(_KEY_ROWS) - 1:
+                near += [_KEY_ROWS[r + 1][k] for k in (j - 1, j) if 0 <= k < len(_KEY_ROWS[r + 1])]
+            pairs.update((c, n) for n in near)
+            pairs.update((n, c) for n in near)
+    return frozenset(pairs)
+
+
+_NEAR_KEYS = _key_neighbours()
+
+
+def _osa_distance(a: str, b: str, far_key: float = 0.0) -> float:
+    """Edit distance where swapping two neighbouring letters is one edit (optimal string alignment); a letter
+    replaced by one that is no keyboard neighbour costs `far_key` extra."""
+    prev2: list[float] = []
+    prev: list[float] = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
+        cur: list[float] = [i] + [0] * len(b)
         for j in range(1, len(b) + 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]))
+            x, y = a[i - 1], b[j - 1]
+            sub = 0.0 if x == y else 1.0 if not far_key or (x, y) in _NEAR_KEYS else 1.0 + far_key
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + sub)
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
         prev2, prev = prev, cur
