@@ -81,6 +81,22 @@ class DomainStopFilter(Filter):
                 yield t
 
 
+# Adjective and adverb endings that make a word of a noun: jaar -> jaarlijks, persoon -> persoonlijk, wet -> wettelijk.
+DERIVATION_SUFFIXES = ("elijks", "elijk", "lijks", "lijk")
+
+
+def derived_head(word: str, splitter: CompoundSplitter) -> list[str]:
+    """[the noun] of a word derived from a lexicon noun with -(e)lijk(s) ("jaarlijks" -> jaar, "wettelijk" -> wet,
+    the doubled consonant of a short vowel undone), else []: a yearly amount is about the year."""
+    for suffix in DERIVATION_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            head = word[: -len(suffix)]
+            if len(head) >= 4 and head[-1] == head[-2] and head[-1] not in "aeiou":
+                head = head[:-1]
+            return [head] if head in splitter.lexicon else []
+    return []
+
+
 class CompoundFilter(Filter):
     """Adds compound parts after each word, and joins adjacent words that form a known compound."""
 
@@ -95,6 +111,7 @@ class CompoundFilter(Filter):
             start = t.startchar if t.chars else 0
             yield t
             extra = [p for p in t.parts if len(p) > 1] + list(self.splitter.split(text))
+            extra += derived_head(text, self.splitter)
             for part in dict.fromkeys(extra):
                 if part != text:
                     yield _variant(t, part)
@@ -333,7 +350,8 @@ def _compound_slots(text: str, compounds: CompoundFilter) -> list[list[list]]:
             parts = _HYPHEN_RE.split(raw)
             word = fold("".join(parts))
             folded = [fold(p) for p in parts] if len(parts) > 1 else []
-            variants = tuple(p for p in dict.fromkeys([p for p in folded if len(p) > 1] + list(splitter.split(word)))
+            variants = tuple(p for p in dict.fromkeys([p for p in folded if len(p) > 1] + list(splitter.split(word))
+                                                      + derived_head(word, splitter))
                              if p != word)
             known = (word, variants)
             if len(forms) < _FORMS_LIMIT:

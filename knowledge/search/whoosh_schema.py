@@ -19,7 +19,7 @@ from knowledge.search.types import LockError, SearchDoc
 from knowledge.search.whoosh_analysis import exact_terms, term_spans
 
 # kb-4: search stems keep weten/meten/heten apart from wet/met/het; body text without list markers or link targets
-# kb-5: verb forms of a listed synonym verb ("besteld", "aangeschaft") emit its concept
+# kb-5: verb forms of a listed synonym verb ("besteld", "aangeschaft") emit its concept; -lijk(s) words their noun
 SCHEMA_VERSION = "kb-5"
 WRITE_TIMEOUT = 20.0
 
