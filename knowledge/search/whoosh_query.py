@@ -363,8 +363,11 @@ def _typo_fixes(text: str, known_spans: list[tuple[int, int]], reader: IndexRead
         looked_up.add(word)
         budget -= len(word)
         fixes = _corrections(reader, word, corrections)
-        if kind == _COMMON and _likely_slip(word, fixes, reader):
-            kind = _UNKNOWN
+        slips = _likely_slips(word, fixes, reader) if kind == _COMMON else []
+        if slips:
+            # A real word read as a slip is a slip for the article's word that made it one, not for another
+            # word as close ("shoppen" is no slip for "schoppen").
+            kind, fixes = _UNKNOWN, slips
         if kind == _COVERED:
             # Understood through a stem or compound part: only a close spelling fix is worth suggesting.
             unknown.append((word, [f for f in fixes if edit_distance(word, f) <= (1 if len(word) < 8 else 2)][:1]))
@@ -400,13 +403,15 @@ def _apply_fixes(text: str, unknown: list[tuple[str, list[str]]]) -> tuple[str, 
     return "".join(out), spans
 
 
-def _likely_slip(word: str, fixes: list[str], reader: IndexReader) -> bool:
-    """True when a rare real word is more likely a slip for an article's word one edit away that Dutch
-    writers use far more often ("kotsen" for kosten): the odds of the two words outweigh those of a typo."""
+def _likely_slips(word: str, fixes: list[str], reader: IndexReader) -> list[str]:
+    """The articles' words a rare real word is more likely a slip for (best first): one easy slip away (a
+    neighbouring key, a dropped, doubled or swapped letter) and used far more often by Dutch writers ("kotsen"
+    for kosten): the odds of the two words outweigh those of a typo. Empty when it is no slip."""
     count = word_count(word)
-    return count < SLIP_RARE_BELOW and any(
-        typo_distance(word, f) <= 1 and reader.doc_frequency(EXACT_FIELD, f) and word_count(f) >= SLIP_ODDS * count
-        for f in fixes)
+    if count >= SLIP_RARE_BELOW:
+        return []
+    return [f for f in fixes if typo_distance(word, f, keyboard=True) <= 1 and reader.doc_frequency(EXACT_FIELD, f)
+            and word_count(f) >= SLIP_ODDS * count]
 
 
 def _same_start(word: str, form: str) -> bool:
