@@ -109,10 +109,22 @@ def _corrections(reader: IndexReader, word: str, cache: dict | None = None) -> l
     # the classifier and "Bedoelde u …?" read it, and its stem may still be in the index. Last among equals.
     dutch = common_words_among(_one_edit(word)) - found if len(word) <= MAX_DUTCH_FIX_CHARS else set()
     # Then a slip of the finger before a letter swapped for one far away on the keyboard, then the most-used word.
-    ranked = [c for d, _keys, _dutch, _f, _n, c in sorted(
-        (typo_distance(word, c), typo_distance(word, c, keyboard=True), c in dutch,
-         -reader.doc_frequency(EXACT_FIELD, c), -word_count(c), c) for c in found | dutch)
-        if d <= maxdist]
+    # A Dutch word SLIP_ODDS times as common as every index word equally close is the likelier one ("andres":
+    # anders before adres), as a rare real word is a slip for a far more common one (`_likely_slips`).
+    scored = [(typo_distance(word, c), typo_distance(word, c, keyboard=True), c) for c in found | dutch]
+    known_count: dict[tuple[float, float], int] = {}
+    for d, keys, c in scored:
+        if c in found:
+            known_count[d, keys] = max(known_count.get((d, keys), 0), word_count(c))
+
+    def tier(d: float, keys: float, c: str) -> int:  # 0: a far likelier Dutch word, 1: a known word, 2: Dutch
+        if c not in dutch:
+            return 1
+        return 0 if (d, keys) in known_count and word_count(c) >= SLIP_ODDS * max(known_count[d, keys], 1) else 2
+
+    ranked = [c for d, _keys, _tier, _f, _n, c in sorted(
+        (d, keys, tier(d, keys, c), -reader.doc_frequency(EXACT_FIELD, c), -word_count(c), c)
+        for d, keys, c in scored) if d <= maxdist]
     # The nearest words, and the nearest the index or the analysis knows even when Dutch words are nearer.
     best = ranked[:MAX_FUZZY_CANDIDATES]
     known_more = [c for c in ranked[MAX_FUZZY_CANDIDATES:] if c in found]
