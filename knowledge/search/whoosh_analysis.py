@@ -185,8 +185,8 @@ class SynonymFilter(Filter):
 
 
 # Separable prefixes that come before the ge- of a past participle ("aangeschaft", "opgehoogd", "omgezet").
-SEPARABLE_PREFIXES = ("aan", "af", "bij", "door", "in", "mee", "na", "om", "op", "over", "terug", "toe", "uit", "vast",
-                      "voor", "weg")
+SEPARABLE_PREFIXES = ("aan", "af", "bij", "door", "in", "mee", "na", "neer", "om", "op", "over", "terug", "toe", "uit",
+                      "vast", "voor", "weg")
 _VOWELS = frozenset("aeiouy")
 _VERB_CACHE_LIMIT = 50_000
 
@@ -194,9 +194,10 @@ _VERB_CACHE_LIMIT = 50_000
 def infinitive_candidates(word: str) -> set[str]:
     """The infinitives a folded Dutch word may be a regular form of: the first person ("bestel", "betaal"), the
     present tense in -t ("bestelt", "kiest"), the past participle in -d/-t with ge- after an optional separable
-    prefix ("besteld", "aangeschaft", "omgezet"), with Dutch spelling put back: a long vowel in a closed syllable
-    is written single before -en ("betaal" -> betalen), a short one doubles the consonant ("bestel" -> bestellen),
-    f/s become v/z ("kies" -> kiezen). Guesses: only useful against a list of real infinitives."""
+    prefix ("besteld", "aangeschaft", "omgezet") or in -en ("uitgegeven"), with Dutch spelling put back: a long
+    vowel in a closed syllable is written single before -en ("betaal" -> betalen), a short one doubles the
+    consonant ("bestel" -> bestellen), f/s become v/z ("kies" -> kiezen). Guesses: only useful against a list of
+    real infinitives."""
     if len(word) < 4 or not word.isalpha():
         return set()
     bases = {word}
@@ -207,6 +208,9 @@ def infinitive_candidates(word: str) -> set[str]:
             if base.startswith(prefix + "ge") and len(base) - len(prefix) >= 5:
                 bases.add(prefix + base[len(prefix) + 2:])
     out = set()
+    if word.endswith("en"):  # a strong verb's participle is often ge- before the infinitive ("uitgegeven")
+        out.update(prefix + word[len(prefix) + 2:] for prefix in ("", *SEPARABLE_PREFIXES)
+                   if word.startswith(prefix + "ge") and len(word) - len(prefix) >= 6)
     for b in bases:
         if len(b) < 3 or b[-1] in _VOWELS:
             continue
