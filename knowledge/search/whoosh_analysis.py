@@ -233,14 +233,14 @@ class VerbForms:
 
     def __init__(self, infinitives: Iterable[str]) -> None:
         self.infinitives = frozenset(infinitives)
-        self._found: dict[str, frozenset[str]] = {}
+        self.found: dict[str, frozenset[str]] = {}
 
     def stems(self, word: str) -> frozenset[str]:
-        found = self._found.get(word)
+        found = self.found.get(word)
         if found is None:
             found = frozenset(search_stem(w) for w in infinitive_candidates(word) if w in self.infinitives)
-            if len(self._found) < _VERB_CACHE_LIMIT:
-                self._found[word] = found
+            if len(self.found) < _VERB_CACHE_LIMIT:
+                self.found[word] = found
         return found
 
 
@@ -376,7 +376,13 @@ def _compound_slots(text: str, compounds: CompoundFilter) -> list[list[list]]:
 def _synonym_terms(slots: list[list[list]], synonyms: SynonymFilter) -> list[list[list]]:
     """SynonymFilter on the slots: lowers the boost of the words of a matched phrase (in place) and returns the
     concepts each slot emits."""
-    stems = [{search_stem(t[0]) for t in slot} | synonyms.verbs.stems(slot[0][0]) for slot in slots]
+    stems = [{search_stem(t[0]) for t in slot} for slot in slots]
+    found = synonyms.verbs.found
+    for slot_stems, slot in zip(stems, slots, strict=True):
+        verb = found.get(slot[0][0])  # remembered per word: the look-up only runs for a word seen first
+        verb = synonyms.verbs.stems(slot[0][0]) if verb is None else verb
+        if verb:
+            slot_stems |= verb
     extra: list[list[list]] = [[] for _ in slots]
     for i, slot in enumerate(slots):
         seen = {t[0] for t in slot}
