@@ -130,6 +130,13 @@ SYNONYM_GROUPS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
             "declareren",
             "betaling",
             "investering",
+            # informal verbs for paying and spending ("wat moeten we ervoor aftikken?")
+            "aftikken",
+            "dokken",
+            "neertellen",
+            "ophoesten",
+            "uitgeven",
+            "spenderen",
             "expensive",
             "cheap",
         ),
@@ -270,4 +277,4 @@ SYNONYM_GROUPS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 )
 
 # Version of the analysis; part of the index fingerprint so that a changed analyzer forces a rebuild.
-ANALYZER_VERSION = "nl-2"
+ANALYZER_VERSION = "nl-3"

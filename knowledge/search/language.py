@@ -18,10 +18,15 @@ _NL_WORDS = NL_STOP | frozenset(
     "nog al krijgen kopen".split())
 
 
+# Names of Dutch services and laws that English texts about them write in Dutch too ("log in to Mijn DUO"):
+# their words say nothing about the language of the text around them.
+_NAMES = re.compile(r"\b(?:mijn duo|inspectie van het onderwijs|wet digitale overheid)\b")
+
+
 def text_language(text: str) -> str:
     """"en" when English words clearly outnumber Dutch ones (by two in long texts, as the classifier asks, by
-    one in a short query), else "nl"."""
-    words = _WORDS.findall(fold((text or "")[:20_000]))
+    one in a short query), else "nl". Dutch names (Mijn DUO) count for neither."""
+    words = _WORDS.findall(_NAMES.sub(" ", fold((text or "")[:20_000])))
     en = sum(w in _EN_WORDS for w in words)
     nl = sum(w in _NL_WORDS for w in words)
     return "en" if en > nl + (1 if len(words) > 12 else 0) else "nl"

@@ -81,6 +81,22 @@ class DomainStopFilter(Filter):
                 yield t
 
 
+# Adjective and adverb endings that make a word of a noun: jaar -> jaarlijks, persoon -> persoonlijk, wet -> wettelijk.
+DERIVATION_SUFFIXES = ("elijks", "elijk", "lijks", "lijk")
+
+
+def derived_head(word: str, splitter: CompoundSplitter) -> list[str]:
+    """[the noun] of a word derived from a lexicon noun with -(e)lijk(s) ("jaarlijks" -> jaar, "wettelijk" -> wet,
+    the doubled consonant of a short vowel undone), else []: a yearly amount is about the year."""
+    for suffix in DERIVATION_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            head = word[: -len(suffix)]
+            if len(head) >= 4 and head[-1] == head[-2] and head[-1] not in "aeiou":
+                head = head[:-1]
+            return [head] if head in splitter.lexicon else []
+    return []
+
+
 class CompoundFilter(Filter):
     """Adds compound parts after each word, and joins adjacent words that form a known compound."""
 
@@ -95,6 +111,7 @@ class CompoundFilter(Filter):
             start = t.startchar if t.chars else 0
             yield t
             extra = [p for p in t.parts if len(p) > 1] + list(self.splitter.split(text))
+            extra += derived_head(text, self.splitter)
             for part in dict.fromkeys(extra):
                 if part != text:
                     yield _variant(t, part)
@@ -116,12 +133,15 @@ class SynonymFilter(Filter):
 
     def __init__(self, groups: Sequence[tuple[Sequence[str], Sequence[str]]]) -> None:
         self.index: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        infinitives = set()
         for emit, phrases in groups:
             emitted = tuple(fold(e) for e in emit)
             for phrase in phrases:
                 words = phrase_stems(phrase)
                 if words:
                     self.index.setdefault(words[0], []).append((words, emitted))
+                infinitives.update(w for w in WORD_RE.findall(fold(phrase.replace("-", ""))) if w.endswith("en"))
+        self.verbs = VerbForms(infinitives)
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
         slots: list[list[Token]] = []
@@ -132,7 +152,7 @@ class SynonymFilter(Filter):
                 slots[-1].append(t)
             else:
                 slots.append([t])
-        stems = [{search_stem(t.text) for t in slot} for slot in slots]
+        stems = [{search_stem(t.text) for t in slot} | self.verbs.stems(slot[0].text) for slot in slots]
         extra: list[list[Token]] = [[] for _ in slots]
         for i, slot in enumerate(slots):
             seen = {t.text for t in slot}
@@ -162,6 +182,66 @@ class SynonymFilter(Filter):
         for slot, more in zip(slots, extra, strict=True):
             yield from slot
             yield from more
+
+
+# Separable prefixes that come before the ge- of a past participle ("aangeschaft", "opgehoogd", "omgezet").
+SEPARABLE_PREFIXES = ("aan", "af", "bij", "door", "in", "mee", "na", "neer", "om", "op", "over", "terug", "toe", "uit",
+                      "vast", "voor", "weg")
+_VOWELS = frozenset("aeiouy")
+_VERB_CACHE_LIMIT = 50_000
+
+
+def infinitive_candidates(word: str) -> set[str]:
+    """The infinitives a folded Dutch word may be a regular form of: the first person ("bestel", "betaal"), the
+    present tense in -t ("bestelt", "kiest"), the past participle in -d/-t with ge- after an optional separable
+    prefix ("besteld", "aangeschaft", "omgezet") or in -en ("uitgegeven"), with Dutch spelling put back: a long
+    vowel in a closed syllable is written single before -en ("betaal" -> betalen), a short one doubles the
+    consonant ("bestel" -> bestellen), f/s become v/z ("kies" -> kiezen). Guesses: only useful against a list of
+    real infinitives."""
+    if len(word) < 4 or not word.isalpha():
+        return set()
+    bases = {word}
+    if word[-1] in "td":
+        bases.add(word[:-1])
+    for base in list(bases):
+        for prefix in ("", *SEPARABLE_PREFIXES):
+            if base.startswith(prefix + "ge") and len(base) - len(prefix) >= 5:
+                bases.add(prefix + base[len(prefix) + 2:])
+    out = set()
+    if word.endswith("en"):  # a strong verb's participle is often ge- before the infinitive ("uitgegeven")
+        out.update(prefix + word[len(prefix) + 2:] for prefix in ("", *SEPARABLE_PREFIXES)
+                   if word.startswith(prefix + "ge") and len(word) - len(prefix) >= 6)
+    for b in bases:
+        if len(b) < 3 or b[-1] in _VOWELS:
+            continue
+        long_vowel = b[-2] in _VOWELS and b[-3] == b[-2]
+        stems = [b[:-2] + b[-1] if long_vowel else b]
+        if not long_vowel and b[-2] in _VOWELS and b[-3] not in _VOWELS:
+            stems.append(b + b[-1])  # a short vowel keeps its sound by a doubled consonant
+        for st in stems:
+            out.add(st + "en")
+            if st[-1] in "fs":
+                out.add(st[:-1] + ("ven" if st[-1] == "f" else "zen"))
+    out.discard(word)
+    return out
+
+
+class VerbForms:
+    """Finds, for a word, the stems of the listed infinitives it is a form of ("besteld" -> the stem of
+    "bestellen"), so that a synonym listed as a verb also matches its conjugated forms. Only infinitives on the
+    list count: "geldt" is no form of "geld", which is no verb there. Remembered per word (bounded)."""
+
+    def __init__(self, infinitives: Iterable[str]) -> None:
+        self.infinitives = frozenset(infinitives)
+        self.found: dict[str, frozenset[str]] = {}
+
+    def stems(self, word: str) -> frozenset[str]:
+        found = self.found.get(word)
+        if found is None:
+            found = frozenset(search_stem(w) for w in infinitive_candidates(word) if w in self.infinitives)
+            if len(self.found) < _VERB_CACHE_LIMIT:
+                self.found[word] = found
+        return found
 
 
 # Irregular verb forms the snowball stemmer folds onto an unrelated word ("weten", "weet" -> "wet", the law;
@@ -274,7 +354,8 @@ def _compound_slots(text: str, compounds: CompoundFilter) -> list[list[list]]:
             parts = _HYPHEN_RE.split(raw)
             word = fold("".join(parts))
             folded = [fold(p) for p in parts] if len(parts) > 1 else []
-            variants = tuple(p for p in dict.fromkeys([p for p in folded if len(p) > 1] + list(splitter.split(word)))
+            variants = tuple(p for p in dict.fromkeys([p for p in folded if len(p) > 1] + list(splitter.split(word))
+                                                      + derived_head(word, splitter))
                              if p != word)
             known = (word, variants)
             if len(forms) < _FORMS_LIMIT:
@@ -296,6 +377,12 @@ def _synonym_terms(slots: list[list[list]], synonyms: SynonymFilter) -> list[lis
     """SynonymFilter on the slots: lowers the boost of the words of a matched phrase (in place) and returns the
     concepts each slot emits."""
     stems = [{search_stem(t[0]) for t in slot} for slot in slots]
+    found = synonyms.verbs.found
+    for slot_stems, slot in zip(stems, slots, strict=True):
+        verb = found.get(slot[0][0])  # remembered per word: the look-up only runs for a word seen first
+        verb = synonyms.verbs.stems(slot[0][0]) if verb is None else verb
+        if verb:
+            slot_stems |= verb
     extra: list[list[list]] = [[] for _ in slots]
     for i, slot in enumerate(slots):
         seen = {t[0] for t in slot}

@@ -108,9 +108,23 @@ def _corrections(reader: IndexReader, word: str, cache: dict | None = None) -> l
     # A common Dutch word one slip away ("momnet" -> moment) is what was meant even when no article has it:
     # the classifier and "Bedoelde u …?" read it, and its stem may still be in the index. Last among equals.
     dutch = common_words_among(_one_edit(word)) - found if len(word) <= MAX_DUTCH_FIX_CHARS else set()
-    ranked = [c for d, _dutch, _f, c in sorted(
-        (typo_distance(word, c), c in dutch, -reader.doc_frequency(EXACT_FIELD, c), c) for c in found | dutch)
-        if d <= maxdist]
+    # Then a slip of the finger before a letter swapped for one far away on the keyboard, then the most-used word.
+    # A Dutch word SLIP_ODDS times as common as every index word equally close is the likelier one ("andres":
+    # anders before adres), as a rare real word is a slip for a far more common one (`_likely_slips`).
+    scored = [(typo_distance(word, c), typo_distance(word, c, keyboard=True), c) for c in found | dutch]
+    known_count: dict[tuple[float, float], int] = {}
+    for d, keys, c in scored:
+        if c in found:
+            known_count[d, keys] = max(known_count.get((d, keys), 0), word_count(c))
+
+    def tier(d: float, keys: float, c: str) -> int:  # 0: a far likelier Dutch word, 1: a known word, 2: Dutch
+        if c not in dutch:
+            return 1
+        return 0 if (d, keys) in known_count and word_count(c) >= SLIP_ODDS * max(known_count[d, keys], 1) else 2
+
+    ranked = [c for d, _keys, _tier, _f, _n, c in sorted(
+        (d, keys, tier(d, keys, c), -reader.doc_frequency(EXACT_FIELD, c), -word_count(c), c)
+        for d, keys, c in scored) if d <= maxdist]
     # The nearest words, and the nearest the index or the analysis knows even when Dutch words are nearer.
     best = ranked[:MAX_FUZZY_CANDIDATES]
     known_more = [c for c in ranked[MAX_FUZZY_CANDIDATES:] if c in found]
@@ -155,21 +169,49 @@ def _sound_key(word: str) -> str:
     return word
 
 
-def typo_distance(typed: str, word: str) -> float:
+def typo_distance(typed: str, word: str, keyboard: bool = False) -> float:
     """How far a typed word is from a vocabulary word: edits, a swap of neighbouring letters counting as one,
-    and half an edit less when both sound alike in Dutch (so "vrydag" finds "vrijdag" before "vandag")."""
-    d = float(_osa_distance(typed, word))
+    and half an edit less when both sound alike in Dutch (so "vrydag" finds "vrijdag" before "vandag").
+    With `keyboard`, a letter typed for one that is not its neighbour on the keyboard costs FAR_KEY more: a
+    finger slips to the next key, drops, doubles or swaps letters far more often than it lands across the board
+    ("probemen" is problemen missing an l before it is proberen with an m for an r)."""
+    d = float(_osa_distance(typed, word, FAR_KEY if keyboard else 0.0))
     return d - 0.5 if d and _sound_key(typed) == _sound_key(word) else d
 
 
-def _osa_distance(a: str, b: str) -> int:
-    """Edit distance where swapping two neighbouring letters is one edit (optimal string alignment)."""
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
+FAR_KEY = 0.25
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+def _key_neighbours() -> frozenset[tuple[str, str]]:
+    """Pairs of letters next to each other on a QWERTY keyboard (same row, or the staggered row above/below)."""
+    pairs = set()
+    for r, row in enumerate(_KEY_ROWS):
+        for j, c in enumerate(row):
+            near = [row[k] for k in (j - 1, j + 1) if 0 <= k < len(row)]
+            if r > 0:
+                near += [_KEY_ROWS[r - 1][k] for k in (j, j + 1) if k < len(_KEY_ROWS[r - 1])]
+            if r < len(_KEY_ROWS) - 1:
+                near += [_KEY_ROWS[r + 1][k] for k in (j - 1, j) if 0 <= k < len(_KEY_ROWS[r + 1])]
+            pairs.update((c, n) for n in near)
+            pairs.update((n, c) for n in near)
+    return frozenset(pairs)
+
+
+_NEAR_KEYS = _key_neighbours()
+
+
+def _osa_distance(a: str, b: str, far_key: float = 0.0) -> float:
+    """Edit distance where swapping two neighbouring letters is one edit (optimal string alignment); a letter
+    replaced by one that is no keyboard neighbour costs `far_key` extra."""
+    prev2: list[float] = []
+    prev: list[float] = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
+        cur: list[float] = [i] + [0] * len(b)
         for j in range(1, len(b) + 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]))
+            x, y = a[i - 1], b[j - 1]
+            sub = 0.0 if x == y else 1.0 if not far_key or (x, y) in _NEAR_KEYS else 1.0 + far_key
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + sub)
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
         prev2, prev = prev, cur
@@ -333,8 +375,11 @@ def _typo_fixes(text: str, known_spans: list[tuple[int, int]], reader: IndexRead
         looked_up.add(word)
         budget -= len(word)
         fixes = _corrections(reader, word, corrections)
-        if kind == _COMMON and _likely_slip(word, fixes, reader):
-            kind = _UNKNOWN
+        slips = _likely_slips(word, fixes, reader) if kind == _COMMON else []
+        if slips:
+            # A real word read as a slip is a slip for the article's word that made it one, not for another
+            # word as close ("shoppen" is no slip for "schoppen").
+            kind, fixes = _UNKNOWN, slips
         if kind == _COVERED:
             # Understood through a stem or compound part: only a close spelling fix is worth suggesting.
             unknown.append((word, [f for f in fixes if edit_distance(word, f) <= (1 if len(word) < 8 else 2)][:1]))
@@ -370,13 +415,15 @@ def _apply_fixes(text: str, unknown: list[tuple[str, list[str]]]) -> tuple[str, 
     return "".join(out), spans
 
 
-def _likely_slip(word: str, fixes: list[str], reader: IndexReader) -> bool:
-    """True when a rare real word is more likely a slip for an article's word one edit away that Dutch
-    writers use far more often ("kotsen" for kosten): the odds of the two words outweigh those of a typo."""
+def _likely_slips(word: str, fixes: list[str], reader: IndexReader) -> list[str]:
+    """The articles' words a rare real word is more likely a slip for (best first): one easy slip away (a
+    neighbouring key, a dropped, doubled or swapped letter) and used far more often by Dutch writers ("kotsen"
+    for kosten): the odds of the two words outweigh those of a typo. Empty when it is no slip."""
     count = word_count(word)
-    return count < SLIP_RARE_BELOW and any(
-        typo_distance(word, f) <= 1 and reader.doc_frequency(EXACT_FIELD, f) and word_count(f) >= SLIP_ODDS * count
-        for f in fixes)
+    if count >= SLIP_RARE_BELOW:
+        return []
+    return [f for f in fixes if typo_distance(word, f, keyboard=True) <= 1 and reader.doc_frequency(EXACT_FIELD, f)
+            and word_count(f) >= SLIP_ODDS * count]
 
 
 def _same_start(word: str, form: str) -> bool:

@@ -19,7 +19,8 @@ from knowledge.search.types import LockError, SearchDoc
 from knowledge.search.whoosh_analysis import exact_terms, term_spans
 
 # kb-4: search stems keep weten/meten/heten apart from wet/met/het; body text without list markers or link targets
-SCHEMA_VERSION = "kb-4"
+# kb-5: verb forms of a listed synonym verb ("besteld", "aangeschaft") emit its concept; -lijk(s) words their noun
+SCHEMA_VERSION = "kb-5"
 WRITE_TIMEOUT = 20.0
 
 

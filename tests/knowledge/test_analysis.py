@@ -158,3 +158,29 @@ def test_query_terms_of_another_analyzer_are_its_own() -> None:
     text = "Wat kost eHerkenning niveau 3?"
     assert query_terms(text, exact) == [(t.text, t.startchar, t.endchar, t.boost)
                                         for t in exact(text, chars=True, mode="query")]
+
+
+def test_conjugated_forms_of_a_listed_verb_mean_what_the_verb_means() -> None:
+    # The lexicon lists infinitives ("bestellen", "betalen", "omzetten", "aanschaffen"); people write "besteld",
+    # "betaalt", "omgezet", "aangeschaft", "uitgegeven", which the Dutch stemmer leaves apart from them.
+    buy, cost, upgrade = stem("aanschaffen"), stem("kosten"), stem("upgrade")
+    for text, concept in (("ik heb gisteren besteld", buy), ("zij bestelt het vandaag", buy),
+                          ("het moet zijn aangeschaft", buy), ("wie betaalt dat", cost),
+                          ("wat hebben we uitgegeven", cost), ("kan het worden omgezet", upgrade),
+                          ("is het al opgehoogd", upgrade)):
+        assert concept in analyze_terms(text), text
+        assert concept in analyze_terms(text, mode="index"), text  # articles are read the same way
+
+
+def test_a_verb_form_is_only_read_as_a_listed_infinitive() -> None:
+    # "geldt" (gelden) is no form of "geld", and "weet" no form of any listed verb: neither means kosten or wet.
+    assert stem("kosten") not in analyze_terms("geldt dit ook voor ons")
+    assert stem("wet") not in analyze_terms("ik weet het niet, wist u het?")
+
+
+def test_an_adjective_made_of_a_noun_also_searches_the_noun() -> None:
+    # "jaarlijks" is about the year ("per jaar"), "wettelijk" about the law.
+    assert stem("jaar") in analyze_terms("wat zijn we jaarlijks kwijt")
+    assert stem("wet") in analyze_terms("is het wettelijk geregeld")
+    # "eigen" is no lexicon noun: "eigenlijk" stays one word.
+    assert analyze_terms("eigenlijk") == [stem("eigenlijk")]

@@ -248,3 +248,22 @@ def test_weten_does_not_match_the_law(empty_index: SearchIndex) -> None:
                          doc("weten", "Wat u moet weten", "Dit moet u weten over inloggen.")])
     assert [h.slug for h in empty_index.search("wat moet ik weten").hits] == ["weten"]
     assert [h.slug for h in empty_index.search("welke wet").hits] == ["wet"]
+
+
+@pytest.mark.parametrize("query", ["ik weet het niet", "wist u dat al?", "dat had ik moeten weten",
+                                   "Had ik dat moeten hebben geweten?"])
+def test_no_form_of_weten_matches_the_law(empty_index: SearchIndex, query: str) -> None:
+    empty_index.rebuild([doc("wet", "De wet digitale overheid", "Deze wet regelt het inloggen. Wetgeving."),
+                         doc("weten", "Wat u moet weten", "Dit moet u weten over inloggen.")])
+    assert "wet" not in [h.slug for h in empty_index.search(query).hits]
+    assert "wet" not in [h.slug for h in empty_index.search_mail(query).hits]
+
+
+def test_an_article_in_the_participle_is_found_by_the_infinitive_and_the_other_way_round(
+        empty_index: SearchIndex) -> None:
+    empty_index.rebuild([doc("aanschaf", "Op tijd klaar", "Het middel moet voor de datum zijn aangeschaft."),
+                         doc("bestellen", "Zelf regelen", "U kunt het middel bestellen bij een partij naar keuze."),
+                         doc("portaal", "Het portaal", "Het portaal is dag en nacht open.")])
+    assert {h.slug for h in empty_index.search("aanschaffen").hits} == {"aanschaf", "bestellen"}
+    assert {h.slug for h in empty_index.search("Ik heb gisteren besteld, is dat op tijd?").hits} >= {"bestellen"}
+    assert "portaal" not in {h.slug for h in empty_index.search("wij kochten en bestelden het").hits}

@@ -74,3 +74,35 @@ def test_a_name_with_an_acronym_is_not_corrected_but_a_slip_beside_an_acronym_is
     assert index.search("PO-Raad").suggestion is None
     result = index.search("DUO-portaaal")
     assert result.suggestion == "DUO-portaal" and [h.slug for h in result.hits][:1] == ["het-portaal"]
+
+
+@pytest.fixture
+def near_words(tmp_path: Path) -> SearchIndex:
+    ix = SearchIndex(tmp_path / "index")
+    ix.rebuild([
+        _doc("problemen-oplossen", "Wat doet u bij problemen met inloggen?"),
+        _doc("proberen", "U kunt het later opnieuw proberen."),
+        _doc("ons-adres", "Ons adres staat onderaan de brief."),
+        _doc("stoppen", "De tokengenerator gaat stoppen."),
+    ])
+    yield ix
+    ix.close()
+
+
+def test_a_letter_missing_is_a_likelier_slip_than_a_letter_from_across_the_keyboard(near_words: SearchIndex) -> None:
+    # "probemen" is one edit from both: problemen without its l, proberen with an m for the r (keys far apart).
+    result = near_words.search("probemen")
+    assert result.suggestion == "problemen" and result.hits[0].slug == "problemen-oplossen"
+
+
+def test_at_equal_distance_the_far_more_common_dutch_word_is_meant(near_words: SearchIndex) -> None:
+    # "andres" is one edit from the articles' "adres" and from "anders", which Dutch writers use 15 times as often.
+    assert near_words.search("is het nu helemaal andres").suggestion == "is het nu helemaal anders"
+    # Among words no article has, the more common one: "zorgde" (not "zegde").
+    assert near_words.search("wie zrgde voor het adres").suggestion == "wie zorgde voor het adres"
+
+
+def test_a_real_word_is_no_slip_for_an_article_word_across_the_keyboard(near_words: SearchIndex) -> None:
+    # "shoppen" is a Dutch word one letter from "stoppen", but h and t are no neighbours: left as typed.
+    result = near_words.search("moeten wij shoppen")
+    assert result.suggestion is None and "stoppen" not in [h.slug for h in result.hits]
