@@ -159,7 +159,8 @@ class SynonymFilter(Filter):
             # A stop word is no synonym on its own, even when it stems like one ("dat" like "date", "reeds" like
             # "reden"); it may still start a phrase ("voor wanneer").
             stop = slot[0].text in STOP_WORDS
-            for first in stems[i]:
+            # In a fixed order: the first phrase to emit a word sets its boost, whatever the process's hash seed.
+            for first in sorted(stems[i]):
                 for words, emitted in self.index.get(first, ()):
                     if stop and len(words) == 1:
                         continue
@@ -387,7 +388,7 @@ def _synonym_terms(slots: list[list[list]], synonyms: SynonymFilter) -> list[lis
     for i, slot in enumerate(slots):
         seen = {t[0] for t in slot}
         stop = slot[0][0] in STOP_WORDS
-        for first in stems[i]:
+        for first in sorted(stems[i]):
             for words, emitted in synonyms.index.get(first, ()):
                 if stop and len(words) == 1:
                     continue
