@@ -4,7 +4,7 @@ It is built in three steps (issue 18: a `flask` command starts with only what it
 1. settings and the command list (stand-ins, `cli.py`): all that `flask --help` needs;
 2. the database: Flask-SQLAlchemy with the models, the data dir, and the listeners that keep the search index and
    triage in step with every commit: what a command needs;
-3. the web: login, CSRF, Babel, the limiter, compression, the blueprints with their routes, headers and error pages.
+3. the web: login, CSRF, Babel, compression, the blueprints with their routes, headers and error pages.
 `create_app` takes all three at once. With `lazy=True` (what `app.py` asks for under the `flask` command) it takes
 only the first; the app takes the second before the first query, and the third before anything needs a URL rule,
 a request or a template (see `HelpdeskApp`), so every page and command works as on an app built at once.
@@ -218,7 +218,7 @@ def _init_web_extensions(app: Flask) -> None:
     from .extensions import db
     from .index_sync import init_requests as init_index_sync_requests
     from .models import User
-    from .web_extensions import babel, csrf, limiter, login_manager
+    from .web_extensions import babel, csrf, login_manager
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -226,7 +226,6 @@ def _init_web_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     csrf.init_app(app)
     babel.init_app(app)
-    limiter.init_app(app)
     init_index_sync_requests(app)
 
     @app.before_request

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-# Our own limits use helpdesk/ratelimit.py (a store shared by all workers); this one stays for ad-hoc use.
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+# Rate limits are helpdesk/ratelimit.py's (a store shared by every worker and node). Flask-Limiter is not bound:
+# with no limit of its own it cost every request two hooks (~5 % of a search's CPU), and its per-worker memory
+# store could not hold a limit across workers anyway.

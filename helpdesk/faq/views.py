@@ -48,7 +48,7 @@ def search_page() -> str:
     if not query:
         return render_template("faq/search.html", query="", result=None, click=None)
     result = search(query, limit=PAGE_RESULTS)
-    log_id = log_search(query, result, source="faq").id  # before the commit expires it (no reload)
+    log_id = log_search(query, result, source="faq")
     db.session.commit()
     click = click_token(log_id)
     return render_template("faq/search.html", query=query, result=result, click=click,
