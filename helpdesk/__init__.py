@@ -140,17 +140,22 @@ class _LoaderAfterSetup(DispatchingJinjaLoader):
         return super().list_templates()
 
 
-def create_app(test_config: dict[str, Any] | None = None, *, lazy: bool = False, freeze: bool = False) -> Flask:
+def create_app(test_config: dict[str, Any] | None = None, *, lazy: bool = False, freeze: bool = False,
+               warm: bool = False) -> Flask:
     """Application factory: defaults, then HELPDESK_* environment variables, then `test_config`.
 
     `lazy`: leave the database and web steps until first needed (see the module docstring); `freeze`: keep the
-    garbage collector out of building it (`HelpdeskApp.building`)."""
+    garbage collector out of building it (`HelpdeskApp.building`); `warm` (a WSGI server's app): also take what
+    the first public requests would pay for (`warm_up`)."""
     app = HelpdeskApp(__name__, freeze=freeze)  # static files in helpdesk/static/, so an installed wheel serves them
     with app.building():
         _configure(app, test_config)
     app.defer(_database_step, _web_step)
     if not lazy:
         app.finish_setup()
+        if warm:
+            with app.building():
+                warm_up(app)
     _start_background(app)
     return app
 
@@ -204,6 +209,27 @@ def _web_step(app: Flask) -> None:
     init_static(app)
     _register_blueprints(app)
     init_web(app)
+
+
+# What the public pages render: compiled before the first visitor asks.
+PUBLIC_TEMPLATES = ("faq/index.html", "faq/search.html", "faq/article.html", "errors/error.html")
+
+
+def warm_up(app: Flask) -> None:
+    """Before a server's worker takes requests: compile the public pages' templates, catch up with the database
+    and open the search index with what its first searches need (`search_service.warm_up`), so no visitor waits
+    ~1 s for them."""
+    from .index_sync import sync_caches
+    from .kb.search_service import warm_up as warm_up_search
+
+    with app.app_context():
+        for name in PUBLIC_TEMPLATES:
+            app.jinja_env.get_template(name)
+        try:
+            sync_caches(force=True)  # a process's first look at the change counters also compares fingerprints
+            warm_up_search()
+        except Exception:  # noqa: BLE001 - only an optimisation: the first requests try again
+            app.logger.warning("Opwarmen van de zoekindex mislukt", exc_info=True)
 
 
 def _start_background(app: Flask) -> None:

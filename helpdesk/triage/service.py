@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 import time
 from datetime import datetime
-from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event, select
@@ -20,7 +19,7 @@ from mail_ingest import is_reply_subject, strip_subject_prefixes
 
 from ..change_log import read_counters
 from ..extensions import db
-from ..kb.search_service import ensure_index, get_index
+from ..kb.search_service import classifier_cache_dir, ensure_index, get_index
 from ..models import Article, ArticleRevision, Ticket, TicketMessage, TriageFeedback, utcnow
 
 _KEY = "triager"
@@ -52,11 +51,6 @@ def init_app(app: Flask) -> None:
     for model, name in _LISTENERS:
         if not event.contains(model, name, forget_triager):
             event.listen(model, name, forget_triager)
-
-
-def classifier_cache_dir() -> Path:
-    """Where the built classifier is kept (a file per version of the training data and code)."""
-    return Path(current_app.config["DATA_DIR"]) / "models"
 
 
 def build_triager(*, refresh_index: bool = True) -> Triager:
