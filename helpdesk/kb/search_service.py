@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import bindparam, event, inspect, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -186,9 +187,10 @@ _LIVE_SLUGS = select(Article.slug).where(Article.slug.in_(bindparam("slugs", exp
                                          Article.status == "published")
 
 
-def search(query: str, limit: int = 10, category: str | None = None, snippets: int | None = None) -> SearchResult:
+def search(query: str, limit: int = 10, category: str | None = None, snippets: int | None = None,
+           connection: Connection | None = None) -> SearchResult:
     """Search the published articles; never raises on user input. `snippets`: highlight only the first that
-    many hits (None: all)."""
+    many hits (None: all). The "still published" check runs on `connection`, else in the session's transaction."""
     try:
         result = ranked(query, limit, category, snippets)
     except Exception:  # a broken index must cost the visitor a result list, never the page
@@ -196,7 +198,8 @@ def search(query: str, limit: int = 10, category: str | None = None, snippets: i
         return SearchResult(query=(query or "")[:MAX_QUERY_CHARS], hits=[], total=0)
     if result.hits:
         # The index may lag behind another process's archive; the database has the last word.
-        live = set(db.session.connection().execute(_LIVE_SLUGS, {"slugs": [h.slug for h in result.hits]}).scalars())
+        live = set((connection or db.session.connection()).execute(
+            _LIVE_SLUGS, {"slugs": [h.slug for h in result.hits]}).scalars())
         kept = [h for h in result.hits if h.slug in live]
         result.total -= len(result.hits) - len(kept)
         result.hits = kept
