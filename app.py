@@ -19,10 +19,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     The garbage collector is kept out of building it (`HelpdeskApp.building`). Under the `flask` command (which
     sets FLASK_RUN_FROM_CLI before it loads the app) the app is built lazily: `flask --help` takes only the first
     step, a command the database step with its app context, and the web step waits for a request, a URL or a
-    template (helpdesk/__init__.py). A WSGI server gets the whole app at once, so no worker's first request pays
-    for building it.
+    template (helpdesk/__init__.py). A WSGI server gets the whole app at once, warmed up (compiled templates, the
+    search index open with its classifier and word list), so no worker's first requests pay for building it.
     """
+    cli = os.environ.get("FLASK_RUN_FROM_CLI") == "true"
     try:
-        return _create_app(test_config, lazy=os.environ.get("FLASK_RUN_FROM_CLI") == "true", freeze=True)
+        return _create_app(test_config, lazy=cli, freeze=True, warm=not cli)
     except ConfigError as exc:
         raise SystemExit(f"Error: {exc}") from None

@@ -1,10 +1,12 @@
 """Load test: the app under gunicorn on loopback, N concurrent clients on FAQ search and article pages.
 
-    .venv/bin/python bench/load.py [--seconds 30] [--clients 64] [--workers 2]
+    .venv/bin/python bench/load.py [--seconds 30] [--clients 64] [--workers 2] [--distinct] [--compressed]
+                                   [--against ../main]
 
 Sets up a fresh data dir (`flask --app app setup`), starts gunicorn on 127.0.0.1 and a free port, runs a
 small asyncio HTTP client for a fixed time (it stops by itself), prints requests/s, latency percentiles and
-errors, and stops gunicorn. Exit status 1 when any request failed (zero errors is the bar).
+errors, and stops gunicorn. Exit status 1 when any request failed (zero errors is the bar). With `--against` it
+first does the same with another checkout's code, so both figures come from one run on the same machine.
 """
 
 from __future__ import annotations
@@ -89,13 +91,14 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
-async def get(path: str, port: int, timeout: float) -> int:
+async def get(path: str, port: int, timeout: float, compressed: bool = False) -> int:
     """One HTTP/1.1 GET over a fresh loopback connection; returns the status after reading the whole body."""
     reader, writer = await asyncio.wait_for(asyncio.open_connection(HOST, port), timeout)
+    encoding = "Accept-Encoding: gzip, deflate, br\r\n" if compressed else ""
     try:
         writer.write(
             f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nUser-Agent: ipo-load\r\n"
-            f"Accept: text/html,application/json\r\nConnection: close\r\n\r\n".encode()
+            f"Accept: text/html,application/json\r\n{encoding}Connection: close\r\n\r\n".encode()
         )
         await writer.drain()
         response = await asyncio.wait_for(reader.read(-1), timeout)
@@ -130,13 +133,13 @@ def next_request(rng: random.Random, slugs: list[str], mix: str = "all", distinc
 
 
 async def client(n: int, port: int, deadline: float, slugs: list[str], stats: Stats, timeout: float,
-                 mix: str = "all", distinct: bool = False) -> None:
+                 mix: str = "all", distinct: bool = False, compressed: bool = False) -> None:
     rng = random.Random(n)
     while time.monotonic() < deadline:
         kind, path = next_request(rng, slugs, mix, distinct)
         started = time.perf_counter()
         try:
-            status = await get(path, port, timeout)
+            status = await get(path, port, timeout, compressed)
         except (OSError, ValueError, IndexError) as exc:  # TimeoutError and ConnectionError are OSErrors
             stats.errors[f"{kind}: {type(exc).__name__}"] += 1
             continue
@@ -148,10 +151,10 @@ async def client(n: int, port: int, deadline: float, slugs: list[str], stats: St
 
 
 async def run_clients(port: int, clients: int, seconds: float, slugs: list[str], timeout: float,
-                      mix: str = "all", distinct: bool = False) -> Stats:
+                      mix: str = "all", distinct: bool = False, compressed: bool = False) -> Stats:
     stats = Stats()
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*(client(n, port, deadline, slugs, stats, timeout, mix, distinct)
+    await asyncio.gather(*(client(n, port, deadline, slugs, stats, timeout, mix, distinct, compressed)
                            for n in range(clients)))
     return stats
 
@@ -187,7 +190,8 @@ def workers_cpu(pid: int) -> float:
     return total
 
 
-def report(stats: Stats, seconds: float, clients: int, workers: int, cpu: float | None = None) -> int:
+def report(stats: Stats, seconds: float, clients: int, workers: int, cpu: float | None = None,
+           startup_cpu: float | None = None) -> int:
     latencies = stats.all_latencies()
     errors = sum(stats.errors.values())
     total = len(latencies) + errors
@@ -199,6 +203,8 @@ def report(stats: Stats, seconds: float, clients: int, workers: int, cpu: float 
         per_request = cpu / total * 1000
         print(f"worker-CPU per verzoek: {per_request:.1f} ms → plafond {workers * 1000 / per_request:.0f} verzoeken/s "
               f"met {workers} workers op een vrije machine  [basis: 12.2 ms → ~164 req/s]")
+    if startup_cpu is not None:
+        print(f"worker-CPU vóór de meting (opstarten, opwarmen, de eerste verzoeken): {startup_cpu:.2f} s")
     if latencies:
         ms = [v * 1000 for v in latencies]
         print(
@@ -227,19 +233,37 @@ def main() -> int:
                         help="search: FAQ search only (the issue's figure); all: also article pages and /faq")
     parser.add_argument("--distinct", action="store_true",
                         help="no two queries alike (a number on each): the search itself on every request")
+    parser.add_argument("--compressed", action="store_true",
+                        help="ask for compressed answers (Accept-Encoding: gzip, deflate, br), as browsers do")
+    parser.add_argument("--against", metavar="CHECKOUT",
+                        help="first run the same load on another checkout's code (e.g. a worktree of main)")
     args = parser.parse_args()
 
+    status = 0
+    trees = [(Path(args.against).resolve(), "vergelijking (--against)")] if args.against else []
+    for root, label in [*trees, (ROOT, "deze checkout")]:
+        print(f"\n== {label}: {root}")
+        stats, cpu, startup_cpu = run_once(root, args)
+        status |= report(stats, args.seconds, args.clients, args.workers, cpu, startup_cpu)
+    return status
+
+
+def run_once(root: Path, args: argparse.Namespace) -> tuple[Stats, float, float]:
+    """Set up a fresh data dir with `root`'s code, serve it with gunicorn, load it; (stats, worker CPU during the
+    load, worker CPU before it)."""
     with tempfile.TemporaryDirectory(prefix="ipo-load-") as data_dir:
         env = {**os.environ, "HELPDESK_DATA_DIR": data_dir, "HELPDESK_SECRET_KEY": secrets.token_urlsafe(48),
+               "PYTHONPATH": str(root),
                # one load generator is one address: per-address limits would answer most requests with 429
                "HELPDESK_FAQ_SEARCH_LIMIT": "1000000 per minute", "HELPDESK_API_SEARCH_LIMIT": "1000000 per minute"}
         env.pop("HELPDESK_DATABASE_URL", None)
         subprocess.run(
             [sys.executable, "-m", "flask", "--app", "app", "setup"],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             check=True,
             stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         port = free_port()
         server = subprocess.Popen(
@@ -255,7 +279,7 @@ def main() -> int:
                 "warning",
                 "app:create_app()",
             ],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             start_new_session=True,
         )
@@ -265,7 +289,7 @@ def main() -> int:
             print(f"gunicorn op http://{HOST}:{port} (pid {server.pid}); {len(slugs)} artikelen")
             before = workers_cpu(server.pid)
             stats = asyncio.run(run_clients(port, args.clients, args.seconds, slugs, args.timeout, args.mix,
-                                            args.distinct))
+                                            args.distinct, args.compressed))
             cpu = workers_cpu(server.pid) - before
         finally:
             server.send_signal(signal.SIGTERM)
@@ -274,7 +298,7 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-    return report(stats, args.seconds, args.clients, args.workers, cpu)
+    return stats, cpu, before
 
 
 if __name__ == "__main__":

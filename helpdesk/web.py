@@ -23,6 +23,15 @@ CSP = (
     "form-action 'self'; base-uri 'self'"
 )
 
+# Sent with every response, unless the response sets one of them itself.
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+
 ERROR_TEXTS = {
     400: ("Ongeldig verzoek", "Het verzoek kon niet worden verwerkt. Controleer wat u hebt ingevuld."),
     403: ("Geen toegang", "U hebt geen toegang tot deze pagina met uw rol."),
@@ -66,11 +75,9 @@ def init_web(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        # one look at the response's own headers, not a scan of them per header (`setdefault`)
+        own = {key.lower() for key, _value in response.headers.items()}
+        response.headers.extend([item for item in SECURITY_HEADERS if item[0].lower() not in own])
         if request.path.startswith("/static/"):
             return response
         if current_user.is_authenticated or request.endpoint in NO_STORE_ENDPOINTS:

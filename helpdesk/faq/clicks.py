@@ -13,7 +13,12 @@ MAX_AGE = 24 * 3600  # a results page left open for a day still records its clic
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+    """One signer per app and secret key (building one is most of the cost of a token)."""
+    key = current_app.config["SECRET_KEY"]
+    cached = current_app.extensions.get("faq_click_serializer")
+    if cached is None or cached[0] != key:
+        cached = current_app.extensions["faq_click_serializer"] = (key, URLSafeTimedSerializer(key, salt=_SALT))
+    return cached[1]
 
 
 def click_token(log_id: int) -> str:

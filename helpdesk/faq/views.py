@@ -47,9 +47,9 @@ def search_page() -> str:
     query = _query().strip()
     if not query:
         return render_template("faq/search.html", query="", result=None, click=None)
-    result = search(query, limit=PAGE_RESULTS)
-    log_id = log_search(query, result, source="faq").id  # before the commit expires it (no reload)
-    db.session.commit()
+    with db.engine.begin() as connection:  # a short transaction of its own: a visitor's request needs no session
+        result = search(query, limit=PAGE_RESULTS, connection=connection)
+        log_id = log_search(query, result, source="faq", connection=connection)
     click = click_token(log_id)
     return render_template("faq/search.html", query=query, result=result, click=click,
                            links=article_urls([h.slug for h in result.hits], zoek=click))
@@ -131,11 +131,11 @@ def api_search() -> Response | tuple[Response, int]:
         return jsonify({"error": "Ongeldige category", "status": 400,
                         "message": f"category moet een van deze zijn: {', '.join(CATEGORY_LABELS)}."}), 400
     query = _query()
-    result = search(query, limit=limit, category=category)
-    # Search-as-you-type previews (typed=1) are not searches anyone finished: keep them out of the log.
-    if query.strip() and request.args.get("typed") != "1":
-        log_search(query, result, source="api")
-        db.session.commit()
+    with db.engine.begin() as connection:  # a short transaction of its own: a visitor's request needs no session
+        result = search(query, limit=limit, category=category, connection=connection)
+        # Search-as-you-type previews (typed=1) are not searches anyone finished: keep them out of the log.
+        if query.strip() and request.args.get("typed") != "1":
+            log_search(query, result, source="api", connection=connection)
     return jsonify({
         "query": result.query,
         "total": result.total,

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import bindparam, event, inspect, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,7 @@ from knowledge.search import MAX_QUERY_CHARS, Hit, SearchBackend, SearchDoc, Sea
 from ..change_log import record_kb_change
 from ..extensions import db
 from ..models import Article, ArticleRevision
+from ..triage.build import classifier_cache_dir
 
 _EXTENSION_KEY = "kb_search_index"
 _CHANGED = "kb_changed_slugs"  # session.info: slugs (or ids) of articles changed in this transaction
@@ -168,7 +170,7 @@ def ranked(query: str, limit: int = 10, category: str | None = None, snippets: i
     if whole_question:
         # A whole question: what it asks about (the triage classifier's category) weighs in the order;
         # the classifier reads it with the typos fixed, as the search did.
-        scores = Classifier.default().classify(result.corrected or query).scores
+        scores = Classifier.default(cache_dir=classifier_cache_dir()).classify(result.corrected or query).scores
         result.hits = search_backend.question_prior(result.hits, query, scores, min_words=QUESTION_WORDS)[:limit]
     return result
 
@@ -179,9 +181,10 @@ _LIVE_SLUGS = select(Article.slug).where(Article.slug.in_(bindparam("slugs", exp
                                          Article.status == "published")
 
 
-def search(query: str, limit: int = 10, category: str | None = None, snippets: int | None = None) -> SearchResult:
+def search(query: str, limit: int = 10, category: str | None = None, snippets: int | None = None,
+           connection: Connection | None = None) -> SearchResult:
     """Search the published articles; never raises on user input. `snippets`: highlight only the first that
-    many hits (None: all)."""
+    many hits (None: all). The "still published" check runs on `connection`, else in the session's transaction."""
     try:
         result = ranked(query, limit, category, snippets)
     except Exception:  # a broken index must cost the visitor a result list, never the page
@@ -189,7 +192,8 @@ def search(query: str, limit: int = 10, category: str | None = None, snippets: i
         return SearchResult(query=(query or "")[:MAX_QUERY_CHARS], hits=[], total=0)
     if result.hits:
         # The index may lag behind another process's archive; the database has the last word.
-        live = set(db.session.connection().execute(_LIVE_SLUGS, {"slugs": [h.slug for h in result.hits]}).scalars())
+        live = set((connection or db.session.connection()).execute(
+            _LIVE_SLUGS, {"slugs": [h.slug for h in result.hits]}).scalars())
         kept = [h for h in result.hits if h.slug in live]
         result.total -= len(result.hits) - len(kept)
         result.hits = kept
@@ -200,6 +204,18 @@ def search_articles(query: str, limit: int = 5, category: str | None = None,
                     snippets: int | None = None) -> list[Hit]:
     """The best published articles for a query (a few words or a whole cleaned mail), best first."""
     return search(query, limit=limit, category=category, snippets=snippets).hits
+
+
+# A whole question (the classifier weighs in) with a misspelt word (the typo look-ups and their word list).
+WARM_UP_QUERY = "wat kost eherkening niveau 3 voor onze school"
+
+
+def warm_up() -> None:
+    """Take now what the first searches of a process would otherwise each pay for (~1 s of CPU in all): the index's
+    searcher and caches, the classifier for whole questions, the word list of the typo look-ups. Without an index
+    (before `flask setup`) the first search builds it, as before."""
+    if get_index().exists():
+        search(WARM_UP_QUERY)  # never raises; also compiles the "still published" check
 
 
 @dataclass

@@ -39,7 +39,8 @@ _ANY_PUBLISHED = select(ARTICLES.c.id).where(ARTICLES.c.status == "published").l
 
 
 def classifier_cache_dir() -> Path:
-    """Where the built classifier is kept (a file per version of the training data and code)."""
+    """Where the built classifier is kept (a file per version of the training data and code; `flask setup`
+    writes it): every process that classifies loads it from there instead of training its own."""
     return Path(current_app.config["DATA_DIR"]) / "models"
 
 
