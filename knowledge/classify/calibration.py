@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,9 +24,11 @@ _KNOWLEDGE = Path(__file__).resolve().parent.parent
 # them into numbers); when any of that changes the key no longer matches, the fit is done again at start, and a
 # test says to run `python -m knowledge.classify` to store the new one.
 CALIBRATION_PATH = _KNOWLEDGE / "training" / "calibration.json"
+# The logistic regression's weights, fitted at the same time for the same key (see `store_logistic`).
+LOGISTIC_PATH = _KNOWLEDGE / "training" / "logistic.bin"
 _INPUTS = (
     "classify/model.py", "classify/text.py", "classify/lexicon.py", "classify/calibration.py", "classify/examples.py",
-    "classify/linear.py", "question.py", "dutch.py", "lexicon.py", "stemmers/dutch.py", "stemmers/porter.py",
+    "classify/logistic.py", "question.py", "dutch.py", "lexicon.py", "stemmers/dutch.py", "stemmers/porter.py",
 )
 
 
@@ -85,6 +88,32 @@ def store_temperature(temperature: float, smoothing: float, paths: Sequence[Path
     """Store a fit under the current key."""
     payload = {"key": calibration_key(paths), "temperature": temperature, "smoothing": smoothing}
     CALIBRATION_PATH.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+
+
+def logistic_bytes(weights: dict[str, list[float]], bias: Sequence[float],
+                   paths: Sequence[Path | str] = TRAINING_PATHS) -> bytes:
+    """The stored form of a fitted logistic regression: compressed, sorted JSON under the current key, so the
+    same fit gives the same bytes on every machine."""
+    payload = {"key": calibration_key(paths), "bias": list(bias), "weights": weights}
+    return zlib.compress(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8"), 9)
+
+
+def stored_logistic(paths: Sequence[Path | str] = TRAINING_PATHS) -> tuple[dict[str, list[float]], list[float]] | None:
+    """(weights, bias) stored for exactly these training files and this code, or None."""
+    try:
+        stored = json.loads(zlib.decompress(LOGISTIC_PATH.read_bytes()).decode("utf-8"))
+        if stored.get("key") == calibration_key(paths):
+            return ({str(k): [float(x) for x in v] for k, v in stored["weights"].items()},
+                    [float(x) for x in stored["bias"]])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, zlib.error):
+        pass
+    return None
+
+
+def store_logistic(weights: dict[str, list[float]], bias: Sequence[float],
+                   paths: Sequence[Path | str] = TRAINING_PATHS) -> None:
+    """Store a fit of the logistic regression under the current key."""
+    LOGISTIC_PATH.write_bytes(logistic_bytes(weights, bias, paths))
 
 
 def accuracy_macro_f1(gold: Sequence[str], pred: Sequence[str]) -> tuple[float, float]:

@@ -27,12 +27,13 @@ from operator import mul
 from pathlib import Path
 
 from knowledge import categories
-from knowledge.classify import linear
+from knowledge.classify import logistic
 from knowledge.classify.calibration import (
     MIN_SMOOTHING,
     calibrate,
     calibration_key,
     fit_logits,
+    stored_logistic,
     stored_temperature,
 )
 from knowledge.classify.examples import Example, load_examples
@@ -51,10 +52,15 @@ CORRECTION_CAP = 3.0
 # mass to shift unrelated mail.
 CORRECTION_EXAMPLES = 1.0
 MIN_IDF = math.log(4)  # features in more than a quarter of the training mails do not count for similarity
-# The perceptron's share in the ensemble score; 0 ships the Naive Bayes alone. With main-question weighting the
-# ensemble (share 0.5, best in cross-validation) lost on the held-out sets, the Naive Bayes won there
-# (bench/compare_models.py), so the perceptron is trained only for that comparison.
-LINEAR_WEIGHT = 0.0
+# The logistic regression's share in the ensemble score (the Naive Bayes log-probabilities count NB_WEIGHT); 0 ships
+# the Naive Bayes alone. Both score the same capped vector linearly, so the ensemble is one table (`_build`).
+LINEAR_WEIGHT = 1.0
+NB_WEIGHT = 1.0
+# The logistic regression sees some features scaled: under the same L2 penalty a feature with a smaller value needs a
+# larger weight, so this regularises cues harder, and leaves out the "no eHerkenning word" cue, which a
+# discriminative model over-trusts: in our training files nearly every mail without the topic words is `other`,
+# in other writers' mail a short "wat gaat dit kosten?" is not (measured on the cross-file split).
+LINEAR_FEATURE_SCALE = {"c:geen_eherkenning": 0.0, "c:": 0.5}
 ALPHA = 0.5  # additive smoothing per feature (chosen by seed cross-validation)
 LENGTH_CAP = 4.0  # long mails are scaled down to this L2 evidence mass, so length alone adds no confidence
 FOLDS = 5
@@ -110,7 +116,9 @@ class Classifier:
         self.doc_freq: dict[str, int] = {}  # feature -> training examples having it
         self.doc_count = 0
         self.linear_weight = 0.0
-        self._linear: dict[str, list[float]] = {}  # feature -> perceptron weight per category (see `fit`)
+        self.nb_weight = NB_WEIGHT
+        self._linear: dict[str, list[float]] = {}  # feature -> logistic regression weight per category (see `fit`)
+        self._linear_bias: list[float] = [0.0] * len(self.categories)
         # Agents' corrections: (category index, weight) per correction, and feature -> [(correction, value)].
         self._corrections: list[tuple[int, float]] = []
         self._postings: dict[str, list[tuple[int, float]]] = {}
@@ -140,20 +148,24 @@ class Classifier:
     @classmethod
     def _build_default(cls) -> Classifier:
         examples = load_examples()
-        model = cls.fit(examples)
+        # The logistic regression is fitted by `python -m knowledge.classify` and shipped (training/logistic.bin):
+        # fitting it here would cost every process without a cache seconds of start-up.
+        model = cls.fit(examples, linear_model=stored_logistic() if LINEAR_WEIGHT > 0 else None)
         model.temperature, model.smoothing = stored_temperature() or fit_temperature(examples)
         return model
 
     @classmethod
     def fit(cls, examples: Sequence[Example], temperature: float = 1.0, smoothing: float = 0.0,
-            *, linear_weight: float = LINEAR_WEIGHT) -> Classifier:
+            *, linear_weight: float = LINEAR_WEIGHT, nb_weight: float = NB_WEIGHT,
+            linear_model: tuple[dict[str, list[float]], list[float]] | None = None) -> Classifier:
         """The full model on `examples`: Naive Bayes counts, document frequencies and, with a `linear_weight`
-        above 0, the perceptron with that share in the scores.
+        above 0, the logistic regression with that share in the scores (`linear_model`: its already fitted
+        weights and biases, for these very examples).
 
         Deterministic: the same examples in the same order give the same model.
         """
         model = cls(temperature, smoothing)
-        model.linear_weight = linear_weight
+        model.linear_weight, model.nb_weight = linear_weight, nb_weight
         data: list[tuple[dict[str, float], int]] = []
         for ex in examples:
             if ex.category not in model.categories:
@@ -161,9 +173,9 @@ class Classifier:
             vec = vectorise(ex.text, ex.subject).feats
             cat = model.categories.index(ex.category)
             model.learn_vector(vec, cat, ex.weight)
-            data.append((linear.cap(vec, LENGTH_CAP), cat))
+            data.append((vec, cat))
         if linear_weight > 0:
-            model._linear = linear.train(data, len(model.categories))
+            model._linear, model._linear_bias = linear_model or _train_logistic(data, len(model.categories))
         # Rounded, so the cached model compresses well (scaled context gives long fractions); the cached and the
         # freshly built model are both this one.
         model._counts = {k: [round(x, COUNT_DIGITS) for x in row] for k, row in model._counts.items()}
@@ -301,7 +313,8 @@ class Classifier:
         model._counts = {k: list(v) for k, v in self._counts.items()}
         model._totals = list(self._totals)
         model._docs = list(self._docs)
-        model._linear, model.linear_weight = self._linear, self.linear_weight  # never changed in place
+        model._linear, model._linear_bias = self._linear, self._linear_bias  # never changed in place
+        model.linear_weight, model.nb_weight = self.linear_weight, self.nb_weight
         model.doc_freq, model.doc_count = dict(self.doc_freq), self.doc_count
         model._corrections = list(self._corrections)
         model._postings = {k: list(v) for k, v in self._postings.items()}
@@ -313,15 +326,18 @@ class Classifier:
         denoms = [t + ALPHA * vocab for t in self._totals]
         n = len(self.categories)
         zero = (0.0,) * n
-        lin, share = self._linear, self.linear_weight
-        # The perceptron scores the same capped vector linearly, so its weights fold into the same table.
+        lin, share, nb = self._linear, self.linear_weight, self.nb_weight
+        if not lin:
+            share = 0.0
+        # The logistic regression scores the same capped vector linearly, so its weights fold into the same table.
         self._table = {
-            k: tuple(math.log((row[c] + ALPHA) / denoms[c]) + share * lin.get(k, zero)[c] for c in range(n))
+            k: tuple(nb * math.log((row[c] + ALPHA) / denoms[c]) + share * lin.get(k, zero)[c] for c in range(n))
             for k, row in self._counts.items()
         }
         # Smoothed class prior: balanced seeds give a near-uniform start; corrections may shift it a little.
         total_docs = sum(self._docs) + len(self.categories)
-        self._prior = [PRIOR_POWER * math.log((d + 1) / total_docs) for d in self._docs]
+        self._prior = [nb * PRIOR_POWER * math.log((d + 1) / total_docs) + share * b
+                       for d, b in zip(self._docs, self._linear_bias or [0.0] * n, strict=True)]
         return self._table
 
     # -- prediction -------------------------------------------------------------------------------------
@@ -437,9 +453,9 @@ class Classifier:
         features = list(self._counts)
         payload = {"format": _FORMAT, "categories": list(self.categories), "temperature": self.temperature,
                    "smoothing": self.smoothing, "totals": self._totals, "docs": self._docs,
-                   "linear": self._linear, "linear_weight": self.linear_weight,
-                   "doc_freq": self.doc_freq, "doc_count": self.doc_count, "prior": self._prior,
-                   "features": features, "counts": _packed(self._counts[k] for k in features),
+                   "linear": self._linear, "linear_bias": self._linear_bias, "linear_weight": self.linear_weight,
+                   "nb_weight": self.nb_weight, "doc_freq": self.doc_freq, "doc_count": self.doc_count,
+                   "prior": self._prior, "features": features, "counts": _packed(self._counts[k] for k in features),
                    "table": _packed(table[k] for k in features)}
         return _MAGIC + marshal.dumps(payload, 2)
 
@@ -464,9 +480,11 @@ class Classifier:
             model._docs = [float(v) for v in payload["docs"]]
             model._prior = [float(v) for v in payload["prior"]]
             model._linear = {str(k): [float(x) for x in v] for k, v in payload["linear"].items()}
+            model._linear_bias = [float(x) for x in payload["linear_bias"]]
             model.linear_weight = float(payload["linear_weight"])
+            model.nb_weight = float(payload["nb_weight"])
             model.doc_freq, model.doc_count = payload["doc_freq"], int(payload["doc_count"])
-            rows = (model._totals, model._docs, model._prior, *model._linear.values())
+            rows = (model._totals, model._docs, model._prior, *model._linear.values(), model._linear_bias)
             if not isinstance(model.doc_freq, dict) or any(len(v) != n for v in rows):
                 raise ValueError("onbekend modelformaat")
         except (EOFError, KeyError, TypeError, AttributeError) as exc:
@@ -491,6 +509,27 @@ def _unpacked(data: bytes, width: int) -> list[tuple[float, ...]]:
     return list(zip(*[column] * width, strict=True))
 
 
+def fit_logistic(examples: Sequence[Example]) -> tuple[dict[str, list[float]], list[float]]:
+    """The logistic regression that `Classifier.fit` trains on `examples` (what `python -m knowledge.classify`
+    stores in training/logistic.bin)."""
+    keys = categories.CATEGORIES
+    return _train_logistic([(vectorise(ex.text, ex.subject).feats, keys.index(ex.category)) for ex in examples],
+                           len(keys))
+
+
+def _linear_scale(key: str) -> float:
+    return LINEAR_FEATURE_SCALE.get(key, LINEAR_FEATURE_SCALE.get(key[:2], 1.0))
+
+
+def _train_logistic(data: Sequence[tuple[dict[str, float], int]],
+                    n_classes: int) -> tuple[dict[str, list[float]], list[float]]:
+    """Weights over the capped vector: trained on the feature-scaled one, the scales folded back in."""
+    scaled = [({k: v * _linear_scale(k) for k, v in logistic.cap(feats, LENGTH_CAP).items() if _linear_scale(k)}, cat)
+              for feats, cat in data]
+    weights, bias = logistic.train(scaled, n_classes)
+    return {k: [round(w * _linear_scale(k), logistic.DIGITS) for w in row] for k, row in weights.items()}, bias
+
+
 def stratified_folds(examples: Sequence[Example], k: int = FOLDS) -> list[int]:
     """Deterministic fold number per example, dealing each category round-robin over the folds."""
     seen: dict[str, int] = {}
@@ -502,15 +541,15 @@ def stratified_folds(examples: Sequence[Example], k: int = FOLDS) -> list[int]:
     return folds
 
 
-def cross_val_logits(examples: Sequence[Example], k: int = FOLDS, *,
-                     linear_weight: float = LINEAR_WEIGHT) -> list[list[float]]:
+def cross_val_logits(examples: Sequence[Example], k: int = FOLDS, *, linear_weight: float = LINEAR_WEIGHT,
+                     nb_weight: float = NB_WEIGHT) -> list[list[float]]:
     """Uncalibrated scores for each example from a model (as `Classifier.fit`) trained on the other folds."""
     vectors = [vectorise(ex.text, ex.subject).feats for ex in examples]
     folds = stratified_folds(examples, k)
     out: list[list[float]] = [[] for _ in examples]
     for fold in range(k):
         model = Classifier.fit([ex for ex, f in zip(examples, folds, strict=True) if f != fold],
-                               linear_weight=linear_weight)
+                               linear_weight=linear_weight, nb_weight=nb_weight)
         for i, (vec, f) in enumerate(zip(vectors, folds, strict=True)):
             if f == fold:
                 out[i] = model.logits(vec)[0]

@@ -17,8 +17,8 @@ from knowledge.classify import (
     Example,
     load_examples,
 )
-from knowledge.classify.calibration import stored_temperature
-from knowledge.classify.model import fit_temperature
+from knowledge.classify.calibration import LOGISTIC_PATH, logistic_bytes, stored_logistic, stored_temperature
+from knowledge.classify.model import fit_logistic, fit_temperature
 
 HERE = Path(__file__).parent
 HELDOUT = HERE / "heldout.jsonl"
@@ -339,3 +339,24 @@ def test_corrections_also_act_on_the_ensemble() -> None:
     assert corrected.classify(*near).category == "supplier"
     assert corrected.classify(*near).confidence > ensemble.classify(*near).scores["supplier"]
     assert corrected.classify("Wat kost eHerkenning per jaar?").category == "cost"
+
+
+def test_shipped_logistic_regression_is_current_and_rebuilt_identically() -> None:
+    """training/logistic.bin is what fitting gives now, byte for byte (every node and test gets the same model).
+    When this fails after a change to the training files or the classifier: `python -m knowledge.classify`."""
+    assert stored_logistic() is not None, "logistic.bin is stale: run python -m knowledge.classify"
+    assert logistic_bytes(*fit_logistic(load_examples())) == LOGISTIC_PATH.read_bytes()
+    model = Classifier.default()
+    assert model.linear_weight > 0 and model._linear == stored_logistic()[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("wat kots een eherkening middel op niveu 3 per jaar, en per medewerkr?", "cost"),
+        ("welke leveranciers leveren eherkening, wie is goedkoper en betrouwbaarst aanbiederr?", "supplier"),
+        ("tot wanner kunnen we nog inlogen met de tokengenerater?", "deadline"),
+    ],
+)
+def test_typos_are_still_read(model: Classifier, text: str, expected: str) -> None:
+    assert model.classify(text).category == expected
