@@ -10,19 +10,23 @@ on its first view. The list keeps spare candidates; whatever is no longer publis
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import Article, ArticleRelated, utcnow
-from .search_service import ranked
+from .search_service import ranked, ranked_many
 
 RELATED = 5
 CANDIDATES = 10  # stored per revision: an article archived later drops out, the next one takes its place
-BATCH = 200  # lists per commit when many are computed (setup, reindex)
+BATCH = 500  # lists searched, written and committed together when many are computed (setup, reindex)
+# From this many lists the titles are searched in a snapshot of the index (`ranked_many`): making one costs
+# about as much as 20 Whoosh searches at 10,000 articles (3 s against 150 ms each), and each list then ~4 ms.
+SNAPSHOT_FROM = 20
 
 
 def published_articles(*where: object, limit: int | None = None, offset: int = 0) -> list[Article]:
@@ -57,6 +61,26 @@ def compute_related(session: Session, article: Article) -> list[int]:
                                  Article.id != article.id, Article.id.not_in(found or [0]))
         .order_by(Article.title, Article.id).limit(CANDIDATES))
     return list(dict.fromkeys([*found, *fill]))[:CANDIDATES]
+
+
+class _Published:
+    """Every published article's id, slug, category and revision, read once for a whole pass: `compute_related`
+    for many articles without its two queries each (the same lists: the same order by title, from the database)."""
+
+    def __init__(self, session: Session) -> None:
+        self.rows = session.execute(select(Article.id, Article.slug, Article.category, Article.title,
+                                           Article.published_revision_id)
+                                    .where(Article.status == "published").order_by(Article.title, Article.id)).all()
+        self.ids = {row.slug: row.id for row in self.rows}
+        self.by_category: dict[str, list[int]] = {}
+        for row in self.rows:
+            self.by_category.setdefault(row.category, []).append(row.id)
+
+    def related(self, row: Any, slugs: list[str]) -> list[int]:
+        found = [self.ids[s] for s in slugs if s != row.slug and s in self.ids]
+        taken = {row.id, *found}
+        fill = [i for i in self.by_category.get(row.category, ()) if i not in taken][:CANDIDATES]
+        return list(dict.fromkeys([*found, *fill]))[:CANDIDATES]
 
 
 def _store(session: Session, revision_id: int, ids: list[int]) -> None:
@@ -126,19 +150,46 @@ def refresh_related(slugs: Iterable[str]) -> None:
 
 
 def store_related_lists(every: bool = False, progress: Callable[[int], None] | None = None) -> int:
-    """Compute the lists of the published revisions without one (`every`: of all); returns how many."""
-    query = select(Article).where(Article.status == "published").order_by(Article.id)
-    if not every:
-        query = query.where(~select(ArticleRelated.revision_id).where(
-            ArticleRelated.revision_id == Article.published_revision_id).exists())
+    """Compute the lists of the published revisions without one (`every`: of all); returns how many.
+
+    The titles are searched BATCH at a time in one snapshot of the index (`ranked_many`; a few lists: one
+    search each), every published article is read once, and each batch of lists is written with one statement
+    per kind (new, replaced) and committed."""
     done = 0
     with Session(db.engine, expire_on_commit=False) as session:
-        for article in session.scalars(query).all():
-            _store(session, article.published_revision_id, compute_related(session, article))
-            done += 1
-            if done % BATCH == 0:
-                session.commit()
+        published = _Published(session)
+        todo = sorted(published.rows, key=lambda row: row.id)
+        if not every:
+            have = set(session.scalars(select(ArticleRelated.revision_id).join(
+                Article, Article.published_revision_id == ArticleRelated.revision_id)
+                .where(Article.status == "published")))
+            todo = [row for row in todo if row.published_revision_id not in have]
+        for start in range(0, len(todo), BATCH):
+            chunk = todo[start:start + BATCH]
+            titles = [row.title for row in chunk]
+            results = ranked_many(titles, limit=CANDIDATES + 1) if len(todo) >= SNAPSHOT_FROM else [
+                ranked(title, limit=CANDIDATES + 1, snippets=0) for title in titles]
+            lists = {row.published_revision_id: published.related(row, [h.slug for h in result.hits])
+                     for row, result in zip(chunk, results, strict=True)}
+            _store_many(session, lists)
+            session.commit()
+            done += len(chunk)
             if progress:
                 progress(done)
-        session.commit()
     return done
+
+
+def _store_many(session: Session, lists: dict[int, list[int]]) -> None:
+    """Insert or replace the lists of these revisions: one statement for the new rows, one for the others."""
+    if not lists:
+        return
+    now = utcnow()
+    stored = set(session.scalars(select(ArticleRelated.revision_id).where(
+        ArticleRelated.revision_id.in_(list(lists)))))
+    rows = [{"revision_id": revision_id, "article_ids": ",".join(map(str, ids)), "computed_at": now}
+            for revision_id, ids in lists.items()]
+    new = [row for row in rows if row["revision_id"] not in stored]
+    if new:
+        session.execute(insert(ArticleRelated), new)
+    if len(new) < len(rows):
+        session.execute(update(ArticleRelated), [row for row in rows if row["revision_id"] in stored])

@@ -164,14 +164,37 @@ def ranked(query: str, limit: int = 10, category: str | None = None, snippets: i
     index = get_index()
     if not index.exists():
         ensure_index()
-    whole_question = category is None and len((query or "").split()) >= QUESTION_WORDS
+    whole_question = _whole_question(query, category)
     result = index.search(query, limit=max(limit, QUESTION_CANDIDATES) if whole_question else limit,
                           category=category, snippets=snippets)
-    if whole_question:
-        # A whole question: what it asks about (the triage classifier's category) weighs in the order;
-        # the classifier reads it with the typos fixed, as the search did.
-        scores = Classifier.default(cache_dir=classifier_cache_dir()).classify(result.corrected or query).scores
-        result.hits = search_backend.question_prior(result.hits, query, scores, min_words=QUESTION_WORDS)[:limit]
+    return _question_order(result, query, limit) if whole_question else result
+
+
+def ranked_many(queries: list[str], limit: int = 10) -> list[SearchResult]:
+    """`ranked(query, limit, snippets=0)` of each query (without a total), cheaper per query when there are
+    many (the related questions of every article): the index answers them from one snapshot."""
+    index = get_index()
+    if not index.exists():
+        ensure_index()
+    questions = [n for n, query in enumerate(queries) if _whole_question(query, None)]
+    others = [n for n, query in enumerate(queries) if not _whole_question(query, None)]
+    results: list[SearchResult | None] = [None] * len(queries)
+    # As `ranked` searches them: a whole question for more candidates (the order then changes), others for `limit`.
+    for chosen, depth, question in ((questions, max(limit, QUESTION_CANDIDATES), True), (others, limit, False)):
+        for n, result in zip(chosen, index.search_many([queries[n] for n in chosen], limit=depth), strict=True):
+            results[n] = _question_order(result, queries[n], limit) if question else result
+    return results
+
+
+def _whole_question(query: str, category: str | None) -> bool:
+    return category is None and len((query or "").split()) >= QUESTION_WORDS
+
+
+def _question_order(result: SearchResult, query: str, limit: int) -> SearchResult:
+    """A whole question: what it asks about (the triage classifier's category) weighs in the order; the
+    classifier reads it with the typos fixed, as the search did."""
+    scores = Classifier.default(cache_dir=classifier_cache_dir()).classify(result.corrected or query).scores
+    result.hits = search_backend.question_prior(result.hits, query, scores, min_words=QUESTION_WORDS)[:limit]
     return result
 
 

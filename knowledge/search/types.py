@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -119,6 +119,11 @@ class SearchBackend(Protocol):
     def search(self, query: str, limit: int = 10, category: str | None = None,
                snippets: int | None = None) -> SearchResult:
         """Search with plain words; never raises on user input."""
+        ...
+
+    def search_many(self, queries: Iterable[str], limit: int = 10) -> Iterator[SearchResult]:
+        """`search`'s hits for each query in turn (no snippets, total or suggestion), cheaper per query when
+        there are many."""
         ...
 
     def analyse(self, text: str) -> TextAnalysis | None:

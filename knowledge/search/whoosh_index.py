@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
@@ -276,6 +276,34 @@ class SearchIndex:
         hits = [self._hit(memory.stored[docnum], plan, score, analyzer, snippets is None or n < snippets,
                           match(plan, memory.terms[docnum])) for n, (score, docnum) in enumerate(ranked[:limit])]
         return SearchResult(query=text, hits=hits, total=len(results), suggestion=None)
+
+    def search_many(self, queries: Iterable[str], limit: int = 10) -> Iterator[SearchResult]:
+        """The answer `search` gives each query, in turn, without snippets, total or "Bedoelde u …?" (`total` is
+        the number of hits): for many queries in a row, such as an article's related questions for every article.
+
+        Scored in one in-memory snapshot of the index (built once for all of them), where each query's best
+        candidates are found without scoring every article that shares a common word with it (`MemorySnapshot.
+        top`); without a snapshot (a huge index) each query is a Whoosh search."""
+        limit = max(1, min(int(limit or 10), 100))
+        for query in queries:
+            text = bounded_query((query if isinstance(query, str) else "")[:MAX_QUERY_CHARS])
+            memory = self._snapshot() if text.strip() else None
+            if memory is None:
+                found = self.search(text, limit, snippets=0)
+                yield replace(found, total=len(found.hits), suggestion=None)
+                continue
+            plan = plan_query(text, memory.analyzer, memory, corrections=memory.corrections)
+            if plan.query is None:
+                yield SearchResult(query=text, hits=[], total=0)
+                continue
+            best = memory.top(plan, max(limit * 3, RERANK_DEPTH))
+            stored = memory.stored
+            ranked = language_first(
+                [(score * rerank_factor(plan, memory.terms[docnum]), docnum) for score, docnum in best],
+                lambda docnum, stored=stored: stored[docnum].get("lang", "nl"), text_language(text))
+            hits = [self._hit(memory.stored[docnum], plan, score, memory.analyzer, False,
+                              match(plan, memory.terms[docnum])) for score, docnum in ranked[:limit]]
+            yield SearchResult(query=text, hits=hits, total=len(hits), corrected=plan.corrected)
 
     def _snapshot(self) -> MemorySnapshot | None:
         """The in-memory snapshot of the newest index generation (rebuilt after each commit), or None when

@@ -10,6 +10,7 @@ field lengths, same BM25F formula and parameters, same order of ties.
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass, field
 
@@ -25,6 +26,10 @@ K1 = 1.2
 B = 0.75
 FIELD_B = {"title": 0.5, "keywords": 0.3}
 MAX_DOCS = 20_000  # beyond this a snapshot would cost more memory than the search saves
+# `top`: clauses whose term is in more than this share of the documents are only looked up for the candidates
+# the other clauses find (their postings are the long ones, and they add little to any score).
+DEAR_SHARE = 0.2
+PRUNE_MARGIN = 1e-9  # relative: a bound must be below the k-th score by more than rounding before it prunes
 
 
 def weighting() -> BM25F:
@@ -38,6 +43,10 @@ class _Field:
     df: dict[str, int] = field(default_factory=dict)  # as Whoosh counts it: deleted documents too, until a merge
     lengths: dict[int, float] = field(default_factory=dict)  # docnum -> field length as Whoosh stores it
     average: float = 1.0
+    # `top`'s look-ups, made on a term's first use: term -> {docnum: weight}, term -> {docnum: BM25 tf part}
+    by_doc: dict[str, dict[int, float]] = field(default_factory=dict)
+    parts: dict[str, dict[int, float]] = field(default_factory=dict)
+    best: dict[str, float] = field(default_factory=dict)  # term -> its largest tf part: the most it adds to a score
 
 
 class MemorySnapshot:
@@ -119,6 +128,87 @@ class MemorySnapshot:
                 norm = K1 * ((1 - b) + b * info.lengths.get(docnum, 1) / info.average)
                 totals[docnum] = totals.get(docnum, 0.0) + clause.boost * idf * (weight * (K1 + 1)) / (weight + norm)
         return sorted(((s, d) for d, s in totals.items()), key=lambda pair: (-pair[0], pair[1]))
+
+    def top(self, plan: QueryPlan, k: int) -> list[tuple[float, int]]:
+        """The first `k` of `score(plan)`, the same scores in the same order, without scoring every match.
+
+        The clauses of common terms (in more than DEAR_SHARE of the documents: long postings, small weights) are
+        left out of a first pass over the others' postings; each candidate's bound is what it has so far plus
+        the most the common clauses can add. Candidates are scored in full, best bound first, until no bound
+        reaches the k-th score; a document only the common clauses match can at most reach their sum. When
+        that sum reaches the k-th score (a query of common words only), every match is scored after all."""
+        cheap_under = DEAR_SHARE * self._doc_count_all
+        clauses = []  # (postings by document, boost, idf, b, lengths, average) in the order `score` sums them
+        common = 0.0  # the most the common clauses add to any one score
+        partial: dict[int, float] = {}  # candidate -> its score from the other clauses (a bound, not the score)
+        cheap = dear = 0
+        for clause in _term_clauses(plan):
+            info = self.fields.get(clause.fieldname)
+            postings = info.postings.get(clause.text) if info else None
+            if not postings:
+                continue
+            term, boost, b = clause.text, clause.boost, FIELD_B.get(clause.fieldname, B)
+            idf = math.log(self._doc_count_all / (info.df[term] + 1)) + 1.0
+            parts = self._parts(info, term, b)
+            if len(postings) > cheap_under:
+                dear += 1
+                common += boost * idf * info.best[term]
+            else:
+                cheap += 1
+                scale = boost * idf
+                for docnum, part in parts.items():
+                    partial[docnum] = partial.get(docnum, 0.0) + scale * part
+            clauses.append((info.by_doc[term], boost, idf, b, info.lengths, info.average))
+        if not dear or not cheap or len(partial) < k:
+            return self.score(plan)[:k]
+        found: list[tuple[float, int]] = []  # a min-heap of the k best full scores so far (score, -docnum)
+        scored = []
+
+        def add(docnum: int) -> None:
+            full = _full_score(docnum, clauses)
+            scored.append((full, docnum))
+            if len(found) < k:
+                heapq.heappush(found, (full, -docnum))
+            elif (full, -docnum) > found[0]:
+                heapq.heapreplace(found, (full, -docnum))
+
+        first = heapq.nlargest(k, partial, key=partial.__getitem__)
+        for docnum in first:
+            add(docnum)
+        # Only a candidate whose bound reaches the k-th score so far can still get in, best bound first.
+        need = found[0][0] * (1 - PRUNE_MARGIN) - common
+        taken = set(first)
+        for docnum in sorted((d for d in partial if partial[d] >= need and d not in taken),
+                             key=partial.__getitem__, reverse=True):
+            if common + partial[docnum] < found[0][0] * (1 - PRUNE_MARGIN):
+                break  # every later candidate has less so far: none can reach the k best
+            add(docnum)
+        if common >= found[0][0] * (1 - PRUNE_MARGIN):
+            return self.score(plan)[:k]
+        return sorted(scored, key=lambda pair: (-pair[0], pair[1]))[:k]
+
+    def _parts(self, info: _Field, term: str, b: float) -> dict[int, float]:
+        """docnum -> BM25's length-normalised tf part of the term in the field (made once per term); the
+        term's postings by document are kept beside it for `_full_score`."""
+        found = info.parts.get(term)
+        if found is None:
+            found = info.parts[term] = {
+                docnum: (weight * (K1 + 1)) / (weight + K1 * ((1 - b) + b * info.lengths.get(docnum, 1) / info.average))
+                for docnum, weight in info.postings[term]}
+            info.by_doc[term] = dict(info.postings[term])
+            info.best[term] = max(found.values())
+        return found
+
+
+def _full_score(docnum: int, clauses: list[tuple[dict[int, float], float, float, float, dict, float]]) -> float:
+    """One document's score, summed clause by clause as `MemorySnapshot.score` sums them (the very same float)."""
+    total = 0.0
+    for by_doc, boost, idf, b, lengths, average in clauses:
+        weight = by_doc.get(docnum)
+        if weight is not None:
+            norm = K1 * ((1 - b) + b * lengths.get(docnum, 1) / average)
+            total += boost * idf * (weight * (K1 + 1)) / (weight + norm)
+    return total
 
 
 def _term_clauses(plan: QueryPlan) -> list[Term]:

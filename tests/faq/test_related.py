@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 
 from flask import Flask
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select
 
 from helpdesk.extensions import db
+from helpdesk.kb import related
 from helpdesk.kb.operations import get_article
-from helpdesk.kb.related import RELATED
+from helpdesk.kb.related import RELATED, compute_related
 from helpdesk.models import Article, ArticleRelated
+from knowledge.search import SearchIndex
 
 NEW = "kosten-eherkenning-kleine-school"
 
@@ -88,3 +90,44 @@ def test_setup_stores_a_list_for_every_published_revision_and_a_missing_one_is_m
     assert shown and "wanneer-verplicht" not in shown
     db.session.expire_all()
     assert db.session.get(ArticleRelated, revision_id) is not None
+
+
+def stored_lists() -> dict[int, str]:
+    return dict(db.session.execute(select(ArticleRelated.revision_id, ArticleRelated.article_ids)).all())
+
+
+def test_the_batch_pass_gives_the_per_article_lists_with_a_fixed_number_of_statements(kb, publish_new, monkeypatch):
+    published = list(db.session.scalars(select(Article).where(Article.status == "published")))
+    per_article = {a.published_revision_id: ",".join(map(str, compute_related(db.session, a))) for a in published}
+    monkeypatch.setattr(related, "SNAPSHOT_FROM", 1)  # the bundled articles are few: take the snapshot anyway
+    statements: list[str] = []
+
+    def note(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    searches = []
+    monkeypatch.setattr(SearchIndex, "search", lambda self, *a, **k: searches.append(a))
+    assert related.store_related_lists(every=True) == len(published)
+    db.session.expire_all()
+    assert stored_lists() == per_article  # the same lists, in the same order
+    assert not searches  # scored in the snapshot, not one Whoosh search per article
+    few = len(statements)
+    for n in range(12):  # more articles: still one read and one write per kind
+        publish_new(f"extra-{n}", f"Extra vraag {n} over de kosten van eHerkenning", "Tekst over kosten.", "cost")
+    statements.clear()
+    assert related.store_related_lists(every=True) == len(published) + 12
+    event.remove(db.engine, "before_cursor_execute", note)
+    assert len(statements) == few <= 5
+
+
+def test_setup_computes_only_the_missing_lists_and_keeps_the_others(kb):
+    assert related.store_related_lists() == db.session.scalar(select(func.count()).where(
+        Article.status == "published"))
+    before = stored_lists()
+    revision_id = get_article("wanneer-verplicht").published_revision_id
+    db.session.execute(delete(ArticleRelated).where(ArticleRelated.revision_id == revision_id))
+    db.session.commit()
+    assert related.store_related_lists() == 1
+    db.session.expire_all()
+    assert stored_lists() == before
