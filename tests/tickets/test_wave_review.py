@@ -11,7 +11,7 @@ from helpdesk.tickets.snippets import first_words
 from mail_ingest.demo import demo_mail_paths
 
 SLUG = "wat-kost-eherkenning"
-VAGUE = Path(__file__).parent.parent / "support" / "mails" / "vaag-betalen-en-datum-iphone.eml"
+VAGUE = Path(__file__).parent.parent / "support" / "mails" / "vaag-betalen-iphone.eml"
 
 
 def _ingest(raw: bytes) -> Ticket:
@@ -50,7 +50,7 @@ def test_wave_ticks_sure_dutch_questions_only(client, login, runner, app):
     assert "checked" not in english_item and "Engels" in english_item
     assert "de vraag is in het Engels, het artikel in het Nederlands" in english_item
     vague_item = _li(page, vague)
-    assert "checked" not in vague_item and "Wat moeten wij hiervoor betalen en voor welke datum?" in vague_item
+    assert "checked" not in vague_item and "Wat moeten wij hiervoor betalen en hoe gaat dat verder?" in vague_item
     assert "de categorie is onzeker" in vague_item
 
 
