@@ -53,7 +53,7 @@ MAX_CACHED_CORRECTIONS = 4_096
 # A search-box query is read up to this many words: analysis costs per word (each can add compound parts and
 # synonyms), while a whole question is 6-25 words and a pasted mail a few hundred.
 MAX_QUERY_WORDS = 200
-COVERAGE_WEIGHT = 0.9  # how strongly covering more of the query's words lifts an article (see coverage())
+COVERAGE_WEIGHT = 0.9  # how strongly covering more of the query's words lifts an article (see Coverage)
 
 
 @dataclass
@@ -400,14 +400,6 @@ def _fix_clauses(plan: QueryPlan, fixes: list[str], analyzer: Analyzer, reader: 
     return clauses
 
 
-def coverage(plan: QueryPlan, doc_terms: set[str]) -> float:
-    """Weighted share of the query's terms that an article contains (0..1)."""
-    total = sum(plan.weights.values())
-    if not total:
-        return 0.0
-    return sum(w for t, w in plan.weights.items() if t in doc_terms) / total
-
-
 def _rarity_weights(weights: dict[str, float], reader: IndexReader) -> dict[str, float]:
     # Words most articles have (eHerkenning, kosten) say little about whether one answers; a word none has says most.
     n = reader.doc_count()
@@ -415,19 +407,35 @@ def _rarity_weights(weights: dict[str, float], reader: IndexReader) -> dict[str,
             for t, w in list(weights.items())[:MAX_TERMS]}
 
 
-def match(plan: QueryPlan, doc_terms: set[str]) -> float:
-    """Share of all the query's terms, also those no article has, that an article contains (0..1), weighted by
-    rarity: how much of a question the article speaks about, comparable between queries (unlike a search score)."""
-    total = sum(plan.asked.values())
-    return sum(w for t, w in plan.asked.items() if t in doc_terms) / total if total else 0.0
+class Coverage:
+    """How much of a finished plan's query an article covers: its re-rank factor and its match, with the sums
+    over the query worked out once per query instead of once per article (the same floats)."""
 
+    def __init__(self, plan: QueryPlan) -> None:
+        self._weights = tuple(plan.weights.items())
+        self._total = sum(plan.weights.values())
+        self._asked = tuple(plan.asked.items())
+        self._asked_total = sum(plan.asked.values())
+        # BM25 already favours the article with both words of a two-word query; coordination matters more
+        # the more words there are (a mail), so its weight grows with the number of query terms.
+        self._weight = COVERAGE_WEIGHT * min(1.0, max(0, len(plan.weights) - 1) / 8)
 
-def rerank_factor(plan: QueryPlan, doc_terms: set[str]) -> float:
-    """Score multiplier that rewards covering more of the query, as a coordination bonus does."""
-    # BM25 already favours the article with both words of a two-word query; coordination matters more
-    # the more words there are (a mail), so its weight grows with the number of query terms.
-    weight = COVERAGE_WEIGHT * min(1.0, max(0, len(plan.weights) - 1) / 8)
-    return 1.0 + weight * coverage(plan, doc_terms)
+    def coverage(self, doc_terms: set[str]) -> float:
+        """Weighted share of the query's terms that an article contains (0..1)."""
+        if not self._total:
+            return 0.0
+        return sum(w for t, w in self._weights if t in doc_terms) / self._total
+
+    def rerank_factor(self, doc_terms: set[str]) -> float:
+        """Score multiplier that rewards covering more of the query, as a coordination bonus does."""
+        return 1.0 + self._weight * self.coverage(doc_terms)
+
+    def match(self, doc_terms: set[str]) -> float:
+        """Share of all the query's terms, also those no article has, that an article contains (0..1), weighted
+        by rarity: how much of a question the article speaks about, comparable between queries (unlike a search
+        score)."""
+        total = self._asked_total
+        return sum(w for t, w in self._asked if t in doc_terms) / total if total else 0.0
 
 
 def bounded_query(text: str) -> str:
