@@ -4,9 +4,9 @@ no search import."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from knowledge.classify.lexicon import EN_STOP, NL_STOP
-from knowledge.dutch import fold
 
 _WORDS = re.compile(r"[a-z]+")
 # Search queries are short: beyond the classifier's function words, question and topic words tell the language.
@@ -18,10 +18,23 @@ _NL_WORDS = NL_STOP | frozenset(
     "nog al krijgen kopen".split())
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def fold_text(text: str) -> str:
+    """`fold` of a whole text: the same string, without filling fold's cache of words with texts, and with only
+    the text's non-ASCII characters looked at one by one."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    if decomposed.isascii():
+        return decomposed.replace("'", "")
+    drop = {ord(c): None for c in set(_NON_ASCII.findall(decomposed)) if c == "’" or unicodedata.combining(c)}
+    return decomposed.translate(drop).replace("'", "")
+
+
 def text_language(text: str) -> str:
     """"en" when English words clearly outnumber Dutch ones (by two in long texts, as the classifier asks, by
     one in a short query), else "nl"."""
-    words = _WORDS.findall(fold((text or "")[:20_000]))
+    words = _WORDS.findall(fold_text((text or "")[:20_000]))
     en = sum(w in _EN_WORDS for w in words)
     nl = sum(w in _NL_WORDS for w in words)
     return "en" if en > nl + (1 if len(words) > 12 else 0) else "nl"

@@ -232,7 +232,6 @@ def build_exact_analyzer() -> Analyzer:
 
 
 _DEFAULT = build_analyzer()
-_EXACT = build_exact_analyzer()
 
 
 _CHAIN = (DutchTokenizer, FoldFilter, CompoundFilter, SynonymFilter, DomainStopFilter, DutchStemFilter)
@@ -397,8 +396,25 @@ def analyze_terms(text: str, analyzer: Analyzer | None = None, mode: str = "quer
 
 
 def exact_terms(text: str) -> list[str]:
-    """Folded, unstemmed words of a text without stop words."""
-    return [t.text for t in _EXACT(text or "")]
+    """Folded, unstemmed words of a text without stop words: what the exact analyzer yields, each word's answer
+    remembered (no Whoosh token per word)."""
+    out = []
+    for m in WORD_RE.finditer(text or ""):
+        raw = m.group()
+        kept = _EXACT_FORMS.get(raw, _MISSING)
+        if kept is _MISSING:
+            word = fold(raw.replace("-", ""))  # DutchTokenizer joins a hyphenated word's parts, then FoldFilter
+            kept = word if len(word) <= _MAX_TOKEN_LEN and (word in KEEP_WORDS or word[:1].isdigit() or (
+                word not in STOP_WORDS and len(word) > 1)) else None  # DomainStopFilter
+            if len(_EXACT_FORMS) < _FORMS_LIMIT:
+                _EXACT_FORMS[raw] = kept
+        if kept is not None:
+            out.append(kept)
+    return out
+
+
+_EXACT_FORMS: dict[str, str | None] = {}
+_MISSING = object()
 
 
 def term_spans(text: str, analyzer: Analyzer | None = None) -> list[tuple[str, int, int]]:

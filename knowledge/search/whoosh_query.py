@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -73,8 +73,13 @@ class QueryPlan:
 
 def _stemmed_frequency(reader: IndexReader, term: str) -> int:
     """The most documents any stemmed field has the term in; a memory snapshot keeps these per generation."""
+    return _frequencies(reader)(term)
+
+
+def _frequencies(reader: IndexReader) -> Callable[[str], int]:
+    """`_stemmed_frequency` of one reader, to ask it for many terms."""
     kept = getattr(reader, "stemmed_frequency", None)
-    return kept(term) if kept is not None else max(reader.doc_frequency(f, term) for f in STEMMED_FIELDS)
+    return kept if kept is not None else lambda term: max(reader.doc_frequency(f, term) for f in STEMMED_FIELDS)
 
 
 def _in_index(reader: IndexReader, term: str) -> bool:
@@ -264,7 +269,8 @@ def _analysed(text: str, analyzer: Analyzer, reader: IndexReader, fixed: list[tu
             boost *= FUZZY_BOOST
         weights[term] = max(weights.get(term, 0.0), boost)
         spans.append((term, start, end))
-    terms = [t for t in weights if _in_index(reader, t)][:MAX_TERMS]
+    frequency = _frequencies(reader)
+    terms = [t for t in weights if frequency(t) > 0][:MAX_TERMS]
     kept = set(terms)
     return weights, terms, [(s, e) for term, s, e in spans if term in kept]
 
@@ -278,7 +284,8 @@ def _term_plan(text: str, weights: dict[str, float], terms: list[str], reader: I
         # In long queries (mails) words found in most articles barely change BM25 but cost the most
         # postings; the rarest words carry the meaning. All of them still count for coverage.
         limit = COMMON_SHARE * max(reader.doc_count(), 1)
-        dfs = {t: _stemmed_frequency(reader, t) for t in terms}
+        frequency = _frequencies(reader)
+        dfs = {t: frequency(t) for t in terms}
         rare = sorted((t for t in terms if dfs[t] <= limit), key=lambda t: dfs[t])[:MAX_SCORED_TERMS]
         # A query never loses all its terms: when every word occurs in most articles, the rarest few still score.
         terms = rare if len(rare) >= MIN_SCORED_TERMS else sorted(terms, key=lambda t: dfs[t])[:MIN_SCORED_TERMS]
@@ -392,7 +399,7 @@ def _fix_clauses(plan: QueryPlan, fixes: list[str], analyzer: Analyzer, reader: 
         if reader.doc_frequency(EXACT_FIELD, fix):
             clauses.append(Term(EXACT_FIELD, fix, boost=boost * EXACT_BOOST))
         # The fix as the analyzer reads it: its stem, and a synonym's concept ("rekennen" -> kosten).
-        for stemmed in dict.fromkeys([search_stem(fix), *(t.text for t in analyzer(fix, mode="query"))]):
+        for stemmed in dict.fromkeys([search_stem(fix), *(t for t, *_where in query_terms(fix, analyzer))]):
             if stemmed not in plan.weights and stemmed not in STOP_WORDS and _in_index(reader, stemmed):
                 clauses.extend(_term_clauses(stemmed, boost))
                 plan.weights[stemmed] = boost
@@ -403,8 +410,8 @@ def _fix_clauses(plan: QueryPlan, fixes: list[str], analyzer: Analyzer, reader: 
 def _rarity_weights(weights: dict[str, float], reader: IndexReader) -> dict[str, float]:
     # Words most articles have (eHerkenning, kosten) say little about whether one answers; a word none has says most.
     n = reader.doc_count()
-    return {t: w * (math.log((n + 1) / (_stemmed_frequency(reader, t) + 1)) + 1)
-            for t, w in list(weights.items())[:MAX_TERMS]}
+    frequency = _frequencies(reader)
+    return {t: w * (math.log((n + 1) / (frequency(t) + 1)) + 1) for t, w in islice(weights.items(), MAX_TERMS)}
 
 
 class Coverage:
