@@ -18,17 +18,18 @@ _NL_WORDS = NL_STOP | frozenset(
     "nog al krijgen kopen".split())
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII = frozenset(map(chr, range(128)))
 
 
 def fold_text(text: str) -> str:
     """`fold` of a whole text: the same string, without filling fold's cache of words with texts, and with only
-    the text's non-ASCII characters looked at one by one."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    if decomposed.isascii():
-        return decomposed.replace("'", "")
-    drop = {ord(c): None for c in set(_NON_ASCII.findall(decomposed)) if c == "’" or unicodedata.combining(c)}
-    return decomposed.translate(drop).replace("'", "")
+    the distinct non-ASCII characters of the text looked at one by one."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    if not folded.isascii():
+        for c in set(folded).difference(_ASCII):
+            if c == "’" or unicodedata.combining(c):
+                folded = folded.replace(c, "")
+    return folded.replace("'", "")
 
 
 def text_language(text: str) -> str:
