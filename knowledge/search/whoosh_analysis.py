@@ -125,7 +125,9 @@ class SynonymFilter(Filter):
                 words = phrase_stems(phrase)
                 if words:
                     self.index.setdefault(words[0], []).append((words, emitted))
-        self.firsts = frozenset(self.index)  # the stems that start a phrase, for query_terms
+        # For query_terms: the stems that start a phrase, and per word's forms the phrases they may start.
+        self.firsts = frozenset(self.index)
+        self.candidates: dict[tuple[str, ...], tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {}
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
         slots: list[list[Token]] = []
@@ -360,7 +362,7 @@ def _synonym_terms(slots: list[_Slot], synonyms: SynonymFilter
                    ) -> tuple[set[int], dict[int, list[tuple[str, int, int, float]]]]:
     """SynonymFilter on the slots: the slots whose word weighs as a part of a matched phrase, and the concepts
     (word, start, end, boost) each slot emits. Only slots with a stem that starts a phrase are looked at."""
-    firsts, index = synonyms.firsts, synonyms.index
+    firsts, index, candidates = synonyms.firsts, synonyms.index, synonyms.candidates
     lowered: set[int] = set()
     extra: dict[int, list[tuple[str, int, int, float]]] = {}
     for i, slot in enumerate(slots):
@@ -368,23 +370,27 @@ def _synonym_terms(slots: list[_Slot], synonyms: SynonymFilter
         if form.stems.isdisjoint(firsts) and (join is None or join.stem not in firsts):
             continue
         texts = (form.word, *form.variants) if join is None else (form.word, *form.variants, join.word)
+        phrases = candidates.get(texts)
+        if phrases is None:
+            stop = form.word in STOP_WORDS
+            phrases = tuple((words, emitted)
+                            for first in {search_stem(t) for t in texts}  # as SynonymFilter builds it: same order
+                            for words, emitted in index.get(first, ()) if not (stop and len(words) == 1))
+            if len(candidates) < _FORMS_LIMIT:
+                candidates[texts] = phrases
         seen = set(texts)
-        stop = form.word in STOP_WORDS
         emitted_here: list[tuple[str, int, int, float]] = []
-        for first in {search_stem(t) for t in texts}:  # built as SynonymFilter builds it: the same order
-            for words, emitted in index.get(first, ()):
-                if stop and len(words) == 1:
-                    continue
-                end = i + len(words)
+        for words, emitted in phrases:
+            end = i + len(words)
+            if len(words) > 1:
                 if end > len(slots) or any(words[k] not in _slot_stems(slots[i + k]) for k in range(1, len(words))):
                     continue
-                if len(words) > 1:
-                    lowered.update(range(i, end))
-                for word in emitted:
-                    if word not in seen:
-                        seen.add(word)
-                        emitted_here.append((word, slot[1], slots[end - 1][2],
-                                             1.0 if len(words) > 1 else SYNONYM_BOOST))
+                lowered.update(range(i, end))
+            for word in emitted:
+                if word not in seen:
+                    seen.add(word)
+                    emitted_here.append((word, slot[1], slots[end - 1][2],
+                                         1.0 if len(words) > 1 else SYNONYM_BOOST))
         if emitted_here:
             extra[i] = emitted_here
     return lowered, extra
