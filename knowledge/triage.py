@@ -132,33 +132,37 @@ class Triager:
     def classify(self, text: str, subject: str = "") -> Classification:
         return self.classifier.classify(text, subject)
 
-    def triage(self, text: str, subject: str = "", *, reply: bool = False) -> TriageResult:
+    def triage(self, text: str, subject: str = "", *, reply: bool = False, snippets: bool = True) -> TriageResult:
         """Triage a question. In a reply with text of its own, the subject names the thread's topic, which
-        the new question may have left: it then weighs no more than a line of the body."""
+        the new question may have left: it then weighs no more than a line of the body. Without `snippets` the
+        suggestions get none (a caller that does not show them saves highlighting the articles)."""
         if reply and subject and len(text.split()) >= REPLY_OWN_WORDS:
             text, subject = f"{subject}\n{text}", ""
         result = self.classify(text, subject)
-        suggestions = self.suggest(text, subject, result.scores)
+        suggestions = self.suggest(text, subject, result.scores, snippets=snippets)
         return TriageResult(result.category, result.confidence, result.reason, suggestions, result.scores)
 
     def suggest(self, text: str, subject: str, category_scores: dict[str, float],
-                limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
+                limit: int = MAX_SUGGESTIONS, *, snippets: bool = True) -> list[Suggestion]:
         """Rank published articles for a question: search match, category fit and agents' earlier choices.
 
-        For Dutch mail an article in another language is left out; see `_by_language` for English mail.
+        For Dutch mail an article in another language is left out; see `_by_language` for English mail. Without
+        `snippets` every suggestion's snippet is empty; the ranking is the same.
         """
+        shown_snippets = limit if snippets else 0
         query = f"{subject}\n{text}"[:MAX_QUERY_CHARS]
         question = main_question(text, subject)[:MAX_QUERY_CHARS]
         asks = bool(question.strip()) and " ".join(question.split()) != " ".join(query.split())
         # One run of the search analyzer over the mail; the main question's terms are taken from it.
         analysis = self.index.analyse(query) if query.strip() else None
         # With a main question, its search gives the snippets (they highlight what is asked) and the match.
-        found = self._search(query, 0 if asks else limit, analysis)
+        found = self._search(query, 0 if asks else shown_snippets, analysis)
         search_score = {slug: rel for slug, (rel, _hit) in found.items()}
         shown = {slug: hit for slug, (_rel, hit) in found.items()}
         matched = {slug: hit.match for slug, hit in shown.items()}
         if asks:
-            asked = self._search(question, limit, analysis.of(question) if analysis is not None else None)
+            asked = self._search(question, shown_snippets,
+                                 analysis.of(question) if analysis is not None else None)
             search_score = {slug: W_QUESTION * asked.get(slug, (0.0, None))[0]
                             + (1 - W_QUESTION) * search_score.get(slug, 0.0)
                             for slug in set(search_score) | set(asked)}
@@ -178,7 +182,7 @@ class Triager:
                      + W_MEMORY * max(0.0, memory.get(slug, 0.0) - MEMORY_FLOOR) / (1 - MEMORY_FLOOR))
             hit = shown.get(slug)
             ranked.append(Suggestion(slug, hit.title if hit else self.article_titles.get(slug, slug), round(score, 4),
-                                     (hit.snippet or html.escape(hit.summary)) if hit else "",
+                                     (hit.snippet or html.escape(hit.summary)) if hit and snippets else "",
                                      matched.get(slug, 0.0)))
         ranked.sort(key=lambda s: (-s.score, s.slug))
         return self._by_language(ranked, language(f"{subject}\n{text}"))[:limit]

@@ -73,7 +73,7 @@ def triage_file(triager: Triager, path: Path) -> dict:
                          own_addresses=current_app.config["OWN_ADDRESSES"])
     cleaned = split_reply(parsed.text, subject=parsed.subject)
     result = triager.triage(cleaned.new_text or parsed.text, strip_subject_prefixes(parsed.subject),
-                            reply=is_reply_subject(parsed.subject))
+                            reply=is_reply_subject(parsed.subject), snippets=False)  # not printed
     automatic = kind.kind in AUTOMATIC_KINDS
     return {**record, "category": result.category, "confidence": round(result.confidence, 4),
             "autoreply": automatic, "kind": kind.kind, "reason": result.reason if not automatic else kind.reason,

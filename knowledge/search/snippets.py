@@ -125,13 +125,14 @@ def highlight(
     text = snippet_text(text)
     if not text:
         return html.escape(fallback()) if fallback else ""
-    wanted = set(terms)
+    wanted = terms if isinstance(terms, set | frozenset) else set(terms)
     hits: list[tuple[int, int]] = []
     terms_at: dict[int, str] = {}
     if spans is None:
         spans = (cache or _NO_CACHE).spans(text, analyzer)
     if span_index is not None:
-        matched = [spans[i] for i in sorted(i for term in wanted for i in span_index.get(term, ()))]
+        # The terms the text has among those wanted (a mail's plan has dozens, an article a few hundred).
+        matched = [spans[i] for i in sorted(i for term in span_index.keys() & wanted for i in span_index[term])]
     else:
         matched = [span for span in spans if span[0] in wanted]
     for term, start, end in matched:

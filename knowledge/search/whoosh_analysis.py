@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 
 from whoosh.analysis import Analyzer, Filter, Token, Tokenizer
 
@@ -102,7 +103,9 @@ class CompoundFilter(Filter):
 
     def __init__(self, splitter: CompoundSplitter) -> None:
         self.splitter = splitter
-        self.forms: dict[str, tuple[str, tuple[str, ...]]] = {}  # raw word -> (folded, its parts), for query_terms
+        # For query_terms: what each word as typed makes, and the compound (or None) each pair of words forms.
+        self.forms: dict[str, _Form] = {}
+        self.joins: dict[tuple[str, str], _Join | None] = {}
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
         prev_text, prev_start = "", 0  # the previous word (text and start), for joining compounds
@@ -142,6 +145,9 @@ class SynonymFilter(Filter):
                     self.index.setdefault(words[0], []).append((words, emitted))
                 infinitives.update(w for w in WORD_RE.findall(fold(phrase.replace("-", ""))) if w.endswith("en"))
         self.verbs = VerbForms(infinitives)
+        # For query_terms: the stems that start a phrase, and per word's forms the phrases they may start.
+        self.firsts = frozenset(self.index)
+        self.candidates: dict[tuple[str, ...], tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {}
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
         slots: list[list[Token]] = []
@@ -309,7 +315,6 @@ def build_exact_analyzer() -> Analyzer:
 
 
 _DEFAULT = build_analyzer()
-_EXACT = build_exact_analyzer()
 
 
 _CHAIN = (DutchTokenizer, FoldFilter, CompoundFilter, SynonymFilter, DomainStopFilter, DutchStemFilter)
@@ -318,93 +323,163 @@ _FORMS_LIMIT = 50_000  # words whose forms are remembered per analyzer (bounded:
 
 def query_terms(text: str, analyzer: Analyzer) -> list[tuple[str, int, int, float]]:
     """(term, start, end, boost) of what `analyzer(text, chars=True, mode="query")` yields, in its order: for the
-    chain of `build_analyzer` the same steps on plain lists, with each word's folded forms and compound parts
-    remembered, instead of a Whoosh token through six generators per term (the largest share of searching with a
-    whole mail). Any other analyzer is run as it is."""
+    chain of `build_analyzer` the same steps on plain tuples, with what each word and each pair of words makes
+    (folded form, compound parts, stems, the terms the stop words leave) remembered per analyzer, instead of a
+    Whoosh token through six generators per term (the largest share of searching with a whole mail). Only the
+    words that may start a synonym phrase are looked at as a phrase. Any other analyzer is run as it is."""
     items = getattr(analyzer, "items", None)
     if items is None or tuple(map(type, items)) != _CHAIN:
         return [(t.text, t.startchar, t.endchar, t.boost) for t in analyzer(text, chars=True, mode="query")]
     compounds, synonyms = items[2], items[3]
     slots = _compound_slots(text, compounds)
-    extra = _synonym_terms(slots, synonyms)
+    lowered, extra = _synonym_terms(slots, synonyms)
     out: list[tuple[str, int, int, float]] = []
-    seen: set[tuple[int, str]] = set()
-    for i, slot in enumerate(slots):
-        for word, start, end, boost in (*slot, *extra[i]):
-            if len(word) > _MAX_TOKEN_LEN:  # DomainStopFilter
-                continue
-            if not (word in KEEP_WORDS or word[:1].isdigit() or (word not in STOP_WORDS and len(word) > 1)):
-                continue
-            term = search_stem(word)  # DutchStemFilter: one of each term per position
-            if (i, term) not in seen:
-                seen.add((i, term))
-                out.append((term, start, end, boost))
+    append = out.append
+    for i, (form, start, end, join, join_start) in enumerate(slots):
+        word_boost = PART_BOOST if i in lowered else 1.0
+        more = extra.get(i)
+        if join is None and more is None:
+            for term, is_word in form.terms:
+                append((term, start, end, word_boost if is_word else PART_BOOST))
+            continue
+        seen = {term for term, _is_word in form.terms}
+        for term, is_word in form.terms:
+            append((term, start, end, word_boost if is_word else PART_BOOST))
+        if join is not None and join.term is not None and join.term not in seen:
+            seen.add(join.term)
+            append((join.term, join_start, end, PART_BOOST))
+        for word, w_start, w_end, boost in more or ():
+            term = _kept_term(word)
+            if term is not None and term not in seen:
+                seen.add(term)
+                append((term, w_start, w_end, boost))
     return out
 
 
-def _compound_slots(text: str, compounds: CompoundFilter) -> list[list[list]]:
-    """Per word (DutchTokenizer, FoldFilter, CompoundFilter in query mode): [term, start, end, boost] of the word,
-    its hyphen and compound parts and a compound it forms with the word before."""
-    forms, splitter = compounds.forms, compounds.splitter
-    slots: list[list[list]] = []
-    prev_text, prev_start = "", 0
+class _Form(NamedTuple):
+    """What the analysis makes of one word as typed (DutchTokenizer, FoldFilter, CompoundFilter)."""
+
+    word: str  # folded, hyphens removed
+    variants: tuple[str, ...]  # hyphen and compound parts
+    alpha: bool
+    stems: frozenset[str]  # search stems of the word and its variants (what a synonym phrase is matched on)
+    terms: tuple[tuple[str, bool], ...]  # (term, is the word itself) after stop words and stemming, each once
+
+
+class _Join(NamedTuple):
+    """A compound that a word forms with the word before it ("token generator" -> tokengenerator)."""
+
+    word: str
+    stem: str
+    term: str | None  # what is left after stop words and stemming
+
+
+def _kept_term(word: str) -> str | None:
+    """The term a word becomes after DomainStopFilter and DutchStemFilter, or None when it is dropped."""
+    if len(word) > _MAX_TOKEN_LEN:
+        return None
+    if not (word in KEEP_WORDS or word[:1].isdigit() or (word not in STOP_WORDS and len(word) > 1)):
+        return None
+    return search_stem(word)
+
+
+def _form(raw: str, splitter: CompoundSplitter) -> _Form:
+    parts = _HYPHEN_RE.split(raw)
+    word = fold("".join(parts))
+    folded = [fold(p) for p in parts] if len(parts) > 1 else []
+    variants = tuple(p for p in dict.fromkeys([p for p in folded if len(p) > 1] + list(splitter.split(word))
+                                              + derived_head(word, splitter))
+                     if p != word)
+    terms: dict[str, bool] = {}
+    for n, text in enumerate((word, *variants)):
+        term = _kept_term(text)
+        if term is not None and term not in terms:
+            terms[term] = n == 0
+    return _Form(word, variants, word.isalpha(), frozenset(search_stem(t) for t in (word, *variants)),
+                 tuple(terms.items()))
+
+
+_Slot = tuple[_Form, int, int, "_Join | None", int]  # form, start, end, compound with the word before, its start
+
+
+def _compound_slots(text: str, compounds: CompoundFilter) -> list[_Slot]:
+    """Per word (DutchTokenizer, FoldFilter, CompoundFilter in query mode): its form, where it is, and a compound
+    it forms with the word before."""
+    forms, joins, splitter = compounds.forms, compounds.joins, compounds.splitter
+    slots: list[_Slot] = []
+    prev: _Form | None = None
+    prev_start = 0
     for m in WORD_RE.finditer(text):
         raw = m.group()
-        known = forms.get(raw)
-        if known is None:
-            parts = _HYPHEN_RE.split(raw)
-            word = fold("".join(parts))
-            folded = [fold(p) for p in parts] if len(parts) > 1 else []
-            variants = tuple(p for p in dict.fromkeys([p for p in folded if len(p) > 1] + list(splitter.split(word))
-                                                      + derived_head(word, splitter))
-                             if p != word)
-            known = (word, variants)
+        form = forms.get(raw)
+        if form is None:
+            form = _form(raw, splitter)
             if len(forms) < _FORMS_LIMIT:
-                forms[raw] = known
-        word, variants = known
-        start, end = m.start(), m.end()
-        slot = [[word, start, end, 1.0], *([part, start, end, PART_BOOST] for part in variants)]
-        if prev_text.isalpha() and word.isalpha():
-            for joined in (prev_text + word, prev_text + "s" + word):
-                if splitter.is_known(joined):
-                    slot.append([joined, prev_start, end, PART_BOOST])
-                    break
-        slots.append(slot)
-        prev_text, prev_start = word, start
+                forms[raw] = form
+        start = m.start()
+        join = None
+        if prev is not None and prev.alpha and form.alpha:
+            pair = (prev.word, form.word)
+            join = joins.get(pair, _NO_JOIN)
+            if join is _NO_JOIN:
+                joined = next((j for j in (prev.word + form.word, prev.word + "s" + form.word)
+                               if splitter.is_known(j)), None)
+                join = _Join(joined, search_stem(joined), _kept_term(joined)) if joined is not None else None
+                if len(joins) < _FORMS_LIMIT:
+                    joins[pair] = join
+        slots.append((form, start, m.end(), join, prev_start))
+        prev, prev_start = form, start
     return slots
 
 
-def _synonym_terms(slots: list[list[list]], synonyms: SynonymFilter) -> list[list[list]]:
-    """SynonymFilter on the slots: lowers the boost of the words of a matched phrase (in place) and returns the
-    concepts each slot emits."""
-    stems = [{search_stem(t[0]) for t in slot} for slot in slots]
-    found = synonyms.verbs.found
-    for slot_stems, slot in zip(stems, slots, strict=True):
-        verb = found.get(slot[0][0])  # remembered per word: the look-up only runs for a word seen first
-        verb = synonyms.verbs.stems(slot[0][0]) if verb is None else verb
-        if verb:
-            slot_stems |= verb
-    extra: list[list[list]] = [[] for _ in slots]
+_NO_JOIN = _Join("", "", None)
+
+
+def _slot_stems(slot: _Slot, verbs: VerbForms) -> frozenset[str]:
+    """The stems SynonymFilter matches a slot's phrases on: its tokens' stems and the listed verbs it is a form of."""
+    form, join = slot[0], slot[3]
+    stems = form.stems if join is None else form.stems | {join.stem}
+    verb = verbs.stems(form.word)
+    return stems | verb if verb else stems
+
+
+def _synonym_terms(slots: list[_Slot], synonyms: SynonymFilter
+                   ) -> tuple[set[int], dict[int, list[tuple[str, int, int, float]]]]:
+    """SynonymFilter on the slots: the slots whose word weighs as a part of a matched phrase, and the concepts
+    (word, start, end, boost) each slot emits. Only slots with a stem that starts a phrase are looked at."""
+    firsts, index, candidates = synonyms.firsts, synonyms.index, synonyms.candidates
+    lowered: set[int] = set()
+    extra: dict[int, list[tuple[str, int, int, float]]] = {}
+    stems = [_slot_stems(slot, synonyms.verbs) for slot in slots]
     for i, slot in enumerate(slots):
-        seen = {t[0] for t in slot}
-        stop = slot[0][0] in STOP_WORDS
-        for first in sorted(stems[i]):
-            for words, emitted in synonyms.index.get(first, ()):
-                if stop and len(words) == 1:
-                    continue
-                end = i + len(words)
+        form, join = slot[0], slot[3]
+        if stems[i].isdisjoint(firsts):
+            continue
+        texts = (form.word, *form.variants) if join is None else (form.word, *form.variants, join.word)
+        phrases = candidates.get(texts)  # the verb stems follow from the word itself, texts[0]
+        if phrases is None:
+            stop = form.word in STOP_WORDS
+            phrases = tuple((words, emitted)
+                            for first in sorted(stems[i])  # as SynonymFilter tries them: the same order
+                            for words, emitted in index.get(first, ()) if not (stop and len(words) == 1))
+            if len(candidates) < _FORMS_LIMIT:
+                candidates[texts] = phrases
+        seen = set(texts)
+        emitted_here: list[tuple[str, int, int, float]] = []
+        for words, emitted in phrases:
+            end = i + len(words)
+            if len(words) > 1:
                 if end > len(slots) or any(words[k] not in stems[i + k] for k in range(1, len(words))):
                     continue
-                if len(words) > 1:
-                    for k in range(i, end):
-                        for t in slots[k]:
-                            t[3] = min(t[3], PART_BOOST)
-                for word in emitted:
-                    if word not in seen:
-                        seen.add(word)
-                        extra[i].append([word, slot[0][1], slots[end - 1][0][2],
-                                         1.0 if len(words) > 1 else SYNONYM_BOOST])
-    return extra
+                lowered.update(range(i, end))
+            for word in emitted:
+                if word not in seen:
+                    seen.add(word)
+                    emitted_here.append((word, slot[1], slots[end - 1][2],
+                                         1.0 if len(words) > 1 else SYNONYM_BOOST))
+        if emitted_here:
+            extra[i] = emitted_here
+    return lowered, extra
 
 
 def analyze_terms(text: str, analyzer: Analyzer | None = None, mode: str = "query") -> list[str]:
@@ -413,8 +488,25 @@ def analyze_terms(text: str, analyzer: Analyzer | None = None, mode: str = "quer
 
 
 def exact_terms(text: str) -> list[str]:
-    """Folded, unstemmed words of a text without stop words."""
-    return [t.text for t in _EXACT(text or "")]
+    """Folded, unstemmed words of a text without stop words: what the exact analyzer yields, each word's answer
+    remembered (no Whoosh token per word)."""
+    out = []
+    for m in WORD_RE.finditer(text or ""):
+        raw = m.group()
+        kept = _EXACT_FORMS.get(raw, _MISSING)
+        if kept is _MISSING:
+            word = fold(raw.replace("-", ""))  # DutchTokenizer joins a hyphenated word's parts, then FoldFilter
+            kept = word if len(word) <= _MAX_TOKEN_LEN and (word in KEEP_WORDS or word[:1].isdigit() or (
+                word not in STOP_WORDS and len(word) > 1)) else None  # DomainStopFilter
+            if len(_EXACT_FORMS) < _FORMS_LIMIT:
+                _EXACT_FORMS[raw] = kept
+        if kept is not None:
+            out.append(kept)
+    return out
+
+
+_EXACT_FORMS: dict[str, str | None] = {}
+_MISSING = object()
 
 
 def term_spans(text: str, analyzer: Analyzer | None = None) -> list[tuple[str, int, int]]:

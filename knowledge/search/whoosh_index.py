@@ -24,12 +24,11 @@ from knowledge.search.types import MAX_QUERY_CHARS, Hit, LockError, SearchDoc, S
 from knowledge.search.whoosh_config import AnalysisConfig
 from knowledge.search.whoosh_memory import MAX_DOCS, MemorySnapshot
 from knowledge.search.whoosh_query import (
+    Coverage,
     QueryPlan,
     analysed_terms,
     bounded_query,
-    match,
     plan_query,
-    rerank_factor,
     suggest_correction,
 )
 from knowledge.search.whoosh_reader import CACHED_HITS, CACHED_QUERY_CHARS, Generation
@@ -256,10 +255,15 @@ class SearchIndex:
         """Search with the whole text of a mail: the same hits and scores as `search` (without the "Bedoelde
         u …?" suggestion), computed from an in-memory snapshot of the index: cheaper than a Whoosh search,
         which matters when every incoming mail is searched. `analysis` (from `analyse`) is used when it is of
-        this text and of the snapshot's generation; otherwise the text is analysed here."""
+        this text and of the snapshot's generation, which is then searched without looking at the folder again;
+        otherwise the text is analysed here."""
         text = (text if isinstance(text, str) else "")[:MAX_QUERY_CHARS]
         limit = max(1, min(int(limit or 10), 100))
-        memory = self._snapshot() if text.strip() else None
+        memory = self._memory
+        shared = (analysis is not None and memory is not None and analysis.text == text
+                  and analysis.generation == memory.generation)
+        if not shared:  # an analysis just made of this generation searches it: one mail, one generation
+            memory = self._snapshot() if text.strip() else None
         if memory is None:
             return self.search(text, limit, snippets=snippets)  # empty query, no index or a huge one
         analyzer = memory.analyzer
@@ -269,12 +273,13 @@ class SearchIndex:
         if plan.query is None:
             return SearchResult(query=text, hits=[], total=0)
         results = memory.score(plan)
+        covered = Coverage(plan)
         ranked = language_first(
-            [(score * rerank_factor(plan, memory.terms[docnum]), docnum)
+            [(score * covered.rerank_factor(memory.terms[docnum]), docnum)
              for score, docnum in results[: max(limit * 3, RERANK_DEPTH)]],
             lambda docnum: memory.stored[docnum].get("lang", "nl"), text_language(text))
         hits = [self._hit(memory.stored[docnum], plan, score, analyzer, snippets is None or n < snippets,
-                          match(plan, memory.terms[docnum])) for n, (score, docnum) in enumerate(ranked[:limit])]
+                          covered.match(memory.terms[docnum])) for n, (score, docnum) in enumerate(ranked[:limit])]
         return SearchResult(query=text, hits=hits, total=len(results), suggestion=None)
 
     def search_many(self, queries: Iterable[str], limit: int = 10) -> Iterator[SearchResult]:
@@ -298,11 +303,12 @@ class SearchIndex:
                 continue
             best = memory.top(plan, max(limit * 3, RERANK_DEPTH))
             stored = memory.stored
+            covered = Coverage(plan)
             ranked = language_first(
-                [(score * rerank_factor(plan, memory.terms[docnum]), docnum) for score, docnum in best],
+                [(score * covered.rerank_factor(memory.terms[docnum]), docnum) for score, docnum in best],
                 lambda docnum, stored=stored: stored[docnum].get("lang", "nl"), text_language(text))
             hits = [self._hit(memory.stored[docnum], plan, score, memory.analyzer, False,
-                              match(plan, memory.terms[docnum])) for score, docnum in ranked[:limit]]
+                              covered.match(memory.terms[docnum])) for score, docnum in ranked[:limit]]
             yield SearchResult(query=text, hits=hits, total=len(hits), corrected=plan.corrected)
 
     def _snapshot(self) -> MemorySnapshot | None:
@@ -362,11 +368,12 @@ class SearchIndex:
         results = gen.searcher.search(plan.query, limit=depth, filter=filt, terms=False)
         # The best candidates are re-ranked by how much of the query they cover (long mails!); articles in
         # the query's language always come before the others (the English summary never tops Dutch search).
+        covered = Coverage(plan)
         ranked = language_first(
-            [(score * rerank_factor(plan, gen.terms(docnum)), docnum) for score, docnum in results.top_n],
+            [(score * covered.rerank_factor(gen.terms(docnum)), docnum) for score, docnum in results.top_n],
             lambda docnum: gen.stored(docnum).get("lang", "nl"), text_language(text))
         hits = [self._hit(gen.stored(docnum), plan, score, gen.analyzer, snippets is None or n < snippets,
-                          match(plan, gen.terms(docnum))) for n, (score, docnum) in enumerate(ranked[:limit])]
+                          covered.match(gen.terms(docnum))) for n, (score, docnum) in enumerate(ranked[:limit])]
         total = len(results.top_n) if len(results.top_n) < depth else gen.count(plan.query, category)
         return SearchResult(query=text, hits=hits, total=total, suggestion=suggest_correction(text, plan),
                             corrected=plan.corrected)

@@ -47,6 +47,9 @@ class _Field:
     by_doc: dict[str, dict[int, float]] = field(default_factory=dict)
     parts: dict[str, dict[int, float]] = field(default_factory=dict)
     best: dict[str, float] = field(default_factory=dict)  # term -> its largest tf part: the most it adds to a score
+    # term -> (idf, [(docnum, weight x (K1 + 1), weight + length norm)]): the parts of BM25F that do not depend
+    # on the query, worked out once per generation; a clause's score is then boost x idf x num / den per posting.
+    scored: dict[str, tuple[float, list[tuple[int, float, float]]]] = field(default_factory=dict)
 
 
 class MemorySnapshot:
@@ -81,6 +84,12 @@ class MemorySnapshot:
                 if found:
                     info.postings[term] = found
                     info.df[term] = reader.doc_frequency(name, term)
+            b = FIELD_B.get(name, B)
+            for term, found in info.postings.items():
+                idf = math.log(self._doc_count_all / (info.df[term] + 1)) + 1.0
+                norms = [K1 * ((1 - b) + b * info.lengths.get(docnum, 1) / info.average) for docnum, _w in found]
+                info.scored[term] = (idf, [(docnum, weight * (K1 + 1), weight + norm)
+                                           for (docnum, weight), norm in zip(found, norms, strict=True)])
             self.fields[name] = info
         # Per stemmed term the most documents one stemmed field has it in: asked for every term of every mail.
         self._stemmed_df: dict[str, int] = {}
@@ -117,16 +126,16 @@ class MemorySnapshot:
     def score(self, plan: QueryPlan) -> list[tuple[float, int]]:
         """(score, docnum) of every matching document, best first, ties in document order as in Whoosh."""
         totals: dict[int, float] = {}
+        get = totals.get
         for clause in _term_clauses(plan):
             info = self.fields.get(clause.fieldname)
-            postings = info.postings.get(clause.text) if info else None
-            if not postings:
+            scored = info.scored.get(clause.text) if info else None
+            if not scored:
                 continue
-            idf = math.log(self._doc_count_all / (info.df[clause.text] + 1)) + 1.0
-            b = FIELD_B.get(clause.fieldname, B)
-            for docnum, weight in postings:
-                norm = K1 * ((1 - b) + b * info.lengths.get(docnum, 1) / info.average)
-                totals[docnum] = totals.get(docnum, 0.0) + clause.boost * idf * (weight * (K1 + 1)) / (weight + norm)
+            idf, postings = scored
+            factor = clause.boost * idf  # evaluated in the order of the formula before: the same floats
+            for docnum, num, den in postings:
+                totals[docnum] = get(docnum, 0.0) + factor * num / den
         return sorted(((s, d) for d, s in totals.items()), key=lambda pair: (-pair[0], pair[1]))
 
     def top(self, plan: QueryPlan, k: int) -> list[tuple[float, int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -53,7 +53,7 @@ MAX_CACHED_CORRECTIONS = 4_096
 # A search-box query is read up to this many words: analysis costs per word (each can add compound parts and
 # synonyms), while a whole question is 6-25 words and a pasted mail a few hundred.
 MAX_QUERY_WORDS = 200
-COVERAGE_WEIGHT = 0.9  # how strongly covering more of the query's words lifts an article (see coverage())
+COVERAGE_WEIGHT = 0.9  # how strongly covering more of the query's words lifts an article (see Coverage)
 
 
 @dataclass
@@ -73,8 +73,13 @@ class QueryPlan:
 
 def _stemmed_frequency(reader: IndexReader, term: str) -> int:
     """The most documents any stemmed field has the term in; a memory snapshot keeps these per generation."""
+    return _frequencies(reader)(term)
+
+
+def _frequencies(reader: IndexReader) -> Callable[[str], int]:
+    """`_stemmed_frequency` of one reader, to ask it for many terms."""
     kept = getattr(reader, "stemmed_frequency", None)
-    return kept(term) if kept is not None else max(reader.doc_frequency(f, term) for f in STEMMED_FIELDS)
+    return kept if kept is not None else lambda term: max(reader.doc_frequency(f, term) for f in STEMMED_FIELDS)
 
 
 def _in_index(reader: IndexReader, term: str) -> bool:
@@ -306,7 +311,8 @@ def _analysed(text: str, analyzer: Analyzer, reader: IndexReader, fixed: list[tu
             boost *= FUZZY_BOOST
         weights[term] = max(weights.get(term, 0.0), boost)
         spans.append((term, start, end))
-    terms = [t for t in weights if _in_index(reader, t)][:MAX_TERMS]
+    frequency = _frequencies(reader)
+    terms = [t for t in weights if frequency(t) > 0][:MAX_TERMS]
     kept = set(terms)
     return weights, terms, [(s, e) for term, s, e in spans if term in kept]
 
@@ -320,7 +326,8 @@ def _term_plan(text: str, weights: dict[str, float], terms: list[str], reader: I
         # In long queries (mails) words found in most articles barely change BM25 but cost the most
         # postings; the rarest words carry the meaning. All of them still count for coverage.
         limit = COMMON_SHARE * max(reader.doc_count(), 1)
-        dfs = {t: _stemmed_frequency(reader, t) for t in terms}
+        frequency = _frequencies(reader)
+        dfs = {t: frequency(t) for t in terms}
         rare = sorted((t for t in terms if dfs[t] <= limit), key=lambda t: dfs[t])[:MAX_SCORED_TERMS]
         # A query never loses all its terms: when every word occurs in most articles, the rarest few still score.
         terms = rare if len(rare) >= MIN_SCORED_TERMS else sorted(terms, key=lambda t: dfs[t])[:MIN_SCORED_TERMS]
@@ -439,7 +446,7 @@ def _fix_clauses(plan: QueryPlan, fixes: list[str], analyzer: Analyzer, reader: 
         if reader.doc_frequency(EXACT_FIELD, fix):
             clauses.append(Term(EXACT_FIELD, fix, boost=boost * EXACT_BOOST))
         # The fix as the analyzer reads it: its stem, and a synonym's concept ("rekennen" -> kosten).
-        for stemmed in dict.fromkeys([search_stem(fix), *(t.text for t in analyzer(fix, mode="query"))]):
+        for stemmed in dict.fromkeys([search_stem(fix), *(t for t, *_where in query_terms(fix, analyzer))]):
             if stemmed not in plan.weights and stemmed not in STOP_WORDS and _in_index(reader, stemmed):
                 clauses.extend(_term_clauses(stemmed, boost))
                 plan.weights[stemmed] = boost
@@ -447,34 +454,42 @@ def _fix_clauses(plan: QueryPlan, fixes: list[str], analyzer: Analyzer, reader: 
     return clauses
 
 
-def coverage(plan: QueryPlan, doc_terms: set[str]) -> float:
-    """Weighted share of the query's terms that an article contains (0..1)."""
-    total = sum(plan.weights.values())
-    if not total:
-        return 0.0
-    return sum(w for t, w in plan.weights.items() if t in doc_terms) / total
-
-
 def _rarity_weights(weights: dict[str, float], reader: IndexReader) -> dict[str, float]:
     # Words most articles have (eHerkenning, kosten) say little about whether one answers; a word none has says most.
     n = reader.doc_count()
-    return {t: w * (math.log((n + 1) / (_stemmed_frequency(reader, t) + 1)) + 1)
-            for t, w in list(weights.items())[:MAX_TERMS]}
+    frequency = _frequencies(reader)
+    return {t: w * (math.log((n + 1) / (frequency(t) + 1)) + 1) for t, w in islice(weights.items(), MAX_TERMS)}
 
 
-def match(plan: QueryPlan, doc_terms: set[str]) -> float:
-    """Share of all the query's terms, also those no article has, that an article contains (0..1), weighted by
-    rarity: how much of a question the article speaks about, comparable between queries (unlike a search score)."""
-    total = sum(plan.asked.values())
-    return sum(w for t, w in plan.asked.items() if t in doc_terms) / total if total else 0.0
+class Coverage:
+    """How much of a finished plan's query an article covers: its re-rank factor and its match, with the sums
+    over the query worked out once per query instead of once per article (the same floats)."""
 
+    def __init__(self, plan: QueryPlan) -> None:
+        self._weights = tuple(plan.weights.items())
+        self._total = sum(plan.weights.values())
+        self._asked = tuple(plan.asked.items())
+        self._asked_total = sum(plan.asked.values())
+        # BM25 already favours the article with both words of a two-word query; coordination matters more
+        # the more words there are (a mail), so its weight grows with the number of query terms.
+        self._weight = COVERAGE_WEIGHT * min(1.0, max(0, len(plan.weights) - 1) / 8)
 
-def rerank_factor(plan: QueryPlan, doc_terms: set[str]) -> float:
-    """Score multiplier that rewards covering more of the query, as a coordination bonus does."""
-    # BM25 already favours the article with both words of a two-word query; coordination matters more
-    # the more words there are (a mail), so its weight grows with the number of query terms.
-    weight = COVERAGE_WEIGHT * min(1.0, max(0, len(plan.weights) - 1) / 8)
-    return 1.0 + weight * coverage(plan, doc_terms)
+    def coverage(self, doc_terms: set[str]) -> float:
+        """Weighted share of the query's terms that an article contains (0..1)."""
+        if not self._total:
+            return 0.0
+        return sum(w for t, w in self._weights if t in doc_terms) / self._total
+
+    def rerank_factor(self, doc_terms: set[str]) -> float:
+        """Score multiplier that rewards covering more of the query, as a coordination bonus does."""
+        return 1.0 + self._weight * self.coverage(doc_terms)
+
+    def match(self, doc_terms: set[str]) -> float:
+        """Share of all the query's terms, also those no article has, that an article contains (0..1), weighted
+        by rarity: how much of a question the article speaks about, comparable between queries (unlike a search
+        score)."""
+        total = self._asked_total
+        return sum(w for t, w in self._asked if t in doc_terms) / total if total else 0.0
 
 
 def bounded_query(text: str) -> str:

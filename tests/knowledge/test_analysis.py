@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from knowledge.classify.text import word_features
-from knowledge.dutch import CompoundSplitter, split_compound, stem
+from knowledge.dutch import CompoundSplitter, fold, split_compound, stem
+from knowledge.search.language import fold_text
 from knowledge.search.whoosh_analysis import (
     analyze_terms,
     build_analyzer,
@@ -151,6 +152,23 @@ def test_query_terms_are_what_the_analyzer_yields(words: list[tuple[str, str]], 
     chain = [(t.text, t.startchar, t.endchar, t.boost) for t in analyzer(text, chars=True, mode="query")]
     assert query_terms(text, analyzer) == chain
     assert query_terms(text, analyzer) == chain  # the second time from the remembered word forms
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.sampled_from(_WORDS), st.text(max_size=12)),
+                          st.sampled_from([" ", "\n", ", ", "-", "'"])), max_size=40))
+def test_exact_terms_are_what_the_exact_analyzer_yields(words: list[tuple[str, str]]) -> None:
+    text = "".join(word + sep for word, sep in words)
+    chain = [t.text for t in build_exact_analyzer()(text)]
+    assert exact_terms(text) == chain
+    assert exact_terms(text) == chain  # the second time from the remembered words
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300) | st.lists(st.sampled_from(_WORDS + ["Café's", "geïnformeerd", "ﬁ", "’", "Ǆ"]))
+       .map(" ".join))
+def test_a_whole_text_is_folded_as_fold_folds_a_word(text: str) -> None:
+    assert fold_text(text) == fold.__wrapped__(text)
 
 
 def test_query_terms_of_another_analyzer_are_its_own() -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from helpdesk.extensions import db
 from helpdesk.ingest.operations import ingest_raw
 from helpdesk.models import Ticket, TriageFeedback, utcnow
-from helpdesk.triage.service import FEEDBACK_HALF_LIFE_DAYS, is_uncertain, triage_text
+from helpdesk.triage.service import FEEDBACK_HALF_LIFE_DAYS, get_triager, is_uncertain, triage_text
 from tests.support.mail import make_mail
 
 # Questions written for these tests (not taken from any evaluation set): (subject, body, category, good slugs)
@@ -42,6 +42,18 @@ def test_category_and_best_article(kb_app, subject, body, category, slugs):
     assert slugs & set(top3), top3
     assert len(result.suggestions) <= 5
     assert [s.score for s in result.suggestions] == sorted((s.score for s in result.suggestions), reverse=True)
+
+
+def test_without_snippets_the_suggestions_are_the_same(kb_app):
+    # `flask triage` prints no snippets, so it asks for none: the same articles, titles, scores and matches.
+    triager = get_triager()
+    for subject, body, _category, _slugs in CASES:
+        full = triager.triage(body, subject).suggestions
+        bare = triager.triage(body, subject, snippets=False).suggestions
+        assert [(s.slug, s.title, s.score, s.match) for s in bare] == [(s.slug, s.title, s.score, s.match)
+                                                                       for s in full]
+        assert all(s.snippet for s in full) and any("<mark>" in s.snippet for s in full), full
+        assert [s.snippet for s in bare] == [""] * len(bare)
 
 
 def test_quoted_history_does_not_steer_triage(kb_app):
