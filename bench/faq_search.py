@@ -108,8 +108,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def fill(data_dir: str, articles: int) -> tuple[int, float]:
-    """A data dir with the bundled articles plus `articles` generated ones, indexed; (count, seconds)."""
+def fill(data_dir: str, articles: int, related: bool = True) -> tuple[int, float]:
+    """A data dir with the bundled articles plus `articles` generated ones, indexed; (count, seconds).
+
+    With `related`, also the related questions of every article, as setup stores them.
+    """
     from flask_migrate import upgrade
 
     from helpdesk import create_app
@@ -131,7 +134,8 @@ def fill(data_dir: str, articles: int) -> tuple[int, float]:
             publish_article(db.session.scalar(db.select(Article).filter_by(slug=fields["slug"])), None)
         db.session.commit()  # one commit: the index hook rebuilds once, not once per batch
         count = rebuild_index()  # also ANALYZE, as setup does
-        store_related_lists()  # the related questions of every article, as setup does
+        if related:
+            store_related_lists()  # the related questions of every article, as setup does
         get_index().close()
         db.session.remove()
         db.engine.dispose()

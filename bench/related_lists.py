@@ -31,30 +31,10 @@ def fill(data_dir: Path, articles: int) -> None:
     """The bundled articles plus `articles` generated ones, published and indexed (no related lists yet)."""
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
-    from faq_search import generated_article
-    from flask_migrate import upgrade
-
-    from helpdesk import create_app
-    from helpdesk.extensions import db
-    from helpdesk.kb.operations import load_bundled_articles, publish_article, save_draft
-    from helpdesk.kb.search_service import get_index, rebuild_index
-    from helpdesk.models import Article
+    import faq_search
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    app = create_app({"IGNORE_ENVIRONMENT": True, "DATA_DIR": str(data_dir), "SECRET_KEY": "bench"})
-    with app.app_context():
-        upgrade()
-        load_bundled_articles()
-        rng = random.Random(20260101)
-        for n in range(articles):
-            fields = generated_article(n, rng)
-            save_draft(None, fields, None)
-            publish_article(db.session.scalar(db.select(Article).filter_by(slug=fields["slug"])), None)
-        db.session.commit()
-        rebuild_index()
-        get_index().close()
-        db.session.remove()
-        db.engine.dispose()
+    faq_search.fill(str(data_dir), articles, related=False)
     (data_dir / "filled").write_text(str(articles))
 
 

@@ -2,7 +2,7 @@
 
 Pure Python, because the model is small and `flask triage` start-up should not pay for importing numpy. Training
 is deterministic (a fixed shuffle seed) and only visits the classes an example gets wrong, so it takes a fraction of
-a second per epoch. The input is the Naive Bayes vector with the same length cap, so the linear scores are linear
+a second per epoch. The input is the Naive Bayes vector with the same length cap (`logistic.cap`), so the linear scores are linear
 in the same scaled vector and the two models fold into one table (see `Classifier._build`): classifying an ensemble
 costs what classifying the Naive Bayes alone does, and a mail with few known words has a small vector and so small
 scores, which keeps its confidence low.
@@ -10,7 +10,6 @@ scores, which keeps its confidence low.
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Sequence
 from operator import mul
@@ -20,15 +19,6 @@ MARGIN = 2.0  # an example counts as wrong until its own class leads by this muc
 SEED = 13
 PRUNE = 1e-3  # weights closer to zero than this are dropped: they change no score visibly and fill the cache
 DIGITS = 4  # stored precision, so the cache compresses well
-
-
-def cap(feats: dict[str, float], length_cap: float) -> dict[str, float]:
-    """The vector scaled down to L2 mass `length_cap` when longer (as the Naive Bayes scores it)."""
-    norm = math.sqrt(sum(v * v for v in feats.values()))
-    if norm <= length_cap:
-        return feats
-    scale = length_cap / norm
-    return {k: v * scale for k, v in feats.items()}
 
 
 def train(data: Sequence[tuple[dict[str, float], int]], n_classes: int) -> dict[str, list[float]]:
