@@ -2,10 +2,10 @@
 
 Pure Python, because the model is small and `flask triage` start-up should not pay for importing numpy. Training
 is deterministic (a fixed shuffle seed) and only visits the classes an example gets wrong, so it takes a fraction of
-a second per epoch. The input is the Naive Bayes vector with the same length cap (`logistic.cap`), so the linear scores are linear
-in the same scaled vector and the two models fold into one table (see `Classifier._build`): classifying an ensemble
-costs what classifying the Naive Bayes alone does, and a mail with few known words has a small vector and so small
-scores, which keeps its confidence low.
+a second per epoch. The input is the Naive Bayes vector with the same length cap (`logistic.cap`), so the linear
+scores are linear in the same scaled vector and the two models fold into one table (see `Classifier._build`):
+classifying an ensemble costs what classifying the Naive Bayes alone does, and a mail with few known words has a
+small vector and so small scores, which keeps its confidence low.
 """
 
 from __future__ import annotations
